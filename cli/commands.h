@@ -1,0 +1,17 @@
+// The `writ` subcommands; each is a thin layer over the library, registered on the CLI app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace writ::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitPolicyErrors = 1;  // the policy (or the formatting) is not clean
+inline constexpr int kExitUsage = 2;         // bad arguments, unreadable files
+
+// Each function adds its subcommand to `app`; `exit_code` receives the result when it runs.
+void add_check_command(CLI::App& app, int& exit_code);
+void add_fmt_command(CLI::App& app, int& exit_code);
+
+}  // namespace writ::cli

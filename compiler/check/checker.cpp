@@ -1,0 +1,15 @@
+// Entry point of the checker.
+#include "compiler/check/check.h"
+#include "compiler/check/internal/checker.h"
+
+namespace writ {
+
+Program check_program(std::vector<ast::File> files, DiagnosticSink& sink, CheckOptions options) {
+  Program program;
+  program.files = std::move(files);
+  Checker checker(program, sink, options);
+  checker.run();
+  return program;
+}
+
+}  // namespace writ

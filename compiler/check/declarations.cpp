@@ -1,0 +1,440 @@
+// Checks issuers, constants, rule heads, annotations and grants.
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/check/fuzzy.h"
+#include "compiler/check/internal/checker.h"
+#include "stdlib/glob.h"
+#include "stdlib/spiffe_id.h"
+
+namespace writ {
+namespace {
+
+// Asymmetric algorithms a broker can verify with an issuer's published keys (RFC 8725 §3.1).
+constexpr std::array<std::string_view, 10> kAllowedAlgorithms = {
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
+
+constexpr std::int64_t kMaxLeewaySeconds = 300;
+
+// The expressions of a list literal, or the expression itself.
+std::vector<const ast::Expr*> list_items(const ast::Expr& e) {
+  std::vector<const ast::Expr*> items;
+  if (e.kind == ast::ExprKind::List) {
+    for (const auto& item : e.operands) items.push_back(item.get());
+  } else {
+    items.push_back(&e);
+  }
+  return items;
+}
+
+bool valid_rule_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.' || c == ':' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Checker::collect_names() {
+  std::map<std::string, Span> iss_values;
+  for (const ast::File& file : program_.files) {
+    for (const ast::Item& item : file.items) {
+      if (item.kind == ast::Item::Kind::Issuer && !item.issuer->name.empty()) {
+        const ast::IssuerDecl& decl = *item.issuer;
+        if (program_.issuers.count(decl.name) != 0) {
+          sink_.report(DiagId::DuplicateDeclaration, decl.name_span, fmt::format("issuer `{}` is declared twice", decl.name))
+              .label(program_.issuers[decl.name].decl->name_span, "first declared here");
+          continue;
+        }
+        auto [it, inserted] = iss_values.emplace(decl.iss, decl.iss_span);
+        if (!inserted) {
+          sink_.report(DiagId::DuplicateIssuerUrl, decl.iss_span,
+                       fmt::format("two issuers trust the same `iss` value `{}`", decl.iss))
+              .label(it->second, "also declared here")
+              .note("each `iss` value is declared once, so revoking trust is deleting one declaration");
+        }
+        IssuerInfo info;
+        info.name = decl.name;
+        info.iss = decl.iss;
+        info.decl = &decl;
+        program_.issuers[decl.name] = std::move(info);
+      } else if (item.kind == ast::Item::Kind::Const && !item.constant->name.empty()) {
+        const ast::ConstDecl& decl = *item.constant;
+        static const std::set<std::string> kReserved = {"token", "request", "header", "exchange"};
+        if (kReserved.count(decl.name) != 0) {
+          sink_.report(DiagId::DuplicateDeclaration, decl.name_span,
+                       fmt::format("`{}` is a built-in name and cannot be a constant", decl.name));
+          continue;
+        }
+        auto [it, inserted] = const_decls_.emplace(decl.name, &decl);
+        if (!inserted) {
+          sink_.report(DiagId::DuplicateDeclaration, decl.name_span, fmt::format("constant `{}` is declared twice", decl.name))
+              .label(it->second->name_span, "first declared here");
+        }
+      }
+    }
+  }
+}
+
+void Checker::check_issuers() {
+  for (auto& [name, info] : program_.issuers) {
+    const ast::IssuerDecl& decl = *info.decl;
+    if (decl.iss.empty()) {
+      sink_.report(DiagId::IssuerSetting, decl.iss_span.valid() ? decl.iss_span : decl.name_span,
+                   fmt::format("issuer `{}` has an empty `iss` value", name));
+    }
+    std::map<std::string, Span> seen;
+    ExprScope scope;
+    scope.constant_only = true;
+    for (const ast::Setting& s : decl.settings) {
+      auto [it, inserted] = seen.emplace(s.key, s.key_span);
+      if (!inserted) {
+        sink_.report(DiagId::IssuerSetting, s.key_span, fmt::format("`{}` is set twice", s.key)).label(it->second, "first set here");
+        continue;
+      }
+      const ast::Expr& value = *s.value;
+      if (s.key == "schema") {
+        if (value.kind != ast::ExprKind::Name) {
+          sink_.report(DiagId::IssuerSetting, value.span, "`schema` takes the name of a schema, e.g. `schema: github_actions`");
+          continue;
+        }
+        info.schema = value.text;
+        if (auto record = schema(value.text)) {
+          info.token_type = Type::record(record);
+        } else {
+          auto& d = sink_.report(DiagId::UnknownSchema, value.span, fmt::format("unknown schema `{}`", value.text));
+          if (auto m = closest_match(value.text, schema_names())) d.with_help(fmt::format("did you mean `{}`?", *m));
+        }
+      } else if (s.key == "audience") {
+        for (const ast::Expr* item : list_items(value)) {
+          auto text = const_string(*item);
+          if (!text || text->empty()) {
+            sink_.report(DiagId::IssuerSetting, item->span, "`audience` takes a non-empty string or a list of them");
+            continue;
+          }
+          info.audiences.push_back(*text);
+        }
+      } else if (s.key == "leeway") {
+        Type t = check_expr(value, scope);
+        if (value.kind != ast::ExprKind::Duration) {
+          if (!t.is_error()) sink_.report(DiagId::IssuerSetting, value.span, "`leeway` takes a duration literal, e.g. `30s`");
+          continue;
+        }
+        if (value.int_value < 0 || value.int_value > kMaxLeewaySeconds) {
+          sink_.report(DiagId::InvalidDuration, value.span,
+                       fmt::format("a clock leeway of `{}` is outside 0s..5m", value.text))
+              .note("RFC 7519 allows a small leeway, usually no more than a few minutes");
+          continue;
+        }
+        info.leeway_seconds = value.int_value;
+      } else if (s.key == "algorithms") {
+        for (const ast::Expr* item : list_items(value)) {
+          std::string alg = item->kind == ast::ExprKind::Name ? item->text : const_string(*item).value_or("");
+          if (alg.empty()) {
+            sink_.report(DiagId::IssuerSetting, item->span, "`algorithms` lists algorithm names, e.g. `[RS256, ES256]`");
+            continue;
+          }
+          if (std::find(kAllowedAlgorithms.begin(), kAllowedAlgorithms.end(), alg) != kAllowedAlgorithms.end()) {
+            info.algorithms.push_back(alg);
+            continue;
+          }
+          std::string lower = alg;
+          std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+          auto& d = sink_.report(DiagId::DisallowedAlgorithm, item->span, fmt::format("`{}` is not an allowed signature algorithm", alg));
+          if (lower == "none") {
+            d.note("`none` means the token is not signed at all (RFC 8725 §3.2)");
+          } else if (lower.rfind("hs", 0) == 0) {
+            d.note("HMAC algorithms share one secret key between issuer and verifier; with published keys they invite key confusion (RFC 8725 §3.1)");
+          } else {
+            std::vector<std::string> allowed(kAllowedAlgorithms.begin(), kAllowedAlgorithms.end());
+            if (auto m = closest_match(alg, allowed)) d.with_help(fmt::format("did you mean `{}`?", *m));
+          }
+          if (!d.help) d.with_help("allowed: RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA");
+        }
+      } else if (s.key == "types") {
+        for (const ast::Expr* item : list_items(value)) {
+          auto text = const_string(*item);
+          if (!text || text->empty()) {
+            sink_.report(DiagId::IssuerSetting, item->span, "`types` lists accepted `typ` header values, e.g. `[\"JWT\"]`");
+            continue;
+          }
+          info.types.push_back(*text);
+        }
+      } else {
+        auto& d = sink_.report(DiagId::IssuerSetting, s.key_span, fmt::format("unknown issuer setting `{}`", s.key));
+        if (auto m = closest_match(s.key, {"schema", "audience", "leeway", "algorithms", "types"})) {
+          d.with_help(fmt::format("did you mean `{}`?", *m));
+        } else {
+          d.note("issuer settings are `schema`, `audience`, `leeway`, `algorithms` and `types`");
+        }
+      }
+    }
+    // Required settings: without them the broker would have to guess.
+    for (const char* required : {"schema", "audience", "algorithms"}) {
+      if (seen.count(required) == 0) {
+        sink_.report(DiagId::IssuerSetting, decl.name_span, fmt::format("issuer `{}` does not say its `{}`", name, required))
+            .note(std::string(required) == "audience"
+                      ? "a token must be checked for the audience it was minted for (RFC 8725 §3.9)"
+                  : std::string(required) == "algorithms"
+                      ? "the verifier, not the token, chooses the signature algorithms (RFC 8725 §3.1)"
+                      : "the schema says which claims tokens from this issuer carry");
+      }
+    }
+    if (info.token_type.is_error() && info.schema.empty()) info.token_type = Type::error();
+  }
+}
+
+void Checker::check_constants() {
+  for (const auto& [name, decl] : const_decls_) check_const(name);
+}
+
+void Checker::check_const(const std::string& name) {
+  if (program_.constants.count(name) != 0) return;
+  const ast::ConstDecl& decl = *const_decls_.at(name);
+  if (consts_in_progress_.count(name) != 0) {
+    sink_.report(DiagId::UnknownName, decl.name_span, fmt::format("constant `{}` is defined in terms of itself", name));
+    program_.constants[name] = ConstInfo{name, Type::error(), &decl};
+    return;
+  }
+  consts_in_progress_.insert(name);
+  ExprScope scope;
+  scope.constant_only = true;
+  Type type = check_expr(*decl.value, scope);
+  consts_in_progress_.erase(name);
+  program_.constants[name] = ConstInfo{name, type, &decl};
+}
+
+void Checker::check_rules() {
+  for (std::size_t i = 0; i < program_.files.size(); ++i) {
+    for (const ast::Item& item : program_.files[i].items) {
+      if (item.kind == ast::Item::Kind::Rule) check_rule(*item.rule, i);
+    }
+  }
+}
+
+void Checker::check_rule(const ast::RuleDecl& rule, std::size_t file_index) {
+  RuleInfo info;
+  info.decl = &rule;
+  check_rule_id(rule, info, file_index);
+  ExprScope scope;
+  if (rule.kind == ast::RuleKind::Issue) {
+    check_issue_head(rule, info);
+    scope.bindings.push_back({"token", info.token_type, rule.head_span, false, false});
+    scope.bindings.push_back({"request", Type::record(schema("writ_issue_request")), rule.head_span, false, false});
+    scope.bindings.push_back({"header", Type::record(schema("writ_jose_header")), rule.head_span, false, false});
+    scope.bindings.push_back({"exchange", Type::record(schema("writ_token_exchange")), rule.head_span, false, false});
+  } else {
+    check_access_head(rule);
+    info.token_type = Type::error();
+    scope.bindings.push_back({"request", Type::record(schema("writ_access_request")), rule.head_span, false, false});
+  }
+  check_conditions(rule, scope);
+  check_grant(rule, scope);
+  report_unused_lets(scope);
+  check_rule_logic(rule, info);
+  program_.rules.push_back(std::move(info));
+}
+
+void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size_t file_index) {
+  std::set<std::string> seen;
+  for (const ast::Annotation& a : rule.annotations) {
+    if (!seen.insert(a.name).second) {
+      sink_.report(DiagId::InvalidAnnotation, a.span, fmt::format("the rule has two `@{}` annotations", a.name));
+      continue;
+    }
+    if (a.name != "id") {
+      if ((a.name == "owner" || a.name == "reason") && (!a.value || a.value->empty())) {
+        sink_.report(DiagId::InvalidAnnotation, a.span, fmt::format("`@{}` needs a value: `@{}(\"...\")`", a.name, a.name));
+      }
+      continue;
+    }
+    if (!a.value || !valid_rule_id(*a.value)) {
+      sink_.report(DiagId::InvalidAnnotation, a.value ? a.value_span : a.span,
+                   a.value ? fmt::format("`{}` is not a valid rule id", *a.value) : "`@id` needs a value: `@id(\"...\")`")
+          .note("rule ids are 1 to 128 characters of letters, digits and - _ . : /");
+      continue;
+    }
+    info.id = *a.value;
+    info.explicit_id = true;
+    auto [it, inserted] = rule_ids_.emplace(*a.value, a.value_span);
+    if (!inserted) {
+      sink_.report(DiagId::DuplicateRuleId, a.value_span, fmt::format("the rule id `{}` is already used", *a.value))
+          .label(it->second, "first used here")
+          .note("decisions and audit logs name rules by id, so ids are unique across the policy set");
+    }
+  }
+  if (!info.explicit_id) {
+    info.id = fmt::format("rule@{}", rule.span.begin);
+    if (options_.sources != nullptr && rule.span.valid()) {
+      const SourceFile& file = options_.sources->file(rule.span.file);
+      info.id = fmt::format("{}:{}", file.path(), file.line_column(rule.span.begin).line);
+    }
+    if (!is_builtin_file(file_index)) {
+      sink_.report(DiagId::MissingRuleId, rule.head_span, "the rule has no `@id`")
+          .note("without an id, decisions and audit logs can only name the rule by its position")
+          .with_help("add `@id(\"a-stable-name\")` above the rule");
+    }
+  }
+}
+
+void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
+  for (const auto& role : rule.roles.items) {
+    if (!role.quoted) {
+      sink_.report(DiagId::TypeMismatch, role.span, fmt::format("roles are strings: write `\"{}\"`", role.text))
+          .fix(role.span, "\"" + role.text + "\"");
+    } else if (role.text.empty()) {
+      sink_.report(DiagId::TypeMismatch, role.span, "a role name cannot be empty");
+    }
+  }
+  // The schema of `token`: the issuers' schema if they share one, else the JWT claims only.
+  std::set<std::string> schemas;
+  for (const auto& item : rule.issuers.items) {
+    if (item.quoted) {
+      sink_.report(DiagId::UnknownIssuer, item.span,
+                   fmt::format("issuers are named by their declaration, not their URL: write an issuer name"))
+          .with_help("declare it with `issuer NAME = \"...\" { ... }` and use NAME here");
+      continue;
+    }
+    auto it = program_.issuers.find(item.text);
+    if (it == program_.issuers.end()) {
+      auto& d = sink_.report(DiagId::UnknownIssuer, item.span, fmt::format("unknown issuer `{}`", item.text));
+      if (auto m = closest_match(item.text, issuer_names())) d.with_help(fmt::format("did you mean `{}`?", *m));
+      else d.note("an issuer must be declared with `issuer NAME = \"https://...\" { ... }`");
+      schemas.insert("");
+      continue;
+    }
+    info.issuers.push_back(item.text);
+    schemas.insert(it->second.schema);
+  }
+  if (rule.issuers.any || schemas.size() > 1) {
+    info.token_type = Type::record(schema("jwt"));
+  } else if (schemas.size() == 1 && !schemas.begin()->empty()) {
+    info.token_type = program_.issuers.at(info.issuers.front()).token_type;
+  } else {
+    info.token_type = Type::error();
+  }
+}
+
+void Checker::check_access_head(const ast::RuleDecl& rule) {
+  auto check_patterns = [&](const ast::NameSet& set, const char* what) {
+    for (const auto& item : set.items) {
+      if (!item.quoted) {
+        sink_.report(DiagId::TypeMismatch, item.span, fmt::format("{} patterns are strings: write `\"{}\"`", what, item.text))
+            .fix(item.span, "\"" + item.text + "\"");
+        continue;
+      }
+      if (auto err = stdlib::validate_glob(item.text)) {
+        sink_.report(DiagId::InvalidGlob, item.span, err->message);
+      } else if (item.text.empty()) {
+        sink_.report(DiagId::InvalidGlob, item.span, fmt::format("an empty {} pattern matches nothing", what));
+      }
+    }
+  };
+  check_patterns(rule.actions, "action");
+  check_patterns(rule.resources, "resource");
+  if (rule.principals.any && rule.principal_kind.empty()) return;
+  if (rule.principal_kind != "spiffe" && rule.principal_kind != "role") {
+    auto& d = sink_.report(DiagId::UnknownPrincipalKind, rule.principal_kind_span,
+                           fmt::format("unknown principal kind `{}`", rule.principal_kind));
+    if (auto m = closest_match(rule.principal_kind, {"spiffe", "role"})) d.with_help(fmt::format("did you mean `{}`?", *m));
+    else d.note("a principal is `spiffe \"spiffe://...\"`, `role \"name\"` or `*`");
+    return;
+  }
+  check_patterns(rule.principals, rule.principal_kind == "spiffe" ? "SPIFFE ID" : "role");
+  if (rule.principal_kind != "spiffe") return;
+  for (const auto& item : rule.principals.items) {
+    if (!item.quoted) continue;
+    auto result = stdlib::validate_spiffe_pattern(item.text);
+    if (auto* err = std::get_if<stdlib::SpiffeError>(&result)) {
+      // +1 skips the opening quote; exact when the pattern has no escapes.
+      auto at = static_cast<std::uint32_t>(item.span.begin + 1 + err->offset);
+      Span s{item.span.file, std::min(at, item.span.end - 1), std::min(at + 1, item.span.end - 1)};
+      sink_.report(DiagId::InvalidSpiffeId, s, fmt::format("`{}` is not a valid SPIFFE ID pattern: {}", item.text, err->message))
+          .note("SPIFFE IDs are spiffe://<trust-domain>/<path>; the trust domain is lower-case [a-z0-9._-]");
+    }
+  }
+}
+
+void Checker::check_grant(const ast::RuleDecl& rule, ExprScope& scope) {
+  if (!rule.has_grant) return;
+  if (rule.effect == ast::Effect::Forbid) {
+    sink_.report(DiagId::GrantOnForbid, rule.grant_span, "a `forbid` rule cannot grant anything")
+        .with_help("remove the `grant` block, or make the rule a `permit`");
+    return;
+  }
+  if (rule.kind == ast::RuleKind::Access) {
+    sink_.report(DiagId::GrantSetting, rule.grant_span, "access rules allow or deny; only `issue` rules have a grant");
+    return;
+  }
+  std::map<std::string, Span> seen;
+  for (const ast::Setting& s : rule.grant) {
+    auto [it, inserted] = seen.emplace(s.key, s.key_span);
+    if (!inserted) {
+      sink_.report(DiagId::GrantSetting, s.key_span, fmt::format("`{}` is set twice", s.key)).label(it->second, "first set here");
+      continue;
+    }
+    Type t = check_expr(*s.value, scope);
+    auto expect = [&](bool ok, const char* what) {
+      if (!ok && !t.is_error()) {
+        sink_.report(DiagId::TypeMismatch, s.value->span, fmt::format("`{}` takes {}, found `{}`", s.key, what, t.name()));
+      }
+    };
+    if (s.key == "ttl") {
+      expect(t.is(TypeKind::Duration), "a duration");
+      if (s.value->kind == ast::ExprKind::Duration && s.value->int_value <= 0) {
+        sink_.report(DiagId::InvalidDuration, s.value->span, "a TTL must be longer than `0s`");
+      }
+    } else if (s.key == "audience") {
+      expect(t.is_stringy(), "a string");
+    } else if (s.key == "scopes") {
+      expect(t.is(TypeKind::List) && t.element().is_stringy(), "a list of strings");
+    } else if (s.key == "tags") {
+      bool ok = t.is(TypeKind::Record);
+      if (ok) {
+        for (const FieldInfo& f : t.record().fields) ok = ok && (f.type.is_stringy() || f.type.is_error());
+      }
+      expect(ok, "a record of strings, e.g. `{ repo: token.repository }`");
+    } else {
+      auto& d = sink_.report(DiagId::GrantSetting, s.key_span, fmt::format("unknown grant setting `{}`", s.key));
+      if (auto m = closest_match(s.key, {"ttl", "audience", "scopes", "tags"})) d.with_help(fmt::format("did you mean `{}`?", *m));
+      else d.note("grant settings are `ttl`, `audience`, `scopes` and `tags`");
+    }
+  }
+}
+
+std::optional<std::string> Checker::const_string(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::String) return e.text;
+  if (e.kind == ast::ExprKind::Name) {
+    auto it = const_decls_.find(e.text);
+    if (it != const_decls_.end() && consts_in_progress_.count(e.text) == 0) {
+      // Guard against a cyclic constant so this cannot recurse forever.
+      consts_in_progress_.insert(e.text);
+      auto value = const_string(*it->second->value);
+      consts_in_progress_.erase(e.text);
+      return value;
+    }
+  }
+  if (e.kind == ast::ExprKind::Binary && e.op == ast::Op::Add) {
+    auto a = const_string(*e.operands[0]);
+    auto b = const_string(*e.operands[1]);
+    if (a && b) return *a + *b;
+  }
+  return std::nullopt;
+}
+
+void Checker::run() {
+  collect_schemas();
+  collect_names();
+  check_issuers();
+  check_constants();
+  check_rules();
+}
+
+}  // namespace writ

@@ -1,0 +1,89 @@
+// The checker's shared state; its passes live in schema_builder.cpp, declarations.cpp,
+// expr_checker.cpp and logic.cpp.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/check/check.h"
+#include "compiler/check/program.h"
+
+namespace writ {
+
+// A name visible inside an expression: a root (token, request, ...), a `let`, or a
+// quantifier variable.
+struct Binding {
+  std::string name;
+  Type type;
+  Span span;
+  bool used = false;
+  bool is_let = false;
+};
+
+// What an expression is checked against.
+struct ExprScope {
+  bool constant_only = false;        // in `const` and settings: no token, no request
+  bool window_argument = false;      // weekday names and `..` ranges are allowed
+  std::vector<Binding> bindings;     // innermost last
+  std::set<std::string> guarded;     // claim paths known present by a `has` earlier
+};
+
+class Checker {
+ public:
+  Checker(Program& program, DiagnosticSink& sink, CheckOptions options)
+      : program_(program), sink_(sink), options_(options) {}
+  void run();
+
+ private:
+  friend class ExprChecker;
+
+  // schema_builder.cpp
+  void collect_schemas();
+  std::shared_ptr<RecordType> build_schema(const std::string& name);
+  Type resolve_type(const ast::TypeExpr& t);
+  std::vector<FieldInfo> build_fields(const std::vector<ast::FieldDecl>& decls, const std::string& owner);
+
+  // declarations.cpp
+  void collect_names();
+  void check_issuers();
+  void check_constants();
+  void check_const(const std::string& name);
+  void check_rules();
+  void check_rule(const ast::RuleDecl& rule, std::size_t file_index);
+  void check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size_t file_index);
+  void check_issue_head(const ast::RuleDecl& rule, RuleInfo& info);
+  void check_access_head(const ast::RuleDecl& rule);
+  void check_grant(const ast::RuleDecl& rule, ExprScope& scope);
+  bool is_builtin_file(std::size_t file_index) const { return file_index < options_.builtin_file_count; }
+
+  // expr_checker.cpp
+  Type check_expr(const ast::Expr& e, ExprScope& scope);
+  void check_conditions(const ast::RuleDecl& rule, ExprScope& scope);
+  void report_unused_lets(const ExprScope& scope);
+
+  // logic.cpp
+  void check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info);
+
+  // helpers shared by the passes
+  std::optional<std::string> const_string(const ast::Expr& e);
+  std::vector<std::string> schema_names() const;
+  std::vector<std::string> issuer_names() const;
+  std::shared_ptr<const RecordType> schema(const std::string& name) const;
+
+  Program& program_;
+  DiagnosticSink& sink_;
+  CheckOptions options_;
+  std::map<std::string, const ast::SchemaDecl*> schema_decls_;
+  std::map<std::string, const ast::ConstDecl*> const_decls_;
+  std::set<std::string> consts_in_progress_;
+  std::set<std::string> schemas_in_progress_;
+  std::map<std::string, Span> rule_ids_;
+};
+
+// Canonical path of a claim access rooted at a name (`token.a.b`), or "" if not such a path.
+std::string claim_path(const ast::Expr& e);
+
+}  // namespace writ

@@ -1,0 +1,57 @@
+// The checked program: resolved schemas, issuers, constants and rules, with expression types.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/check/types.h"
+
+namespace writ {
+
+struct IssuerInfo {
+  std::string name;
+  std::string iss;
+  std::string schema;
+  Type token_type;
+  std::vector<std::string> audiences;
+  std::int64_t leeway_seconds = 0;
+  std::vector<std::string> algorithms;
+  std::vector<std::string> types;  // accepted `typ` header values; empty = any
+  const ast::IssuerDecl* decl = nullptr;
+};
+
+struct ConstInfo {
+  std::string name;
+  Type type;
+  const ast::ConstDecl* decl = nullptr;
+};
+
+struct RuleInfo {
+  std::string id;            // from @id, or "<file>:<line>" when it has none
+  bool explicit_id = false;
+  const ast::RuleDecl* decl = nullptr;
+  std::vector<std::string> issuers;  // resolved issuer names; empty = any issuer
+  Type token_type;                   // the type of `token` in this rule (Error for access rules)
+};
+
+// A policy set after checking. It owns the ASTs it points into.
+struct Program {
+  std::vector<ast::File> files;
+  std::map<std::string, std::shared_ptr<const RecordType>> schemas;
+  std::map<std::string, IssuerInfo> issuers;
+  std::map<std::string, ConstInfo> constants;
+  std::vector<RuleInfo> rules;
+  std::unordered_map<const ast::Expr*, Type> expr_types;
+
+  Type type_of(const ast::Expr& e) const {
+    auto it = expr_types.find(&e);
+    return it == expr_types.end() ? Type::error() : it->second;
+  }
+};
+
+}  // namespace writ

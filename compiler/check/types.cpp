@@ -1,0 +1,89 @@
+// Type construction, naming and compatibility.
+#include "compiler/check/types.h"
+
+#include "compiler/syntax/literal_decode.h"
+
+namespace writ {
+
+Type Type::list(Type element, bool one_or_many) {
+  Type t(TypeKind::List);
+  t.element_ = std::make_shared<const Type>(std::move(element));
+  t.one_or_many_ = one_or_many;
+  return t;
+}
+
+Type Type::enumeration(std::vector<std::string> values) {
+  Type t(TypeKind::Enum);
+  t.enum_values_ = std::make_shared<const std::vector<std::string>>(std::move(values));
+  return t;
+}
+
+Type Type::record(std::shared_ptr<const RecordType> record) {
+  Type t(TypeKind::Record);
+  t.record_ = std::move(record);
+  return t;
+}
+
+std::string Type::name() const {
+  switch (kind_) {
+    case TypeKind::Error: return "<error>";
+    case TypeKind::String: return "string";
+    case TypeKind::Int: return "int";
+    case TypeKind::Bool: return "bool";
+    case TypeKind::Timestamp: return "timestamp";
+    case TypeKind::Duration: return "duration";
+    case TypeKind::TimeOfDay: return "time of day";
+    case TypeKind::Weekday: return "weekday";
+    case TypeKind::Window: return "window";
+    case TypeKind::List:
+      return (one_or_many_ ? "one_or_many<" : "list<") + element_->name() + ">";
+    case TypeKind::Enum: {
+      std::string out;
+      for (const auto& v : *enum_values_) {
+        if (!out.empty()) out += " | ";
+        out += quote_string_literal(v);
+      }
+      return out;
+    }
+    case TypeKind::Record:
+      return record_->name.empty() ? "record" : record_->name;
+  }
+  return "<error>";
+}
+
+const FieldInfo* RecordType::find(std::string_view field) const {
+  for (const FieldInfo& f : fields) {
+    if (f.name == field) return &f;
+  }
+  return nullptr;
+}
+
+bool assignable(const Type& from, const Type& to) {
+  if (from.is_error() || to.is_error()) return true;
+  if (to.is(TypeKind::String) && from.is_stringy()) return true;
+  if (from.kind() != to.kind()) return false;
+  switch (from.kind()) {
+    case TypeKind::List: return assignable(from.element(), to.element());
+    case TypeKind::Record: return from.record_ptr() == to.record_ptr();
+    case TypeKind::Enum: {
+      for (const auto& v : from.enum_values()) {
+        bool found = false;
+        for (const auto& w : to.enum_values()) found = found || v == w;
+        if (!found) return false;
+      }
+      return true;
+    }
+    default: return true;
+  }
+}
+
+bool comparable(const Type& a, const Type& b) {
+  if (a.is_error() || b.is_error()) return true;
+  if (a.is_stringy() && b.is_stringy()) return true;
+  if (a.kind() != b.kind()) return false;
+  if (a.is(TypeKind::List)) return comparable(a.element(), b.element());
+  if (a.is(TypeKind::Record)) return a.record_ptr() == b.record_ptr();
+  return true;
+}
+
+}  // namespace writ

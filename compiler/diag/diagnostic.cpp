@@ -1,0 +1,51 @@
+// The diagnostic table and the sink that collects diagnostics.
+#include "compiler/diag/diagnostic.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace writ {
+
+const std::vector<DiagInfo>& all_diag_infos() {
+  static const std::vector<DiagInfo> infos = {
+#define X(name, code, severity, group, title) {DiagId::name, code, Severity::severity, #group, title},
+#include "compiler/diag/diag_ids.def"
+#undef X
+  };
+  return infos;
+}
+
+const DiagInfo& diag_info(DiagId id) { return all_diag_infos()[static_cast<std::size_t>(id)]; }
+
+std::string_view severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::Note: return "note";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
+  }
+  return "error";
+}
+
+Diagnostic& DiagnosticSink::report(DiagId id, Span span, std::string message) {
+  diagnostics_.push_back(Diagnostic{id, diag_info(id).severity, span, std::move(message), {}, {}, {}, {}});
+  return diagnostics_.back();
+}
+
+std::size_t DiagnosticSink::error_count() const {
+  return static_cast<std::size_t>(std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                                                [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+std::size_t DiagnosticSink::warning_count() const {
+  return static_cast<std::size_t>(std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                                                [](const Diagnostic& d) { return d.severity == Severity::Warning; }));
+}
+
+void DiagnosticSink::sort() {
+  std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tuple(a.span.file, a.span.begin, diag_info(a.id).code) <
+           std::tuple(b.span.file, b.span.begin, diag_info(b.id).code);
+  });
+}
+
+}  // namespace writ

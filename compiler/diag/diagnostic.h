@@ -1,0 +1,79 @@
+// Diagnostics: the id table, one diagnostic with its spans, notes and help, and the sink.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/source/source.h"
+
+namespace writ {
+
+enum class Severity { Note, Warning, Error };
+
+enum class DiagId {
+#define X(name, code, severity, group, title) name,
+#include "compiler/diag/diag_ids.def"
+#undef X
+};
+
+struct DiagInfo {
+  DiagId id;
+  std::string_view code;
+  Severity severity;
+  std::string_view group;
+  std::string_view title;
+};
+
+const DiagInfo& diag_info(DiagId id);
+const std::vector<DiagInfo>& all_diag_infos();
+std::string_view severity_name(Severity severity);
+
+// A secondary span with its own message ("first declared here").
+struct Label {
+  Span span;
+  std::string message;
+};
+
+// A fix-it: replace `span` with `replacement`.
+struct FixIt {
+  Span span;
+  std::string replacement;
+};
+
+struct Diagnostic {
+  DiagId id;
+  Severity severity;
+  Span span;
+  std::string message;        // lowercase, no final period, user input in backticks
+  std::vector<Label> labels;  // secondary spans
+  std::vector<std::string> notes;
+  std::optional<std::string> help;
+  std::vector<FixIt> fixits;
+
+  Diagnostic& label(Span s, std::string msg) { labels.push_back({s, std::move(msg)}); return *this; }
+  Diagnostic& note(std::string msg) { notes.push_back(std::move(msg)); return *this; }
+  Diagnostic& with_help(std::string msg) { help = std::move(msg); return *this; }
+  Diagnostic& fix(Span s, std::string replacement) { fixits.push_back({s, std::move(replacement)}); return *this; }
+};
+
+// Collects diagnostics from every stage and counts them by severity.
+class DiagnosticSink {
+ public:
+  Diagnostic& report(DiagId id, Span span, std::string message);
+  void add(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
+
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  std::size_t error_count() const;
+  std::size_t warning_count() const;
+  bool has_errors() const { return error_count() > 0; }
+  // Orders diagnostics by file, position and code so output is deterministic.
+  void sort();
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+}  // namespace writ

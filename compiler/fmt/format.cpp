@@ -1,0 +1,415 @@
+// The Writ formatter: one canonical layout, comments kept next to the code they precede
+// or trail.
+#include "compiler/fmt/format.h"
+
+#include <algorithm>
+
+#include "compiler/syntax/literal_decode.h"
+
+namespace writ {
+namespace {
+
+constexpr std::size_t kMaxWidth = 100;
+constexpr const char* kIndent = "  ";
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+std::string name_text(const std::string& name) { return is_identifier(name) ? name : quote_string_literal(name); }
+
+// Binding strength, loosest first, as in the grammar.
+int precedence(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::Binary) {
+    switch (e.op) {
+      case ast::Op::Or: return 1;
+      case ast::Op::And: return 2;
+      case ast::Op::Eq: case ast::Op::Ne: case ast::Op::Lt: case ast::Op::Le: case ast::Op::Gt: case ast::Op::Ge:
+      case ast::Op::In: case ast::Op::Like: case ast::Op::Matches: case ast::Op::Under: return 3;
+      case ast::Op::Add: case ast::Op::Sub: return 4;
+      default: return 5;
+    }
+  }
+  if (e.kind == ast::ExprKind::Unary) return 6;
+  return 7;
+}
+
+class ExprPrinter {
+ public:
+  // `width_left`: columns available on the current line; lists and records that do not fit
+  // are broken one item per line at `indent`.
+  std::string print(const ast::Expr& e, const std::string& indent, std::size_t width_left) {
+    std::string flat = flat_text(e);
+    if (flat.size() <= width_left || flat.find('\n') != std::string::npos) return flat;
+    return broken(e, indent, width_left);
+  }
+
+  std::string flat_text(const ast::Expr& e) {
+    std::string s = flat_inner(e);
+    return e.parenthesized ? "(" + s + ")" : s;
+  }
+
+ private:
+  std::string operand(const ast::Expr& e, int parent_prec, bool right) {
+    std::string s = flat_text(e);
+    int p = precedence(e);
+    // Parentheses the reader wrote are kept by flat_text; add the ones the tree needs.
+    if (!e.parenthesized && (p < parent_prec || (right && p == parent_prec && p >= 3))) return "(" + s + ")";
+    return s;
+  }
+
+  std::string join(const std::vector<std::unique_ptr<ast::Expr>>& items, std::size_t from = 0) {
+    std::string out;
+    for (std::size_t i = from; i < items.size(); ++i) {
+      if (i > from) out += ", ";
+      out += flat_text(*items[i]);
+    }
+    return out;
+  }
+
+  std::string flat_inner(const ast::Expr& e) {
+    switch (e.kind) {
+      case ast::ExprKind::Error: return "<error>";
+      case ast::ExprKind::String: return quote_string_literal(e.text);
+      case ast::ExprKind::Int: return std::to_string(e.int_value);
+      case ast::ExprKind::Bool: return e.int_value != 0 ? "true" : "false";
+      case ast::ExprKind::Duration: return e.text;
+      case ast::ExprKind::TimeOfDay: return e.text;
+      case ast::ExprKind::Name: return e.text;
+      case ast::ExprKind::Field: return operand(*e.operands[0], 7, false) + "." + name_text(e.text);
+      case ast::ExprKind::Index: return operand(*e.operands[0], 7, false) + "[" + flat_text(*e.operands[1]) + "]";
+      case ast::ExprKind::Call:
+        if (e.method_syntax && !e.operands.empty()) {
+          return operand(*e.operands[0], 7, false) + "." + e.text + "(" + join(e.operands, 1) + ")";
+        }
+        return e.text + "(" + join(e.operands) + ")";
+      case ast::ExprKind::Unary: return std::string(ast::op_spelling(e.op)) + operand(*e.operands[0], 6, false);
+      case ast::ExprKind::Binary: {
+        int p = precedence(e);
+        return operand(*e.operands[0], p, false) + " " + ast::op_spelling(e.op) + " " + operand(*e.operands[1], p, true);
+      }
+      case ast::ExprKind::List: return "[" + join(e.operands) + "]";
+      case ast::ExprKind::Record: {
+        if (e.operands.empty()) return "{}";
+        std::string out = "{ ";
+        for (std::size_t i = 0; i < e.operands.size(); ++i) {
+          if (i > 0) out += ", ";
+          out += name_text(e.keys[i]) + ": " + flat_text(*e.operands[i]);
+        }
+        return out + " }";
+      }
+      case ast::ExprKind::Range: return flat_text(*e.operands[0]) + ".." + flat_text(*e.operands[1]);
+      case ast::ExprKind::Quantifier:
+        return e.text + "(" + e.var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) + ")";
+    }
+    return "";
+  }
+
+  std::string broken(const ast::Expr& e, const std::string& indent, std::size_t width_left) {
+    std::string inner = indent + kIndent;
+    std::size_t inner_width = kMaxWidth > inner.size() ? kMaxWidth - inner.size() : 20;
+    if (e.kind == ast::ExprKind::List && !e.operands.empty()) {
+      std::string out = e.parenthesized ? "([\n" : "[\n";
+      for (const auto& item : e.operands) out += inner + print(*item, inner, inner_width - 1) + ",\n";
+      return out + indent + (e.parenthesized ? "])" : "]");
+    }
+    if (e.kind == ast::ExprKind::Record && !e.operands.empty()) {
+      std::string out = e.parenthesized ? "({\n" : "{\n";
+      for (std::size_t i = 0; i < e.operands.size(); ++i) {
+        std::string key = name_text(e.keys[i]) + ": ";
+        out += inner + key + print(*e.operands[i], inner, inner_width - key.size() - 1) + ",\n";
+      }
+      return out + indent + (e.parenthesized ? "})" : "}");
+    }
+    (void)width_left;
+    return flat_text(e);
+  }
+};
+
+class Formatter {
+ public:
+  Formatter(const ast::File& file, const SourceFile& source) : file_(file), source_(source) {}
+
+  std::string run() {
+    const ast::Item* previous = nullptr;
+    for (const ast::Item& item : file_.items) {
+      Span span = item.span();
+      if (previous != nullptr) {
+        bool both_consts = previous->kind == ast::Item::Kind::Const && item.kind == ast::Item::Kind::Const;
+        if (!both_consts || blank_between(previous->span().end, first_offset(span.begin))) out_ += "\n";
+      }
+      leading_comments(span.begin, "");
+      switch (item.kind) {
+        case ast::Item::Kind::Schema: schema(*item.schema); break;
+        case ast::Item::Kind::Issuer: issuer(*item.issuer); break;
+        case ast::Item::Kind::Const: constant(*item.constant); break;
+        case ast::Item::Kind::Rule: rule(*item.rule); break;
+      }
+      previous = &item;
+    }
+    if (next_comment_ < file_.comments.size() && !out_.empty()) out_ += "\n";
+    leading_comments(static_cast<std::uint32_t>(source_.text().size()) + 1, "");
+    return out_;
+  }
+
+ private:
+  // The offset where an item's own leading comments start, for blank-line detection.
+  std::uint32_t first_offset(std::uint32_t begin) const {
+    std::uint32_t first = begin;
+    for (std::size_t i = next_comment_; i < file_.comments.size() && file_.comments[i].span.begin < begin; ++i) {
+      first = std::min(first, file_.comments[i].span.begin);
+    }
+    return first;
+  }
+
+  bool blank_between(std::uint32_t from, std::uint32_t to) const {
+    if (from >= to || to > source_.text().size()) return false;
+    std::string_view between(source_.text().data() + from, to - from);
+    int newlines = 0;
+    for (char c : between) {
+      if (c == '\n') {
+        if (++newlines >= 2) return true;
+      } else if (c != ' ' && c != '\t' && c != '\r') {
+        newlines = 0;
+      }
+    }
+    return false;
+  }
+
+  std::uint32_t line_of(std::uint32_t offset) const { return source_.line_column(offset).line; }
+
+  // Own-line comments that come before `offset`.
+  void leading_comments(std::uint32_t offset, const std::string& indent) {
+    while (next_comment_ < file_.comments.size() && file_.comments[next_comment_].span.begin < offset) {
+      const ast::Comment& c = file_.comments[next_comment_];
+      if (next_comment_ > 0 && printed_any_comment_ && blank_between(file_.comments[next_comment_ - 1].span.end, c.span.begin) &&
+          !out_.empty() && out_.back() == '\n' && !ends_with_blank()) {
+        out_ += "\n";
+      }
+      out_ += indent + c.text + "\n";
+      printed_any_comment_ = true;
+      ++next_comment_;
+    }
+  }
+
+  bool ends_with_blank() const { return out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n'; }
+
+  // Ends the current line, first appending comments that trailed `end` on its source line.
+  void end_line(std::uint32_t end) {
+    std::uint32_t line = line_of(end);
+    while (next_comment_ < file_.comments.size()) {
+      const ast::Comment& c = file_.comments[next_comment_];
+      if (c.span.begin < end || line_of(c.span.begin) != line || c.text.find('\n') != std::string::npos) break;
+      out_ += "  " + c.text;
+      ++next_comment_;
+    }
+    out_ += "\n";
+  }
+
+  std::string type_text(const ast::TypeExpr& t, const std::string& indent) {
+    std::string s;
+    switch (t.kind) {
+      case ast::TypeExpr::Kind::Named:
+        s = t.name;
+        if (t.argument) s += "<" + type_text(*t.argument, indent) + ">";
+        break;
+      case ast::TypeExpr::Kind::Enum:
+        for (std::size_t i = 0; i < t.enum_values.size(); ++i) s += (i ? " | " : "") + quote_string_literal(t.enum_values[i]);
+        break;
+      case ast::TypeExpr::Kind::Record: {
+        if (t.fields.empty()) {
+          s = "{}";
+          break;
+        }
+        bool has_comments = std::any_of(file_.comments.begin() + static_cast<long>(next_comment_), file_.comments.end(),
+                                        [&](const ast::Comment& c) { return c.span.begin > t.span.begin && c.span.end < t.span.end; });
+        std::string flat = "{ ";
+        for (std::size_t i = 0; i < t.fields.size(); ++i) flat += (i ? ", " : "") + field_text(t.fields[i], indent);
+        flat += " }";
+        if (!has_comments && flat.find('\n') == std::string::npos && indent.size() + flat.size() <= kMaxWidth - 30) {
+          s = flat;
+        } else {
+          // Broken records carry their own lines; fields are emitted by the caller's block logic.
+          s = "{\n";
+          std::string inner = indent + kIndent;
+          std::string saved;
+          saved.swap(out_);
+          for (const ast::FieldDecl& f : t.fields) {
+            leading_comments(f.span.begin, inner);
+            out_ += inner + field_text(f, inner);
+            end_line(f.span.end);
+          }
+          leading_comments(t.span.end - 1, inner);
+          s += out_ + indent + "}";
+          out_.swap(saved);
+        }
+        break;
+      }
+      case ast::TypeExpr::Kind::Error: s = "<error>"; break;
+    }
+    return t.optional ? s + "?" : s;
+  }
+
+  std::string field_text(const ast::FieldDecl& f, const std::string& indent) {
+    std::string s = name_text(f.name) + ": " + type_text(f.type, indent);
+    if (f.provenance != ast::Provenance::Unqualified) s += std::string(" ") + ast::provenance_spelling(f.provenance);
+    return s;
+  }
+
+  void schema(const ast::SchemaDecl& s) {
+    out_ += "schema " + s.name;
+    if (!s.base.empty()) out_ += " extends " + s.base;
+    block_fields(s.fields, s.span.end, "");
+  }
+
+  void block_fields(const std::vector<ast::FieldDecl>& fields, std::uint32_t close, const std::string& indent) {
+    if (fields.empty() && !comment_before(close)) {
+      out_ += " {}\n";
+      return;
+    }
+    out_ += " {";
+    end_line(fields.empty() ? close - 1 : first_line_end(fields.front().span.begin));
+    std::string inner = indent + kIndent;
+    std::uint32_t previous_end = 0;
+    for (const ast::FieldDecl& f : fields) {
+      if (previous_end != 0 && blank_between(previous_end, first_offset(f.span.begin))) out_ += "\n";
+      leading_comments(f.span.begin, inner);
+      out_ += inner + field_text(f, inner);
+      end_line(f.span.end);
+      previous_end = f.span.end;
+    }
+    leading_comments(close - 1, inner);
+    out_ += indent + "}";
+    end_line(close);
+  }
+
+  // The offset of the `{` line end: trailing comments after `{` stay there.
+  std::uint32_t first_line_end(std::uint32_t first_child) const {
+    std::uint32_t p = first_child;
+    const std::string& text = source_.text();
+    while (p > 0 && text[p - 1] != '{') --p;
+    return p;
+  }
+
+  bool comment_before(std::uint32_t offset) const {
+    return next_comment_ < file_.comments.size() && file_.comments[next_comment_].span.begin < offset;
+  }
+
+  void settings(const std::vector<ast::Setting>& list, std::uint32_t close, const std::string& indent) {
+    if (list.empty() && !comment_before(close)) {
+      out_ += " {}";
+      end_line(close);
+      return;
+    }
+    out_ += " {";
+    end_line(list.empty() ? close - 1 : first_line_end(list.front().span.begin));
+    std::string inner = indent + kIndent;
+    std::uint32_t previous_end = 0;
+    for (const ast::Setting& s : list) {
+      if (previous_end != 0 && blank_between(previous_end, first_offset(s.span.begin))) out_ += "\n";
+      leading_comments(s.span.begin, inner);
+      std::string key = s.key + ": ";
+      out_ += inner + key + expr(*s.value, inner, inner.size() + key.size());
+      end_line(s.span.end);
+      previous_end = s.span.end;
+    }
+    leading_comments(close - 1, inner);
+    out_ += indent + "}";
+  }
+
+  std::string expr(const ast::Expr& e, const std::string& indent, std::size_t used) {
+    ExprPrinter printer;
+    return printer.print(e, indent, used < kMaxWidth ? kMaxWidth - used : 20);
+  }
+
+  void issuer(const ast::IssuerDecl& i) {
+    out_ += "issuer " + i.name + " = " + quote_string_literal(i.iss);
+    settings(i.settings, i.span.end, "");
+    end_line(i.span.end);
+  }
+
+  void constant(const ast::ConstDecl& c) {
+    std::string head = "const " + c.name + " = ";
+    out_ += head + expr(*c.value, "", head.size());
+    end_line(c.span.end);
+  }
+
+  std::string name_set(const ast::NameSet& set) {
+    if (set.any) return "*";
+    auto item = [](const ast::NameSet::Item& i) { return i.quoted ? quote_string_literal(i.text) : i.text; };
+    if (set.items.size() == 1 && !set.bracketed) return item(set.items[0]);
+    std::string out = "[";
+    for (std::size_t i = 0; i < set.items.size(); ++i) out += (i ? ", " : "") + item(set.items[i]);
+    return out + "]";
+  }
+
+  void rule(const ast::RuleDecl& r) {
+    for (const ast::Annotation& a : r.annotations) {
+      leading_comments(a.span.begin, "");
+      out_ += "@" + a.name;
+      if (a.value) out_ += "(" + quote_string_literal(*a.value) + ")";
+      end_line(a.span.end);
+    }
+    leading_comments(r.head_span.begin, "");
+    out_ += r.effect == ast::Effect::Permit ? "permit " : "forbid ";
+    if (r.kind == ast::RuleKind::Issue) {
+      out_ += "issue " + name_set(r.roles) + " to " + name_set(r.issuers);
+    } else {
+      out_ += "access " + name_set(r.actions) + " on " + name_set(r.resources) + " by ";
+      out_ += r.principal_kind.empty() ? std::string("*") : r.principal_kind + " " + name_set(r.principals);
+    }
+    if (r.has_when) {
+      out_ += " when";
+      conditions(r);
+    }
+    if (r.has_grant) {
+      out_ += r.has_when ? " grant" : " grant";
+      settings(r.grant, r.grant_span.end, "");
+    }
+    end_line(r.span.end);
+  }
+
+  void conditions(const ast::RuleDecl& r) {
+    std::uint32_t close = r.when_span.end;
+    if (r.conditions.empty() && !comment_before(close)) {
+      out_ += " {}";
+      if (!r.has_grant) return;
+      return;
+    }
+    out_ += " {";
+    end_line(r.conditions.empty() ? close - 1 : first_line_end(r.conditions.front().span.begin));
+    std::string inner = kIndent;
+    std::uint32_t previous_end = 0;
+    for (const ast::Condition& c : r.conditions) {
+      if (previous_end != 0 && blank_between(previous_end, first_offset(c.span.begin))) out_ += "\n";
+      leading_comments(c.span.begin, inner);
+      std::string head = c.is_let ? "let " + c.let_name + " = " : "";
+      out_ += inner + head + expr(*c.expr, inner, inner.size() + head.size());
+      end_line(c.span.end);
+      previous_end = c.span.end;
+    }
+    leading_comments(close - 1, inner);
+    out_ += "}";
+  }
+
+  const ast::File& file_;
+  const SourceFile& source_;
+  std::string out_;
+  std::size_t next_comment_ = 0;
+  bool printed_any_comment_ = false;
+};
+
+}  // namespace
+
+std::string format_file(const ast::File& file, const SourceFile& source) {
+  Formatter formatter(file, source);
+  return formatter.run();
+}
+
+std::string format_expr(const ast::Expr& e) {
+  ExprPrinter printer;
+  return printer.flat_text(e);
+}
+
+}  // namespace writ

@@ -1,0 +1,21 @@
+// Parses one Writ source file into an AST, reporting every syntax error it can recover from.
+#pragma once
+
+#include <cstddef>
+
+#include "compiler/ast/ast.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/source/source.h"
+
+namespace writ {
+
+struct ParseLimits {
+  std::size_t max_file_bytes = 8u << 20;  // 8 MiB
+  int max_nesting = 64;                   // brackets and prefix operators
+};
+
+// Never throws. On errors the returned file holds whatever could be recovered and
+// `had_syntax_errors` is set; the diagnostics go to `sink`.
+ast::File parse_file(const SourceManager& sources, FileId file, DiagnosticSink& sink, ParseLimits limits = {});
+
+}  // namespace writ

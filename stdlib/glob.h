@@ -1,0 +1,31 @@
+// `like` globs: `*` matches any run of characters, `?` one character, `\` escapes; anchored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace writ::stdlib {
+
+struct GlobError {
+  std::size_t offset;
+  std::string message;
+};
+
+// Returns an error if `pattern` is not a valid glob (a trailing lone `\`).
+std::optional<GlobError> validate_glob(std::string_view pattern);
+
+// True if the pattern matches every string (it consists only of `*`).
+bool glob_matches_everything(std::string_view pattern);
+
+// Whole-string, case-sensitive match; `?` matches one UTF-8 code point. Runs in
+// O(|pattern| * |text|) worst case with no recursion.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+// The literal text a pattern starts with before its first wildcard (for indexing).
+std::string glob_literal_prefix(std::string_view pattern);
+
+// True if the pattern has no wildcard; `literal` receives its unescaped text.
+bool glob_is_literal(std::string_view pattern, std::string* literal = nullptr);
+
+}  // namespace writ::stdlib
