@@ -270,13 +270,14 @@ void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size
           .note("decisions and audit logs name rules by id, so ids are unique across the policy set");
     }
   }
+  bool has_id_annotation = seen.count("id") != 0;
   if (!info.explicit_id) {
     info.id = fmt::format("rule@{}", rule.span.begin);
     if (options_.sources != nullptr && rule.span.valid()) {
       const SourceFile& file = options_.sources->file(rule.span.file);
       info.id = fmt::format("{}:{}", file.path(), file.line_column(rule.span.begin).line);
     }
-    if (!is_builtin_file(file_index)) {
+    if (!is_builtin_file(file_index) && !has_id_annotation) {
       sink_.report(DiagId::MissingRuleId, rule.head_span, "the rule has no `@id`")
           .note("without an id, decisions and audit logs can only name the rule by its position")
           .with_help("add `@id(\"a-stable-name\")` above the rule");

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -46,25 +46,18 @@ std::vector<std::string> find_policy_files(const std::vector<std::string>& paths
   return unique;
 }
 
-LoadedPolicySet load_policy_set(const std::vector<std::string>& paths) {
-  LoadedPolicySet set;
+namespace {
+
+// Parses every file, then checks them together with the built-in schemas.
+void parse_and_check(LoadedPolicySet& set, std::vector<SourceText> inputs) {
   std::vector<ast::File> files;
   for (const stdlib::EmbeddedFile& builtin : stdlib::builtin_schema_files()) {
     FileId id = set.sources.add(std::string(builtin.path), std::string(builtin.text));
     files.push_back(parse_file(set.sources, id, set.diagnostics));
   }
   std::size_t builtin_count = files.size();
-  for (const std::string& path : find_policy_files(paths, set.io_errors)) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    if (!in || !(buffer << in.rdbuf())) {
-      // An empty file reads as a failed stream insertion; only a failed open is an error.
-      if (!in.is_open()) {
-        set.io_errors.push_back(fmt::format("{}: cannot be read", path));
-        continue;
-      }
-    }
-    FileId id = set.sources.add(path, buffer.str());
+  for (SourceText& input : inputs) {
+    FileId id = set.sources.add(std::move(input.path), std::move(input.text));
     set.user_files.push_back(id);
     files.push_back(parse_file(set.sources, id, set.diagnostics));
   }
@@ -81,6 +74,33 @@ LoadedPolicySet load_policy_set(const std::vector<std::string>& paths) {
     if (!d.span.valid() || !broken[d.span.file]) set.diagnostics.add(d);
   }
   set.diagnostics.sort();
+}
+
+}  // namespace
+
+LoadedPolicySet check_sources(std::vector<SourceText> files) {
+  LoadedPolicySet set;
+  parse_and_check(set, std::move(files));
+  return set;
+}
+
+LoadedPolicySet load_policy_set(const std::vector<std::string>& paths) {
+  LoadedPolicySet set;
+  std::vector<SourceText> inputs;
+  for (const std::string& path : find_policy_files(paths, set.io_errors)) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in.is_open()) {
+      set.io_errors.push_back(fmt::format("{}: cannot be read", path));
+      continue;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) {
+      set.io_errors.push_back(fmt::format("{}: read error", path));
+      continue;
+    }
+    inputs.push_back({path, std::move(text)});
+  }
+  parse_and_check(set, std::move(inputs));
   return set;
 }
 

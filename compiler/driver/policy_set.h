@@ -22,6 +22,15 @@ struct LoadedPolicySet {
 // Every path is a `.writ` file or a directory searched recursively for `.writ` files.
 LoadedPolicySet load_policy_set(const std::vector<std::string>& paths);
 
+// A policy file given in memory (tests, benchmarks, fuzzing, the broker's reload).
+struct SourceText {
+  std::string path;
+  std::string text;
+};
+
+// Parses and checks in-memory files (after the built-in schemas) as one policy set.
+LoadedPolicySet check_sources(std::vector<SourceText> files);
+
 // The `.writ` files under `paths`, sorted, with unreadable paths reported in `errors`.
 std::vector<std::string> find_policy_files(const std::vector<std::string>& paths, std::vector<std::string>& errors);
 

@@ -1,0 +1,166 @@
+// Runs the `writ` binary as a user would and checks exit codes and output.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int exit_code;
+  std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args, const std::string& stdin_file = "") {
+  std::string cmd = std::string("NO_COLOR=1 ") + WRIT_BINARY + " " + args + (stdin_file.empty() ? "" : " < " + stdin_file) + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("writ_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
+  fs::path dir_;
+};
+
+const char* const kClean = R"(issuer github = "https://token.actions.githubusercontent.com" {
+  schema: github_actions
+  audience: "sts.amazonaws.com"
+  algorithms: [RS256]
+}
+
+@id("r")
+permit issue "deployer" to github when {
+  token.repository_id == "5005"
+}
+)";
+
+TEST_F(Cli, CheckCleanPolicyExitsZero) {
+  auto r = run("check " + write("ok.writ", kClean));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("checked 1 file, 1 rule: 0 errors, 0 warnings"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, CheckErrorsExitOneAndNameFileLineColumn) {
+  std::string path = write("bad.writ", std::string(kClean) + "const x = nope\n");
+  auto r = run("check " + path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(path + ":12:11: error[E1004]"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, CheckUsageAndIoErrorsExitTwo) {
+  EXPECT_EQ(run("check " + (dir_ / "missing.writ").string()).exit_code, 2);
+  EXPECT_EQ(run("check").exit_code, 2);
+  EXPECT_EQ(run("check --format xml " + write("ok.writ", kClean)).exit_code, 2);
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  fs::create_directories(dir_ / "empty");
+  EXPECT_EQ(run("check " + (dir_ / "empty").string()).exit_code, 2);
+}
+
+TEST_F(Cli, HelpAndVersion) {
+  auto help = run("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("check"), std::string::npos);
+  EXPECT_NE(help.out.find("fmt"), std::string::npos);
+  auto check_help = run("check --help");
+  EXPECT_EQ(check_help.exit_code, 0);
+  EXPECT_NE(check_help.out.find("--deny-warnings"), std::string::npos);
+  EXPECT_EQ(run("--version").exit_code, 0);
+}
+
+TEST_F(Cli, DenyWarningsTurnsWarningsIntoFailure) {
+  std::string path = write("warn.writ", std::string(kClean) + "permit issue \"x\" to github\n");
+  EXPECT_EQ(run("check " + path).exit_code, 0);
+  EXPECT_EQ(run("check --deny-warnings " + path).exit_code, 1);
+}
+
+TEST_F(Cli, CheckJsonAndSarif) {
+  std::string path = write("bad.writ", "const x = nope\n");
+  auto json = run("check --format json " + path);
+  EXPECT_EQ(json.exit_code, 1);
+  auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["errors"], 1);
+  EXPECT_EQ(doc["diagnostics"][0]["code"], "E1004");
+  auto sarif = run("check --format sarif " + path);
+  EXPECT_EQ(sarif.exit_code, 1);
+  auto log = nlohmann::json::parse(sarif.out);
+  EXPECT_EQ(log["version"], "2.1.0");
+  EXPECT_EQ(log["runs"][0]["results"][0]["ruleId"], "E1004");
+}
+
+TEST_F(Cli, CheckDirectoryLoadsEveryFileAsOneSet) {
+  write("a.writ", "const repos = [\"1\"]\n");
+  write("b.writ", std::string(kClean) + "@id(\"r2\") permit issue \"y\" to github when { token.repository_id in repos }\n");
+  auto r = run("check " + dir_.string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("checked 2 files, 2 rules"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, FmtCheckRewriteAndIdempotence) {
+  std::string path = write("messy.writ", "const   a=[\"x\",\"y\"]\n");
+  auto check = run("fmt --check " + path);
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.out.find(path), std::string::npos);
+  EXPECT_EQ(read(path), "const   a=[\"x\",\"y\"]\n");  // --check changes nothing
+  EXPECT_EQ(run("fmt " + path).exit_code, 0);
+  EXPECT_EQ(read(path), "const a = [\"x\", \"y\"]\n");
+  EXPECT_EQ(run("fmt --check " + path).exit_code, 0);
+}
+
+TEST_F(Cli, FmtLeavesFilesWithSyntaxErrorsAlone) {
+  std::string broken = "permit issue to {\n";
+  std::string path = write("broken.writ", broken);
+  auto r = run("fmt " + path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("error[E0002]"), std::string::npos) << r.out;
+  EXPECT_EQ(read(path), broken);
+}
+
+TEST_F(Cli, FmtReadsStdin) {
+  std::string in = write("in.txt", "const a=1\n");
+  auto r = run("fmt -", in);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "const a = 1\n");
+}
+
+TEST_F(Cli, BundledExamplesCheckCleanAndAreFormatted) {
+  std::string examples = std::string(WRIT_SOURCE_DIR) + "/examples";
+  auto check = run("check --deny-warnings " + examples);
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  auto fmt = run("fmt --check " + examples);
+  EXPECT_EQ(fmt.exit_code, 0) << fmt.out;
+}
+
+}  // namespace
