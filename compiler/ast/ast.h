@@ -56,6 +56,8 @@ struct Expr {
   std::vector<bool> keys_quoted;
   std::vector<Span> key_spans;
   bool parenthesized = false;     // written inside (...), kept by the formatter
+  // Where the checker recorded this expression's type (Program::type_of); set by the checker.
+  mutable std::uint32_t type_slot = UINT32_MAX;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

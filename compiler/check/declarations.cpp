@@ -227,13 +227,13 @@ void Checker::check_rule(const ast::RuleDecl& rule, std::size_t file_index) {
   if (rule.kind == ast::RuleKind::Issue) {
     check_issue_head(rule, info);
     scope.bindings.push_back({"token", info.token_type, rule.head_span, false, false});
-    scope.bindings.push_back({"request", Type::record(schema("writ_issue_request")), rule.head_span, false, false});
-    scope.bindings.push_back({"header", Type::record(schema("writ_jose_header")), rule.head_span, false, false});
-    scope.bindings.push_back({"exchange", Type::record(schema("writ_token_exchange")), rule.head_span, false, false});
+    scope.bindings.push_back({"request", schema_type("writ_issue_request"), rule.head_span, false, false});
+    scope.bindings.push_back({"header", schema_type("writ_jose_header"), rule.head_span, false, false});
+    scope.bindings.push_back({"exchange", schema_type("writ_token_exchange"), rule.head_span, false, false});
   } else {
     check_access_head(rule);
     info.token_type = Type::error();
-    scope.bindings.push_back({"request", Type::record(schema("writ_access_request")), rule.head_span, false, false});
+    scope.bindings.push_back({"request", schema_type("writ_access_request"), rule.head_span, false, false});
   }
   check_conditions(rule, scope);
   check_grant(rule, scope);
@@ -315,7 +315,7 @@ void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
     schemas.insert(it->second.schema);
   }
   if (rule.issuers.any || schemas.size() > 1) {
-    info.token_type = Type::record(schema("jwt"));
+    info.token_type = schema_type("jwt");
   } else if (schemas.size() == 1 && !schemas.begin()->empty()) {
     info.token_type = program_.issuers.at(info.issuers.front()).token_type;
   } else {

@@ -145,7 +145,7 @@ class ExprChecker {
 
   Type check(const ast::Expr& e) {
     Type t = check_inner(e);
-    c_.program_.expr_types[&e] = t;
+    c_.program_.set_type(e, t);
     return t;
   }
 
@@ -752,11 +752,11 @@ class ExprChecker {
           }
           continue;
         }
-        c_.program_.expr_types[p] = Type::weekday();
+        c_.program_.set_type(*p, Type::weekday());
       }
-      c_.program_.expr_types[d] = Type::weekday();
+      c_.program_.set_type(*d, Type::weekday());
     }
-    c_.program_.expr_types[&days] = Type::weekday();
+    c_.program_.set_type(days, Type::weekday());
     // Times: a range of times of day.
     const ast::Expr& times = *e.operands[1];
     if (times.kind != ast::ExprKind::Range || times.operands[0]->kind != ast::ExprKind::TimeOfDay ||
@@ -765,7 +765,7 @@ class ExprChecker {
     } else {
       Type from = check(*times.operands[0]);
       Type to = check(*times.operands[1]);
-      c_.program_.expr_types[&times] = Type::time_of_day();
+      c_.program_.set_type(times, Type::time_of_day());
       if (!from.is_error() && !to.is_error() && times.operands[0]->int_value >= times.operands[1]->int_value) {
         sink().report(DiagId::InvalidWindow, times.span,
                       fmt::format("the window `{}..{}` is empty: it must end after it starts", times.operands[0]->text, times.operands[1]->text))

@@ -5,7 +5,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -46,11 +45,19 @@ struct Program {
   std::map<std::string, IssuerInfo> issuers;
   std::map<std::string, ConstInfo> constants;
   std::vector<RuleInfo> rules;
-  std::unordered_map<const ast::Expr*, Type> expr_types;
+  // The type of every checked expression, indexed by the expression's `type_slot`.
+  std::vector<Type> expr_types;
 
   Type type_of(const ast::Expr& e) const {
-    auto it = expr_types.find(&e);
-    return it == expr_types.end() ? Type::error() : it->second;
+    return e.type_slot < expr_types.size() ? expr_types[e.type_slot] : Type::error();
+  }
+  void set_type(const ast::Expr& e, Type t) {
+    if (e.type_slot >= expr_types.size()) {
+      e.type_slot = static_cast<std::uint32_t>(expr_types.size());
+      expr_types.push_back(std::move(t));
+    } else {
+      expr_types[e.type_slot] = std::move(t);
+    }
   }
 };
 

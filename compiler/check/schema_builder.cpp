@@ -177,4 +177,9 @@ std::shared_ptr<const RecordType> Checker::schema(const std::string& name) const
   return it == program_.schemas.end() ? nullptr : it->second;
 }
 
+Type Checker::schema_type(const std::string& name) const {
+  auto record = schema(name);
+  return record ? Type::record(record) : Type::error();
+}
+
 }  // namespace writ

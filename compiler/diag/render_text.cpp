@@ -49,6 +49,31 @@ std::string expand_line(std::string_view line, std::vector<std::size_t>& columns
   return out;
 }
 
+// Very long lines (minified or generated files) are cut to a window around the span.
+void trim_long_line(std::string& shown, std::size_t& from, std::size_t& to) {
+  constexpr std::size_t kMaxShown = 160, kContext = 40;
+  // `shown` has tabs expanded; count code points to find the window's byte bounds.
+  std::vector<std::size_t> starts;  // byte offset of each code point
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    if ((static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  if (starts.size() <= kMaxShown) return;
+  std::size_t first = from > kContext ? from - kContext : 0;
+  std::size_t last = std::min(starts.size(), first + kMaxShown);
+  std::size_t begin_byte = starts[first];
+  std::size_t end_byte = last < starts.size() ? starts[last] : shown.size();
+  std::size_t prefix = first > 0 ? 3 : 0;
+  std::string window;
+  window.reserve(end_byte - begin_byte + 6);
+  window.append(prefix, '.');
+  window.append(shown, begin_byte, end_byte - begin_byte);
+  if (last < starts.size()) window.append(3, '.');
+  shown = std::move(window);
+  from = from - first + prefix;
+  to = std::min(to - first + prefix, prefix + (last - first));
+  if (to <= from) to = from + 1;
+}
+
 // Prints one source line with a marker (`^` or `-`) under [begin, end) bytes of that line.
 void render_snippet(std::string& out, const SourceFile& file, Span span, char marker, std::string_view message,
                     const Style& style, std::string_view marker_color, std::size_t gutter) {
@@ -64,13 +89,18 @@ void render_snippet(std::string& out, const SourceFile& file, Span span, char ma
   std::size_t e = stop.line == start.line ? std::min<std::size_t>(span.end - line_begin, line.size()) : line.size();
   std::size_t from = columns[b];
   std::size_t to = std::max(columns[e], from + 1);
+  trim_long_line(shown, from, to);
 
   std::string num = std::to_string(start.line);
   out += fmt::format("{} {}\n", std::string(gutter, ' '), style.paint("1;34", "|"));
   out += fmt::format("{}{} {} {}\n", style.paint("1;34", num), std::string(gutter - num.size(), ' '),
                      style.paint("1;34", "|"), shown);
-  std::string underline = std::string(from, ' ') + std::string(to - from, marker);
-  if (!message.empty()) underline += " " + std::string(message);
+  std::string underline(from, ' ');
+  underline.append(to - from, marker);
+  if (!message.empty()) {
+    underline.push_back(' ');
+    underline.append(message);
+  }
   out += fmt::format("{} {} {}\n", std::string(gutter, ' '), style.paint("1;34", "|"),
                      style.paint(marker_color, underline));
 }

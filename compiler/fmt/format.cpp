@@ -179,18 +179,18 @@ class Formatter {
 
   std::uint32_t line_of(std::uint32_t offset) const { return source_.line_column(offset).line; }
 
-  // Own-line comments that come before `offset`.
+  // Own-line comments that come before `offset`; a blank line between two of them, or
+  // between the last and the code it precedes, is kept.
   void leading_comments(std::uint32_t offset, const std::string& indent) {
+    const ast::Comment* previous = nullptr;
     while (next_comment_ < file_.comments.size() && file_.comments[next_comment_].span.begin < offset) {
       const ast::Comment& c = file_.comments[next_comment_];
-      if (next_comment_ > 0 && printed_any_comment_ && blank_between(file_.comments[next_comment_ - 1].span.end, c.span.begin) &&
-          !out_.empty() && out_.back() == '\n' && !ends_with_blank()) {
-        out_ += "\n";
-      }
+      if (previous != nullptr && blank_between(previous->span.end, c.span.begin)) out_ += "\n";
       out_ += indent + c.text + "\n";
-      printed_any_comment_ = true;
+      previous = &c;
       ++next_comment_;
     }
+    if (previous != nullptr && offset <= source_.text().size() && blank_between(previous->span.end, offset)) out_ += "\n";
   }
 
   bool ends_with_blank() const { return out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n'; }
@@ -356,8 +356,12 @@ class Formatter {
     if (r.kind == ast::RuleKind::Issue) {
       out_ += "issue " + name_set(r.roles) + " to " + name_set(r.issuers);
     } else {
-      out_ += "access " + name_set(r.actions) + " on " + name_set(r.resources) + " by ";
-      out_ += r.principal_kind.empty() ? std::string("*") : r.principal_kind + " " + name_set(r.principals);
+      std::string head = "access " + name_set(r.actions) + " on " + name_set(r.resources);
+      std::string by = "by " + (r.principal_kind.empty() ? std::string("*") : r.principal_kind + " " + name_set(r.principals));
+      std::size_t line_start = out_.rfind('\n') == std::string::npos ? 0 : out_.rfind('\n') + 1;
+      std::size_t width = out_.size() - line_start + head.size() + 1 + by.size() + (r.has_when ? 7 : 0);
+      // A head too long for one line continues with its principal on the next.
+      out_ += head + (width > kMaxWidth ? "\n  " : " ") + by;
     }
     if (r.has_when) {
       out_ += " when";
@@ -397,7 +401,6 @@ class Formatter {
   const SourceFile& source_;
   std::string out_;
   std::size_t next_comment_ = 0;
-  bool printed_any_comment_ = false;
 };
 
 }  // namespace

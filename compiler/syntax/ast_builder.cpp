@@ -326,14 +326,6 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
   Span whole = span(ctx);
   if (auto* p = as<WritParser::PrimaryExprContext>(ctx)) return build_primary(p->primary());
 
-  if (auto* m = as<WritParser::MethodExprContext>(ctx)) {
-    bool quoted = false;
-    std::string name = field_name(m->fieldName(), quoted);
-    auto call = build_call(name, m->fieldName() ? span(m->fieldName()) : whole, whole, m->arguments());
-    call->method_syntax = true;
-    call->operands.insert(call->operands.begin(), build_expr(m->expr()));
-    return call;
-  }
   if (auto* f = as<WritParser::FieldExprContext>(ctx)) {
     auto e = std::make_unique<ast::Expr>();
     e->kind = ast::ExprKind::Field;
@@ -342,6 +334,14 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
     e->var_span = f->fieldName() ? span(f->fieldName()) : whole;  // the field name alone
     e->operands.push_back(build_expr(f->expr()));
     return e;
+  }
+  if (auto* m = as<WritParser::MethodExprContext>(ctx)) {
+    bool quoted = false;
+    std::string name = field_name(m->fieldName(), quoted);
+    auto call = build_call(name, m->fieldName() ? span(m->fieldName()) : whole, whole, m->arguments());
+    call->method_syntax = true;
+    call->operands.insert(call->operands.begin(), build_expr(m->expr()));
+    return call;
   }
   if (auto* i = as<WritParser::IndexExprContext>(ctx)) {
     auto e = std::make_unique<ast::Expr>();

@@ -91,16 +91,27 @@ class ErrorListener : public antlr4::BaseErrorListener {
 };
 
 // Deep nesting would exhaust the stack of the recursive-descent parser; refuse it up front.
-bool check_nesting(antlr4::CommonTokenStream& tokens, const OffsetMap& offsets, FileId file, int max_nesting,
+bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const OffsetMap& offsets, FileId file, int max_nesting,
                    DiagnosticSink& sink) {
+  // Classify token types once by their literal spelling, so the scan does not build strings.
+  enum : char { kOther, kOpen, kClose, kPrefix };
+  const antlr4::dfa::Vocabulary& vocab = lexer.getVocabulary();
+  std::vector<char> kind(vocab.getMaxTokenType() + 2, kOther);
+  for (std::size_t t = 0; t <= vocab.getMaxTokenType(); ++t) {
+    std::string literal = vocab.getLiteralName(t);
+    if (literal == "'('" || literal == "'['" || literal == "'{'") kind[t] = kOpen;
+    if (literal == "')'" || literal == "']'" || literal == "'}'") kind[t] = kClose;
+    if (literal == "'!'" || literal == "'-'") kind[t] = kPrefix;
+  }
   int depth = 0;
   int prefix_run = 0;
   for (antlr4::Token* t : tokens.getTokens()) {
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-    std::string text = t->getText();
-    if (text == "(" || text == "[" || text == "{") ++depth;
-    if (text == ")" || text == "]" || text == "}") depth = std::max(0, depth - 1);
-    prefix_run = (text == "!" || text == "-") ? prefix_run + 1 : 0;
+    std::size_t type = t->getType();
+    char k = type < kind.size() ? kind[type] : static_cast<char>(kOther);
+    if (k == kOpen) ++depth;
+    if (k == kClose) depth = std::max(0, depth - 1);
+    prefix_run = k == kPrefix ? prefix_run + 1 : 0;
     if (depth > max_nesting || prefix_run > max_nesting) {
       sink.report(DiagId::NestingTooDeep, offsets.token_span(file, t),
                   fmt::format("brackets or prefix operators are nested more than {} deep", max_nesting))
@@ -143,7 +154,7 @@ ast::File parse_file(const SourceManager& sources, FileId file_id, DiagnosticSin
     lexer.removeErrorListeners();
     antlr4::CommonTokenStream tokens(&lexer);
     tokens.fill();
-    if (!check_nesting(tokens, offsets, file_id, limits.max_nesting, sink)) {
+    if (!check_nesting(lexer, tokens, offsets, file_id, limits.max_nesting, sink)) {
       result.had_syntax_errors = true;
       return result;
     }

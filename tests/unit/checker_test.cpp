@@ -57,7 +57,7 @@ TEST(Checker, OptionalClaimsNeedAHasGuard) {
   EXPECT_EQ(rule_codes("!has(token.environment) || token.environment == \"prod\""), Codes{});
   // A guard inside `||` does not protect the next line.
   EXPECT_EQ(rule_codes("has(token.environment) || token.ref == \"x\"\ntoken.environment == \"prod\""), Codes{"E2003"});
-  EXPECT_EQ(rule_codes("has(token.ref)"), Codes{"E2004"});
+  EXPECT_EQ(rule_codes("has(token.ref)"), Codes{"W0005"});
 }
 
 TEST(Checker, TypeErrors) {

@@ -72,6 +72,8 @@ class Checker {
   std::vector<std::string> schema_names() const;
   std::vector<std::string> issuer_names() const;
   std::shared_ptr<const RecordType> schema(const std::string& name) const;
+  // The record type of a schema, or Error if it is missing (only without the built-ins).
+  Type schema_type(const std::string& name) const;
 
   Program& program_;
   DiagnosticSink& sink_;

@@ -1,0 +1,45 @@
+// Generates policy sets for benchmarks.
+#include "bench/policy_generator.h"
+
+#include <fmt/format.h>
+
+namespace writ::bench {
+
+std::vector<SourceText> generate_policy_set(int rules, int files) {
+  std::vector<SourceText> out;
+  out.push_back({"issuers.writ", R"(issuer github = "https://token.actions.githubusercontent.com" {
+  schema: github_actions
+  audience: "https://broker.example"
+  leeway: 30s
+  algorithms: [RS256]
+}
+
+const allowed_events = ["push", "workflow_dispatch"]
+)"});
+  int per_file = (rules + files - 1) / files;
+  for (int f = 0; f < files; ++f) {
+    std::string text = fmt::format("// Generated deploy rules, part {}.\n", f);
+    for (int r = f * per_file; r < std::min(rules, (f + 1) * per_file); ++r) {
+      text += fmt::format(R"(
+@id("deploy-{0}")
+@owner("team-{1}")
+permit issue "deployer-{0}" to github when {{
+  token.repository_id == "{2}"
+  token.ref == "refs/heads/main"
+  has(token.environment)
+  token.environment == "production"
+  token.event_name in allowed_events
+  token.job_workflow_ref like "acme/repo-{0}/.github/workflows/*.yml@refs/heads/main"
+}} grant {{
+  ttl: min(15m, token.exp - request.time)
+  tags: {{ repo: token.repository }}
+}}
+)",
+                          r, r % 37, 100000 + r);
+    }
+    out.push_back({fmt::format("rules_{:03}.writ", f), std::move(text)});
+  }
+  return out;
+}
+
+}  // namespace writ::bench

@@ -1,0 +1,15 @@
+// Generates realistic policy sets of any size for benchmarks: one role per repository,
+// rules like a GitHub deploy rule (six conditions and a grant).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/driver/policy_set.h"
+
+namespace writ::bench {
+
+// `rules` rules spread over `files` files, plus one file declaring the issuer.
+std::vector<SourceText> generate_policy_set(int rules, int files);
+
+}  // namespace writ::bench
