@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, then
+#   1. an ASan+UBSan build runs every test,
+#   2. a libFuzzer build (clang-14) fuzzes the parser and checker for a bounded time,
+#   3. the Release build runs every test; its ctest summary is the last line printed.
+# Set WRIT_FUZZ_SECONDS to change the fuzzing time (default 60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+export CCACHE_BASEDIR="$PWD"
+
+echo "== sanitizers: ASan + UBSan build and tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWRIT_SANITIZE=ON -DWRIT_BENCH=OFF >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan -j "$jobs" --output-on-failure
+
+echo "== fuzzing: parser and checker (libFuzzer, clang-14)"
+scripts/fuzz.sh "${WRIT_FUZZ_SECONDS:-60}"
+
+echo "== tests: Release build"
+scripts/build.sh
+ctest --test-dir build -j "$jobs" --output-on-failure
