@@ -19,11 +19,17 @@ void BM_CheckPolicySet(benchmark::State& state) {
     benchmark::DoNotOptimize(set.program.rules.size());
   }
   state.counters["rules"] = rules;
-  state.counters["us_per_rule"] = benchmark::Counter(static_cast<double>(rules), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert) ;
+  state.counters["us_per_rule"] = benchmark::Counter(
+      static_cast<double>(rules), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes) * state.iterations());
 }
 
-BENCHMARK(BM_CheckPolicySet)->Args({1000, 10})->Args({10000, 100})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_CheckPolicySet)
+    ->Args({1000, 10})
+    ->Args({10000, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 }  // namespace
 

@@ -38,8 +38,8 @@ int run_check(const CheckArgs& args) {
     bool color = use_color(args.color, stdout);
     std::cout << render_text(diagnostics, set.sources, TextRenderOptions{color});
     if (!args.quiet || !diagnostics.empty()) {
-      std::cout << "checked " << set.user_files.size() << " file" << (set.user_files.size() == 1 ? "" : "s")
-                << ", " << set.program.rules.size() << " rule" << (set.program.rules.size() == 1 ? "" : "s") << ": "
+      std::cout << "checked " << set.user_files.size() << " file" << (set.user_files.size() == 1 ? "" : "s") << ", "
+                << set.program.rules.size() << " rule" << (set.program.rules.size() == 1 ? "" : "s") << ": "
                 << summary_line(diagnostics) << "\n";
     }
   }
@@ -54,8 +54,12 @@ void add_check_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand("check", "Check policy files for errors (exit 0 clean, 1 errors, 2 usage or I/O)");
   cmd->add_option("paths", args->paths, "Policy files or directories (searched for *.writ)")->required();
-  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}))->capture_default_str();
-  cmd->add_option("--color", args->color, "Colour text output")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->capture_default_str();
+  cmd->add_option("--color", args->color, "Colour text output")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->add_flag("--deny-warnings", args->deny_warnings, "Exit 1 when there are warnings (for CI)");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing when the policy set is clean");
   cmd->callback([args, &exit_code] { exit_code = run_check(*args); });

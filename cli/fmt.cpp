@@ -45,7 +45,8 @@ std::optional<std::string> format_text(const std::string& path, std::string text
   ast::File reparsed = parse_file(again, id2, sink2);
   if (sink2.has_errors() || format_file(reparsed, again.file(id2)) != formatted ||
       reparsed.comments.size() != file.comments.size() || reparsed.items.size() != file.items.size()) {
-    std::cerr << "writ fmt: " << path << ": internal error: the formatted text does not read back the same; file left unchanged\n";
+    std::cerr << "writ fmt: " << path
+              << ": internal error: the formatted text does not read back the same; file left unchanged\n";
     return std::nullopt;
   }
   return formatted;
@@ -100,8 +101,10 @@ int run_fmt(const FmtArgs& args) {
   std::vector<std::string> files;
   std::vector<std::string> dirs_and_files;
   for (const auto& p : args.paths) {
-    if (p == "-") files.push_back(p);
-    else dirs_and_files.push_back(p);
+    if (p == "-")
+      files.push_back(p);
+    else
+      dirs_and_files.push_back(p);
   }
   auto found = find_policy_files(dirs_and_files, errors);
   files.insert(files.end(), found.begin(), found.end());
@@ -110,9 +113,14 @@ int run_fmt(const FmtArgs& args) {
   std::size_t changed = 0, failed = 0;
   for (const auto& f : files) {
     switch (format_path(f, args, color)) {
-      case FmtOutcome::Unchanged: break;
-      case FmtOutcome::Changed: ++changed; break;
-      case FmtOutcome::Failed: ++failed; break;
+      case FmtOutcome::Unchanged:
+        break;
+      case FmtOutcome::Changed:
+        ++changed;
+        break;
+      case FmtOutcome::Failed:
+        ++failed;
+        break;
     }
   }
   if (args.check && changed > 0) {
@@ -128,9 +136,12 @@ int run_fmt(const FmtArgs& args) {
 void add_fmt_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<FmtArgs>();
   CLI::App* cmd = app.add_subcommand("fmt", "Format policy files in the canonical layout (in place; `-` reads stdin)");
-  cmd->add_option("paths", args->paths, "Policy files or directories (searched for *.writ), or - for stdin")->required();
+  cmd->add_option("paths", args->paths, "Policy files or directories (searched for *.writ), or - for stdin")
+      ->required();
   cmd->add_flag("--check", args->check, "Change nothing; list files that are not formatted and exit 1 if any");
-  cmd->add_option("--color", args->color, "Colour diagnostics")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  cmd->add_option("--color", args->color, "Colour diagnostics")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run_fmt(*args); });
 }
 

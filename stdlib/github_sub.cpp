@@ -9,8 +9,7 @@ namespace {
 std::string decode_value(std::string_view v) {
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size() && v[i + 1] == '3' &&
-        (v[i + 2] == 'A' || v[i + 2] == 'a')) {
+    if (v[i] == '%' && i + 2 < v.size() && v[i + 1] == '3' && (v[i + 2] == 'A' || v[i + 2] == 'a')) {
       out.push_back(':');
       i += 2;
     } else {

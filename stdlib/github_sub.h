@@ -15,11 +15,11 @@ namespace writ::stdlib {
 // preceded by customized `key:value` pairs. `%3A` in values decodes to `:`.
 struct GithubSubject {
   std::string owner;
-  std::string name;        // the repository name without its owner
-  std::string repository;  // OWNER/REPO
+  std::string name;                          // the repository name without its owner
+  std::string repository;                    // OWNER/REPO
   std::optional<std::string> owner_id;       // immutable form only
   std::optional<std::string> repository_id;  // immutable form only
-  std::string context;     // "environment", "pull_request", "ref", or "" if absent
+  std::string context;                       // "environment", "pull_request", "ref", or "" if absent
   std::optional<std::string> environment;
   std::optional<std::string> ref;
   std::vector<std::pair<std::string, std::string>> claims;  // every key:value pair, in order

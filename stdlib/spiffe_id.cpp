@@ -11,8 +11,7 @@ bool trust_domain_char(char c) {
 }
 
 bool path_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 std::string describe(char c) {
@@ -47,12 +46,12 @@ std::variant<SpiffeId, SpiffeError> parse_spiffe_id(std::string_view text) {
   for (std::size_t k = 0; k < td.size(); ++k) {
     char c = td[k];
     if (trust_domain_char(c)) continue;
-    std::string why = c >= 'A' && c <= 'Z' ? "the trust domain must be lower case"
-                      : c == ':'           ? "a trust domain has no port"
-                      : c == '@'           ? "a trust domain has no user info"
-                      : c == '%'           ? "percent-encoding is not allowed"
+    std::string why = c >= 'A' && c <= 'Z'     ? "the trust domain must be lower case"
+                      : c == ':'               ? "a trust domain has no port"
+                      : c == '@'               ? "a trust domain has no user info"
+                      : c == '%'               ? "percent-encoding is not allowed"
                       : (c == '?' || c == '#') ? "a SPIFFE ID has no query or fragment"
-                                           : fmt::format("{} is not allowed in a trust domain", describe(c));
+                                               : fmt::format("{} is not allowed in a trust domain", describe(c));
     return SpiffeError{i + k, why};
   }
   id.trust_domain = std::string(td);
@@ -69,13 +68,14 @@ std::variant<SpiffeId, SpiffeError> parse_spiffe_id(std::string_view text) {
       return SpiffeError{i, seg_end == text.size() ? "a SPIFFE ID path has no trailing `/`"
                                                    : "a SPIFFE ID path has no empty segments"};
     }
-    if (seg == "." || seg == "..") return SpiffeError{seg_begin, fmt::format("the path segment `{}` is not allowed", seg)};
+    if (seg == "." || seg == "..")
+      return SpiffeError{seg_begin, fmt::format("the path segment `{}` is not allowed", seg)};
     for (std::size_t k = 0; k < seg.size(); ++k) {
       char c = seg[k];
       if (path_char(c)) continue;
-      std::string why = c == '%'                ? "percent-encoding is not allowed"
+      std::string why = c == '%'                 ? "percent-encoding is not allowed"
                         : (c == '?' || c == '#') ? "a SPIFFE ID has no query or fragment"
-                                                : fmt::format("{} is not allowed in a path segment", describe(c));
+                                                 : fmt::format("{} is not allowed in a path segment", describe(c));
       return SpiffeError{seg_begin + k, why};
     }
     id.segments.emplace_back(seg);
@@ -89,8 +89,8 @@ std::variant<SpiffeId, SpiffeError> validate_spiffe_pattern(std::string_view pat
   constexpr std::string_view kScheme = "spiffe://";
   if (pattern.substr(0, kScheme.size()) == kScheme) {
     std::size_t td_end = pattern.find('/', kScheme.size());
-    std::string_view td = pattern.substr(kScheme.size(), td_end == std::string_view::npos ? std::string_view::npos
-                                                                                          : td_end - kScheme.size());
+    std::string_view td = pattern.substr(
+        kScheme.size(), td_end == std::string_view::npos ? std::string_view::npos : td_end - kScheme.size());
     std::size_t wild = td.find_first_of("*?\\");
     if (wild != std::string_view::npos) {
       return SpiffeError{kScheme.size() + wild, "the trust domain of a SPIFFE pattern must be written out exactly"};

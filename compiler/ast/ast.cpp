@@ -5,46 +5,74 @@ namespace writ::ast {
 
 const char* op_spelling(Op op) {
   switch (op) {
-    case Op::None: return "";
-    case Op::Not: return "!";
-    case Op::Neg: return "-";
-    case Op::Mul: return "*";
-    case Op::Div: return "/";
-    case Op::Mod: return "%";
-    case Op::Add: return "+";
-    case Op::Sub: return "-";
-    case Op::Eq: return "==";
-    case Op::Ne: return "!=";
-    case Op::Lt: return "<";
-    case Op::Le: return "<=";
-    case Op::Gt: return ">";
-    case Op::Ge: return ">=";
-    case Op::In: return "in";
-    case Op::Like: return "like";
-    case Op::Matches: return "matches";
-    case Op::Under: return "under";
-    case Op::And: return "&&";
-    case Op::Or: return "||";
+    case Op::None:
+      return "";
+    case Op::Not:
+      return "!";
+    case Op::Neg:
+      return "-";
+    case Op::Mul:
+      return "*";
+    case Op::Div:
+      return "/";
+    case Op::Mod:
+      return "%";
+    case Op::Add:
+      return "+";
+    case Op::Sub:
+      return "-";
+    case Op::Eq:
+      return "==";
+    case Op::Ne:
+      return "!=";
+    case Op::Lt:
+      return "<";
+    case Op::Le:
+      return "<=";
+    case Op::Gt:
+      return ">";
+    case Op::Ge:
+      return ">=";
+    case Op::In:
+      return "in";
+    case Op::Like:
+      return "like";
+    case Op::Matches:
+      return "matches";
+    case Op::Under:
+      return "under";
+    case Op::And:
+      return "&&";
+    case Op::Or:
+      return "||";
   }
   return "";
 }
 
 const char* provenance_spelling(Provenance p) {
   switch (p) {
-    case Provenance::Unqualified: return "";
-    case Provenance::Immutable: return "immutable";
-    case Provenance::Mutable: return "mutable";
-    case Provenance::Untrusted: return "untrusted";
+    case Provenance::Unqualified:
+      return "";
+    case Provenance::Immutable:
+      return "immutable";
+    case Provenance::Mutable:
+      return "mutable";
+    case Provenance::Untrusted:
+      return "untrusted";
   }
   return "";
 }
 
 Span Item::span() const {
   switch (kind) {
-    case Kind::Schema: return schema->span;
-    case Kind::Issuer: return issuer->span;
-    case Kind::Const: return constant->span;
-    case Kind::Rule: return rule->span;
+    case Kind::Schema:
+      return schema->span;
+    case Kind::Issuer:
+      return issuer->span;
+    case Kind::Const:
+      return constant->span;
+    case Kind::Rule:
+      return rule->span;
   }
   return {};
 }

@@ -14,29 +14,45 @@ namespace writ::ast {
 // ----- Expressions ----------------------------------------------------------------------
 
 enum class ExprKind {
-  String,     // "text"             text = decoded value
-  Int,        // 42                 int_value
-  Bool,       // true               int_value = 0 / 1
-  Duration,   // 15m                int_value = seconds, text = source spelling
-  TimeOfDay,  // 09:30              int_value = minutes since midnight, text = spelling
-  Name,       // token              text
-  Field,      // a.b                operands[0], text = field name, quoted if written quoted
-  Index,      // a[b]               operands[0..1]
-  Call,       // f(a, b)            text = function, operands = arguments; method syntax: a.f(b)
-  Unary,      // !a  -a             op, operands[0]
-  Binary,     // a + b              op, operands[0..1]
-  List,       // [a, b]             operands
-  Record,     // {k: v}             operands = values, keys
-  Range,      // a..b (arguments)   operands[0..1]
-  Quantifier, // all(x in xs, p)    text = "all"/"any", var, operands[0] = list, [1] = predicate
-  Error,      // placeholder after a syntax error
+  String,      // "text"             text = decoded value
+  Int,         // 42                 int_value
+  Bool,        // true               int_value = 0 / 1
+  Duration,    // 15m                int_value = seconds, text = source spelling
+  TimeOfDay,   // 09:30              int_value = minutes since midnight, text = spelling
+  Name,        // token              text
+  Field,       // a.b                operands[0], text = field name, quoted if written quoted
+  Index,       // a[b]               operands[0..1]
+  Call,        // f(a, b)            text = function, operands = arguments; method syntax: a.f(b)
+  Unary,       // !a  -a             op, operands[0]
+  Binary,      // a + b              op, operands[0..1]
+  List,        // [a, b]             operands
+  Record,      // {k: v}             operands = values, keys
+  Range,       // a..b (arguments)   operands[0..1]
+  Quantifier,  // all(x in xs, p)    text = "all"/"any", var, operands[0] = list, [1] = predicate
+  Error,       // placeholder after a syntax error
 };
 
 enum class Op {
-  None, Not, Neg,
-  Mul, Div, Mod, Add, Sub,
-  Eq, Ne, Lt, Le, Gt, Ge, In, Like, Matches, Under,
-  And, Or,
+  None,
+  Not,
+  Neg,
+  Mul,
+  Div,
+  Mod,
+  Add,
+  Sub,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  In,
+  Like,
+  Matches,
+  Under,
+  And,
+  Or,
 };
 
 const char* op_spelling(Op op);
@@ -55,7 +71,7 @@ struct Expr {
   std::vector<std::string> keys;  // Record keys, parallel to operands
   std::vector<bool> keys_quoted;
   std::vector<Span> key_spans;
-  bool parenthesized = false;     // written inside (...), kept by the formatter
+  bool parenthesized = false;  // written inside (...), kept by the formatter
   // Where the checker recorded this expression's type (Program::type_of); set by the checker.
   mutable std::uint32_t type_slot = UINT32_MAX;
 };
@@ -72,11 +88,11 @@ struct FieldDecl;
 struct TypeExpr {
   enum class Kind { Named, Enum, Record, Error } kind = Kind::Error;
   Span span;
-  std::string name;                          // Named: string, int, list, a schema ...
-  std::unique_ptr<TypeExpr> argument;        // Named with <T>
-  std::vector<std::string> enum_values;      // Enum
+  std::string name;                      // Named: string, int, list, a schema ...
+  std::unique_ptr<TypeExpr> argument;    // Named with <T>
+  std::vector<std::string> enum_values;  // Enum
   std::vector<Span> enum_spans;
-  std::vector<FieldDecl> fields;             // Record
+  std::vector<FieldDecl> fields;  // Record
   bool optional = false;
 };
 
@@ -161,13 +177,13 @@ struct RuleDecl {
   std::vector<Annotation> annotations;
   Effect effect = Effect::Permit;
   RuleKind kind = RuleKind::Issue;
-  NameSet roles;      // Issue
-  NameSet issuers;    // Issue
-  NameSet actions;    // Access
-  NameSet resources;  // Access
+  NameSet roles;               // Issue
+  NameSet issuers;             // Issue
+  NameSet actions;             // Access
+  NameSet resources;           // Access
   std::string principal_kind;  // Access: "spiffe" / "role"; empty for `*`
   Span principal_kind_span;
-  NameSet principals;          // Access
+  NameSet principals;  // Access
   bool has_when = false;
   Span when_span;
   std::vector<Condition> conditions;

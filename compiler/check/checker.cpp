@@ -1,6 +1,6 @@
 // Entry point of the checker.
-#include "compiler/check/check.h"
 #include "compiler/check/internal/checker.h"
+#include "compiler/check/check.h"
 
 namespace writ {
 

@@ -14,8 +14,8 @@ namespace writ {
 namespace {
 
 // Asymmetric algorithms a broker can verify with an issuer's published keys (RFC 8725 §3.1).
-constexpr std::array<std::string_view, 10> kAllowedAlgorithms = {
-    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
+constexpr std::array<std::string_view, 10> kAllowedAlgorithms = {"RS256", "RS384", "RS512", "PS256", "PS384",
+                                                                 "PS512", "ES256", "ES384", "ES512", "EdDSA"};
 
 constexpr std::int64_t kMaxLeewaySeconds = 300;
 
@@ -49,14 +49,17 @@ void Checker::collect_names() {
       if (item.kind == ast::Item::Kind::Issuer && !item.issuer->name.empty()) {
         const ast::IssuerDecl& decl = *item.issuer;
         if (program_.issuers.count(decl.name) != 0) {
-          sink_.report(DiagId::DuplicateDeclaration, decl.name_span, fmt::format("issuer `{}` is declared twice", decl.name))
+          sink_
+              .report(DiagId::DuplicateDeclaration, decl.name_span,
+                      fmt::format("issuer `{}` is declared twice", decl.name))
               .label(program_.issuers[decl.name].decl->name_span, "first declared here");
           continue;
         }
         auto [it, inserted] = iss_values.emplace(decl.iss, decl.iss_span);
         if (!inserted) {
-          sink_.report(DiagId::DuplicateIssuerUrl, decl.iss_span,
-                       fmt::format("two issuers trust the same `iss` value `{}`", decl.iss))
+          sink_
+              .report(DiagId::DuplicateIssuerUrl, decl.iss_span,
+                      fmt::format("two issuers trust the same `iss` value `{}`", decl.iss))
               .label(it->second, "also declared here")
               .note("each `iss` value is declared once, so revoking trust is deleting one declaration");
         }
@@ -75,7 +78,9 @@ void Checker::collect_names() {
         }
         auto [it, inserted] = const_decls_.emplace(decl.name, &decl);
         if (!inserted) {
-          sink_.report(DiagId::DuplicateDeclaration, decl.name_span, fmt::format("constant `{}` is declared twice", decl.name))
+          sink_
+              .report(DiagId::DuplicateDeclaration, decl.name_span,
+                      fmt::format("constant `{}` is declared twice", decl.name))
               .label(it->second->name_span, "first declared here");
         }
       }
@@ -96,13 +101,15 @@ void Checker::check_issuers() {
     for (const ast::Setting& s : decl.settings) {
       auto [it, inserted] = seen.emplace(s.key, s.key_span);
       if (!inserted) {
-        sink_.report(DiagId::IssuerSetting, s.key_span, fmt::format("`{}` is set twice", s.key)).label(it->second, "first set here");
+        sink_.report(DiagId::IssuerSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
+            .label(it->second, "first set here");
         continue;
       }
       const ast::Expr& value = *s.value;
       if (s.key == "schema") {
         if (value.kind != ast::ExprKind::Name) {
-          sink_.report(DiagId::IssuerSetting, value.span, "`schema` takes the name of a schema, e.g. `schema: github_actions`");
+          sink_.report(DiagId::IssuerSetting, value.span,
+                       "`schema` takes the name of a schema, e.g. `schema: github_actions`");
           continue;
         }
         info.schema = value.text;
@@ -124,12 +131,14 @@ void Checker::check_issuers() {
       } else if (s.key == "leeway") {
         Type t = check_expr(value, scope);
         if (value.kind != ast::ExprKind::Duration) {
-          if (!t.is_error()) sink_.report(DiagId::IssuerSetting, value.span, "`leeway` takes a duration literal, e.g. `30s`");
+          if (!t.is_error())
+            sink_.report(DiagId::IssuerSetting, value.span, "`leeway` takes a duration literal, e.g. `30s`");
           continue;
         }
         if (value.int_value < 0 || value.int_value > kMaxLeewaySeconds) {
-          sink_.report(DiagId::InvalidDuration, value.span,
-                       fmt::format("a clock leeway of `{}` is outside 0s..5m", value.text))
+          sink_
+              .report(DiagId::InvalidDuration, value.span,
+                      fmt::format("a clock leeway of `{}` is outside 0s..5m", value.text))
               .note("RFC 7519 allows a small leeway, usually no more than a few minutes");
           continue;
         }
@@ -138,7 +147,8 @@ void Checker::check_issuers() {
         for (const ast::Expr* item : list_items(value)) {
           std::string alg = item->kind == ast::ExprKind::Name ? item->text : const_string(*item).value_or("");
           if (alg.empty()) {
-            sink_.report(DiagId::IssuerSetting, item->span, "`algorithms` lists algorithm names, e.g. `[RS256, ES256]`");
+            sink_.report(DiagId::IssuerSetting, item->span,
+                         "`algorithms` lists algorithm names, e.g. `[RS256, ES256]`");
             continue;
           }
           if (std::find(kAllowedAlgorithms.begin(), kAllowedAlgorithms.end(), alg) != kAllowedAlgorithms.end()) {
@@ -147,11 +157,14 @@ void Checker::check_issuers() {
           }
           std::string lower = alg;
           std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-          auto& d = sink_.report(DiagId::DisallowedAlgorithm, item->span, fmt::format("`{}` is not an allowed signature algorithm", alg));
+          auto& d = sink_.report(DiagId::DisallowedAlgorithm, item->span,
+                                 fmt::format("`{}` is not an allowed signature algorithm", alg));
           if (lower == "none") {
             d.note("`none` means the token is not signed at all (RFC 8725 §3.2)");
           } else if (lower.rfind("hs", 0) == 0) {
-            d.note("HMAC algorithms share one secret key between issuer and verifier; with published keys they invite key confusion (RFC 8725 §3.1)");
+            d.note(
+                "HMAC algorithms share one secret key between issuer and verifier; with published keys they invite key "
+                "confusion (RFC 8725 §3.1)");
           } else {
             std::vector<std::string> allowed(kAllowedAlgorithms.begin(), kAllowedAlgorithms.end());
             if (auto m = closest_match(alg, allowed)) d.with_help(fmt::format("did you mean `{}`?", *m));
@@ -162,7 +175,8 @@ void Checker::check_issuers() {
         for (const ast::Expr* item : list_items(value)) {
           auto text = const_string(*item);
           if (!text || text->empty()) {
-            sink_.report(DiagId::IssuerSetting, item->span, "`types` lists accepted `typ` header values, e.g. `[\"JWT\"]`");
+            sink_.report(DiagId::IssuerSetting, item->span,
+                         "`types` lists accepted `typ` header values, e.g. `[\"JWT\"]`");
             continue;
           }
           info.types.push_back(*text);
@@ -179,7 +193,9 @@ void Checker::check_issuers() {
     // Required settings: without them the broker would have to guess.
     for (const char* required : {"schema", "audience", "algorithms"}) {
       if (seen.count(required) == 0) {
-        sink_.report(DiagId::IssuerSetting, decl.name_span, fmt::format("issuer `{}` does not say its `{}`", name, required))
+        sink_
+            .report(DiagId::IssuerSetting, decl.name_span,
+                    fmt::format("issuer `{}` does not say its `{}`", name, required))
             .note(std::string(required) == "audience"
                       ? "a token must be checked for the audience it was minted for (RFC 8725 §3.9)"
                   : std::string(required) == "algorithms"
@@ -251,13 +267,16 @@ void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size
     }
     if (a.name != "id") {
       if ((a.name == "owner" || a.name == "reason") && (!a.value || a.value->empty())) {
-        sink_.report(DiagId::InvalidAnnotation, a.span, fmt::format("`@{}` needs a value: `@{}(\"...\")`", a.name, a.name));
+        sink_.report(DiagId::InvalidAnnotation, a.span,
+                     fmt::format("`@{}` needs a value: `@{}(\"...\")`", a.name, a.name));
       }
       continue;
     }
     if (!a.value || !valid_rule_id(*a.value)) {
-      sink_.report(DiagId::InvalidAnnotation, a.value ? a.value_span : a.span,
-                   a.value ? fmt::format("`{}` is not a valid rule id", *a.value) : "`@id` needs a value: `@id(\"...\")`")
+      sink_
+          .report(
+              DiagId::InvalidAnnotation, a.value ? a.value_span : a.span,
+              a.value ? fmt::format("`{}` is not a valid rule id", *a.value) : "`@id` needs a value: `@id(\"...\")`")
           .note("rule ids are 1 to 128 characters of letters, digits and - _ . : /");
       continue;
     }
@@ -298,16 +317,19 @@ void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
   std::set<std::string> schemas;
   for (const auto& item : rule.issuers.items) {
     if (item.quoted) {
-      sink_.report(DiagId::UnknownIssuer, item.span,
-                   fmt::format("issuers are named by their declaration, not their URL: write an issuer name"))
+      sink_
+          .report(DiagId::UnknownIssuer, item.span,
+                  fmt::format("issuers are named by their declaration, not their URL: write an issuer name"))
           .with_help("declare it with `issuer NAME = \"...\" { ... }` and use NAME here");
       continue;
     }
     auto it = program_.issuers.find(item.text);
     if (it == program_.issuers.end()) {
       auto& d = sink_.report(DiagId::UnknownIssuer, item.span, fmt::format("unknown issuer `{}`", item.text));
-      if (auto m = closest_match(item.text, issuer_names())) d.with_help(fmt::format("did you mean `{}`?", *m));
-      else d.note("an issuer must be declared with `issuer NAME = \"https://...\" { ... }`");
+      if (auto m = closest_match(item.text, issuer_names()))
+        d.with_help(fmt::format("did you mean `{}`?", *m));
+      else
+        d.note("an issuer must be declared with `issuer NAME = \"https://...\" { ... }`");
       schemas.insert("");
       continue;
     }
@@ -327,7 +349,9 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
   auto check_patterns = [&](const ast::NameSet& set, const char* what) {
     for (const auto& item : set.items) {
       if (!item.quoted) {
-        sink_.report(DiagId::TypeMismatch, item.span, fmt::format("{} patterns are strings: write `\"{}\"`", what, item.text))
+        sink_
+            .report(DiagId::TypeMismatch, item.span,
+                    fmt::format("{} patterns are strings: write `\"{}\"`", what, item.text))
             .fix(item.span, "\"" + item.text + "\"");
         continue;
       }
@@ -344,8 +368,10 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
   if (rule.principal_kind != "spiffe" && rule.principal_kind != "role") {
     auto& d = sink_.report(DiagId::UnknownPrincipalKind, rule.principal_kind_span,
                            fmt::format("unknown principal kind `{}`", rule.principal_kind));
-    if (auto m = closest_match(rule.principal_kind, {"spiffe", "role"})) d.with_help(fmt::format("did you mean `{}`?", *m));
-    else d.note("a principal is `spiffe \"spiffe://...\"`, `role \"name\"` or `*`");
+    if (auto m = closest_match(rule.principal_kind, {"spiffe", "role"}))
+      d.with_help(fmt::format("did you mean `{}`?", *m));
+    else
+      d.note("a principal is `spiffe \"spiffe://...\"`, `role \"name\"` or `*`");
     return;
   }
   check_patterns(rule.principals, rule.principal_kind == "spiffe" ? "SPIFFE ID" : "role");
@@ -357,7 +383,9 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
       // +1 skips the opening quote; exact when the pattern has no escapes.
       auto at = static_cast<std::uint32_t>(item.span.begin + 1 + err->offset);
       Span s{item.span.file, std::min(at, item.span.end - 1), std::min(at + 1, item.span.end - 1)};
-      sink_.report(DiagId::InvalidSpiffeId, s, fmt::format("`{}` is not a valid SPIFFE ID pattern: {}", item.text, err->message))
+      sink_
+          .report(DiagId::InvalidSpiffeId, s,
+                  fmt::format("`{}` is not a valid SPIFFE ID pattern: {}", item.text, err->message))
           .note("SPIFFE IDs are spiffe://<trust-domain>/<path>; the trust domain is lower-case [a-z0-9._-]");
     }
   }
@@ -378,13 +406,15 @@ void Checker::check_grant(const ast::RuleDecl& rule, ExprScope& scope) {
   for (const ast::Setting& s : rule.grant) {
     auto [it, inserted] = seen.emplace(s.key, s.key_span);
     if (!inserted) {
-      sink_.report(DiagId::GrantSetting, s.key_span, fmt::format("`{}` is set twice", s.key)).label(it->second, "first set here");
+      sink_.report(DiagId::GrantSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
+          .label(it->second, "first set here");
       continue;
     }
     Type t = check_expr(*s.value, scope);
     auto expect = [&](bool ok, const char* what) {
       if (!ok && !t.is_error()) {
-        sink_.report(DiagId::TypeMismatch, s.value->span, fmt::format("`{}` takes {}, found `{}`", s.key, what, t.name()));
+        sink_.report(DiagId::TypeMismatch, s.value->span,
+                     fmt::format("`{}` takes {}, found `{}`", s.key, what, t.name()));
       }
     };
     if (s.key == "ttl") {
@@ -404,8 +434,10 @@ void Checker::check_grant(const ast::RuleDecl& rule, ExprScope& scope) {
       expect(ok, "a record of strings, e.g. `{ repo: token.repository }`");
     } else {
       auto& d = sink_.report(DiagId::GrantSetting, s.key_span, fmt::format("unknown grant setting `{}`", s.key));
-      if (auto m = closest_match(s.key, {"ttl", "audience", "scopes", "tags"})) d.with_help(fmt::format("did you mean `{}`?", *m));
-      else d.note("grant settings are `ttl`, `audience`, `scopes` and `tags`");
+      if (auto m = closest_match(s.key, {"ttl", "audience", "scopes", "tags"}))
+        d.with_help(fmt::format("did you mean `{}`?", *m));
+      else
+        d.note("grant settings are `ttl`, `audience`, `scopes` and `tags`");
     }
   }
 }

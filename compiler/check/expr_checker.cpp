@@ -154,21 +154,36 @@ class ExprChecker {
 
   Type check_inner(const ast::Expr& e) {
     switch (e.kind) {
-      case ast::ExprKind::Error: return Type::error();
-      case ast::ExprKind::String: return Type::string();
-      case ast::ExprKind::Int: return Type::integer();
-      case ast::ExprKind::Bool: return Type::boolean();
-      case ast::ExprKind::Duration: return Type::duration();
-      case ast::ExprKind::TimeOfDay: return check_time_of_day(e);
-      case ast::ExprKind::Name: return check_name(e);
-      case ast::ExprKind::Field: return check_field(e);
-      case ast::ExprKind::Index: return check_index(e);
-      case ast::ExprKind::Call: return check_call(e);
-      case ast::ExprKind::Unary: return check_unary(e);
-      case ast::ExprKind::Binary: return check_binary(e);
-      case ast::ExprKind::List: return check_list(e);
-      case ast::ExprKind::Record: return check_record(e);
-      case ast::ExprKind::Quantifier: return check_quantifier(e);
+      case ast::ExprKind::Error:
+        return Type::error();
+      case ast::ExprKind::String:
+        return Type::string();
+      case ast::ExprKind::Int:
+        return Type::integer();
+      case ast::ExprKind::Bool:
+        return Type::boolean();
+      case ast::ExprKind::Duration:
+        return Type::duration();
+      case ast::ExprKind::TimeOfDay:
+        return check_time_of_day(e);
+      case ast::ExprKind::Name:
+        return check_name(e);
+      case ast::ExprKind::Field:
+        return check_field(e);
+      case ast::ExprKind::Index:
+        return check_index(e);
+      case ast::ExprKind::Call:
+        return check_call(e);
+      case ast::ExprKind::Unary:
+        return check_unary(e);
+      case ast::ExprKind::Binary:
+        return check_binary(e);
+      case ast::ExprKind::List:
+        return check_list(e);
+      case ast::ExprKind::Record:
+        return check_record(e);
+      case ast::ExprKind::Quantifier:
+        return check_quantifier(e);
       case ast::ExprKind::Range:
         sink().report(DiagId::TypeMismatch, e.span, "a `..` range can only be an argument of `window`");
         return Type::error();
@@ -182,7 +197,8 @@ class ExprChecker {
       return Type::error();
     }
     if (e.int_value > 24 * 60 || e.int_value % 60 >= 60 || (e.int_value / 60 > 24)) {
-      sink().report(DiagId::InvalidWindow, e.span, fmt::format("`{}` is not a time of day", e.text))
+      sink()
+          .report(DiagId::InvalidWindow, e.span, fmt::format("`{}` is not a time of day", e.text))
           .note("times of day run from 00:00 to 24:00");
       return Type::error();
     }
@@ -202,12 +218,15 @@ class ExprChecker {
     }
     if (scope_.window_argument && is_weekday(e.text)) return Type::weekday();
     static const char* kRoots[] = {"token", "request", "header", "exchange"};
-    if (std::find_if(std::begin(kRoots), std::end(kRoots), [&](const char* r) { return e.text == r; }) != std::end(kRoots)) {
-      sink().report(DiagId::NameNotAvailable, e.span,
-                    scope_.constant_only ? fmt::format("`{}` is not available in a constant", e.text)
-                                         : fmt::format("`{}` is not available in an access rule", e.text))
-          .note(scope_.constant_only ? "constants are fixed when the policy is compiled"
-                                     : "access rules see `request` (principal, action, resource, time); tokens belong to issue rules");
+    if (std::find_if(std::begin(kRoots), std::end(kRoots), [&](const char* r) { return e.text == r; }) !=
+        std::end(kRoots)) {
+      sink()
+          .report(DiagId::NameNotAvailable, e.span,
+                  scope_.constant_only ? fmt::format("`{}` is not available in a constant", e.text)
+                                       : fmt::format("`{}` is not available in an access rule", e.text))
+          .note(scope_.constant_only
+                    ? "constants are fixed when the policy is compiled"
+                    : "access rules see `request` (principal, action, resource, time); tokens belong to issue rules");
       return Type::error();
     }
     std::vector<std::string> candidates;
@@ -247,8 +266,9 @@ class ExprChecker {
       if (auto m = closest_match(e.text, names)) {
         d.with_help(fmt::format("did you mean `{}`?", *m));
       } else if (!record.name.empty()) {
-        d.note(fmt::format("to use a claim `{}` does not declare, extend it: `schema my_{} extends {} {{ {}: string? }}`",
-                           record.name, record.name, record.name, e.text));
+        d.note(
+            fmt::format("to use a claim `{}` does not declare, extend it: `schema my_{} extends {} {{ {}: string? }}`",
+                        record.name, record.name, record.name, e.text));
       }
       return Type::error();
     }
@@ -256,7 +276,8 @@ class ExprChecker {
       std::string path = claim_path(e);
       if (path.empty() || scope_.guarded.count(path) == 0) {
         std::string shown = path.empty() ? e.text : show_path(path);
-        sink().report(DiagId::UnguardedOptional, e.span, fmt::format("`{}` is optional and may be absent", shown))
+        sink()
+            .report(DiagId::UnguardedOptional, e.span, fmt::format("`{}` is optional and may be absent", shown))
             .note("reading an absent claim is an evaluation error, so the rule would fail closed")
             .with_help(fmt::format("check `has({})` first, on an earlier line or with `&&`", shown));
       }
@@ -268,11 +289,13 @@ class ExprChecker {
     Type list = check(*e.operands[0]);
     Type index = check(*e.operands[1]);
     if (!index.is_error() && !index.is(TypeKind::Int)) {
-      sink().report(DiagId::TypeMismatch, e.operands[1]->span, fmt::format("a list index is an `int`, found `{}`", index.name()));
+      sink().report(DiagId::TypeMismatch, e.operands[1]->span,
+                    fmt::format("a list index is an `int`, found `{}`", index.name()));
     }
     if (list.is_error()) return list;
     if (!list.is(TypeKind::List)) {
-      sink().report(DiagId::TypeMismatch, e.operands[0]->span, fmt::format("only lists can be indexed, found `{}`", list.name()));
+      sink().report(DiagId::TypeMismatch, e.operands[0]->span,
+                    fmt::format("only lists can be indexed, found `{}`", list.name()));
       return Type::error();
     }
     return list.element();
@@ -289,7 +312,8 @@ class ExprChecker {
       return t;
     }
     if (!t.is(TypeKind::Int) && !t.is(TypeKind::Duration)) {
-      sink().report(DiagId::TypeMismatch, e.span, fmt::format("`-` needs an `int` or a `duration`, found `{}`", t.name()));
+      sink().report(DiagId::TypeMismatch, e.span,
+                    fmt::format("`-` needs an `int` or a `duration`, found `{}`", t.name()));
       return Type::error();
     }
     return t;
@@ -354,12 +378,16 @@ class ExprChecker {
       case ast::Op::Eq:
       case ast::Op::Ne:
         if (!comparable(a, b)) {
-          sink().report(DiagId::IncompatibleComparison, e.span,
-                        fmt::format("`{}` compares `{}` with `{}`, which can never be equal", ast::op_spelling(e.op), a.name(), b.name()))
+          sink()
+              .report(DiagId::IncompatibleComparison, e.span,
+                      fmt::format("`{}` compares `{}` with `{}`, which can never be equal", ast::op_spelling(e.op),
+                                  a.name(), b.name()))
               .label(lhs.span, fmt::format("this is `{}`", a.name()))
               .label(rhs.span, fmt::format("this is `{}`", b.name()))
-              .with_help(a.is_stringy() && b.is(TypeKind::Int) ? std::string("claims holding numbers arrive as strings: compare with a string, or use `int(...)`")
-                                                              : std::string("compare values of the same type"));
+              .with_help(a.is_stringy() && b.is(TypeKind::Int)
+                             ? std::string(
+                                   "claims holding numbers arrive as strings: compare with a string, or use `int(...)`")
+                             : std::string("compare values of the same type"));
         }
         check_enum_literal(a, rhs);
         check_enum_literal(b, lhs);
@@ -369,10 +397,13 @@ class ExprChecker {
       case ast::Op::Gt:
       case ast::Op::Ge:
         if (!a.is_error() && !b.is_error() && (!a.is_ordered() || a.kind() != b.kind())) {
-          sink().report(DiagId::IncompatibleComparison, e.span,
-                        fmt::format("`{}` orders `int`, `duration` or `timestamp` values of one type; found `{}` and `{}`",
-                                    ast::op_spelling(e.op), a.name(), b.name()))
-              .with_help(a.is_stringy() ? "strings are not ordered; use `int(...)` for numbers in strings" : "compare values of the same type");
+          sink()
+              .report(
+                  DiagId::IncompatibleComparison, e.span,
+                  fmt::format("`{}` orders `int`, `duration` or `timestamp` values of one type; found `{}` and `{}`",
+                              ast::op_spelling(e.op), a.name(), b.name()))
+              .with_help(a.is_stringy() ? "strings are not ordered; use `int(...)` for numbers in strings"
+                                        : "compare values of the same type");
         }
         return Type::boolean();
       case ast::Op::In:
@@ -383,7 +414,8 @@ class ExprChecker {
       case ast::Op::Under:
         for (const auto& [t, operand] : {std::pair{a, &lhs}, std::pair{b, &rhs}}) {
           if (!t.is_error() && !t.is_stringy()) {
-            sink().report(DiagId::TypeMismatch, operand->span, fmt::format("`under` compares paths (strings), found `{}`", t.name()));
+            sink().report(DiagId::TypeMismatch, operand->span,
+                          fmt::format("`under` compares paths (strings), found `{}`", t.name()));
           }
         }
         if (auto prefix = c_.const_string(rhs); prefix && (prefix->empty() || *prefix == "/")) {
@@ -399,7 +431,8 @@ class ExprChecker {
     if (a.is_error() || b.is_error()) return Type::boolean();
     if (b.is(TypeKind::Window)) {
       if (!a.is(TypeKind::Timestamp)) {
-        sink().report(DiagId::TypeMismatch, e.operands[0]->span, fmt::format("only a `timestamp` can be `in` a window, found `{}`", a.name()));
+        sink().report(DiagId::TypeMismatch, e.operands[0]->span,
+                      fmt::format("only a `timestamp` can be `in` a window, found `{}`", a.name()));
       }
       return Type::boolean();
     }
@@ -422,24 +455,30 @@ class ExprChecker {
   Type check_pattern(const ast::Expr& e, const Type& a) {
     const char* op = ast::op_spelling(e.op);
     if (!a.is_error() && !a.is_stringy()) {
-      auto& d = sink().report(DiagId::TypeMismatch, e.operands[0]->span, fmt::format("`{}` matches strings, found `{}`", op, a.name()));
-      if (a.is(TypeKind::List)) d.with_help(fmt::format("to test the items of a list, write `any(x in ..., x {} ...)`", op));
+      auto& d = sink().report(DiagId::TypeMismatch, e.operands[0]->span,
+                              fmt::format("`{}` matches strings, found `{}`", op, a.name()));
+      if (a.is(TypeKind::List))
+        d.with_help(fmt::format("to test the items of a list, write `any(x in ..., x {} ...)`", op));
     }
     const ast::Expr& rhs = *e.operands[1];
     auto pattern = c_.const_string(rhs);
     if (!pattern) {
       if (!c_.program_.type_of(rhs).is_error()) {
-        sink().report(DiagId::NotConstant, rhs.span, fmt::format("the pattern of `{}` must be a string literal or constant", op))
+        sink()
+            .report(DiagId::NotConstant, rhs.span,
+                    fmt::format("the pattern of `{}` must be a string literal or constant", op))
             .note("patterns are checked and compiled when the policy is compiled");
       }
       return Type::boolean();
     }
     if (e.op == ast::Op::Like) {
       if (auto err = stdlib::validate_glob(*pattern)) {
-        sink().report(DiagId::InvalidGlob, rhs.span, fmt::format("invalid glob: {}", err->message))
+        sink()
+            .report(DiagId::InvalidGlob, rhs.span, fmt::format("invalid glob: {}", err->message))
             .with_help("escape a literal `\\` as `\\\\`");
       } else if (stdlib::glob_matches_everything(*pattern)) {
-        sink().report(DiagId::GlobMatchesAll, rhs.span, fmt::format("`like \"{}\"` matches every value", *pattern))
+        sink()
+            .report(DiagId::GlobMatchesAll, rhs.span, fmt::format("`like \"{}\"` matches every value", *pattern))
             .note("a condition that always holds does not restrict the rule")
             .with_help("match a bounded pattern, such as `\"acme/*\"`, or remove the condition");
       }
@@ -449,7 +488,8 @@ class ExprChecker {
       options.set_max_mem(1 << 20);
       RE2 re(*pattern, options);
       if (!re.ok()) {
-        sink().report(DiagId::InvalidRegex, rhs.span, fmt::format("invalid regular expression: {}", re.error()))
+        sink()
+            .report(DiagId::InvalidRegex, rhs.span, fmt::format("invalid regular expression: {}", re.error()))
             .note("`matches` uses RE2 syntax, which has no backreferences or lookaround");
       } else if (*pattern == ".*" || *pattern == "(.*)" || *pattern == "^.*$") {
         sink().report(DiagId::GlobMatchesAll, rhs.span, fmt::format("`matches \"{}\"` matches every value", *pattern));
@@ -467,7 +507,8 @@ class ExprChecker {
       case ast::Op::Add:
         if (x == K::Int && y == K::Int) return Type::integer();
         if (x == K::Duration && y == K::Duration) return Type::duration();
-        if ((x == K::Timestamp && y == K::Duration) || (x == K::Duration && y == K::Timestamp)) return Type::timestamp();
+        if ((x == K::Timestamp && y == K::Duration) || (x == K::Duration && y == K::Timestamp))
+          return Type::timestamp();
         if (x == K::String && y == K::String) return Type::string();
         break;
       case ast::Op::Sub:
@@ -487,10 +528,12 @@ class ExprChecker {
       case ast::Op::Mod:
         if (x == K::Int && y == K::Int) return Type::integer();
         break;
-      default: break;
+      default:
+        break;
     }
-    sink().report(DiagId::TypeMismatch, e.span,
-                  fmt::format("`{}` is not defined for `{}` and `{}`", ast::op_spelling(e.op), a.name(), b.name()))
+    sink()
+        .report(DiagId::TypeMismatch, e.span,
+                fmt::format("`{}` is not defined for `{}` and `{}`", ast::op_spelling(e.op), a.name(), b.name()))
         .label(e.operands[0]->span, fmt::format("`{}`", a.name()))
         .label(e.operands[1]->span, fmt::format("`{}`", b.name()));
     return Type::error();
@@ -506,8 +549,9 @@ class ExprChecker {
         element = t.is(TypeKind::Enum) ? Type::string() : t;
         first = false;
       } else if (!comparable(t, element)) {
-        sink().report(DiagId::TypeMismatch, item->span,
-                      fmt::format("list items have one type: this is `{}`, the first was `{}`", t.name(), element.name()));
+        sink().report(
+            DiagId::TypeMismatch, item->span,
+            fmt::format("list items have one type: this is `{}`, the first was `{}`", t.name(), element.name()));
       }
     }
     return Type::list(element);
@@ -519,7 +563,8 @@ class ExprChecker {
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
       Type t = check(*e.operands[i]);
       if (record->find(e.keys[i]) != nullptr) {
-        sink().report(DiagId::DuplicateField, e.key_spans[i], fmt::format("`{}` appears twice in this record", e.keys[i]));
+        sink().report(DiagId::DuplicateField, e.key_spans[i],
+                      fmt::format("`{}` appears twice in this record", e.keys[i]));
         continue;
       }
       record->fields.push_back({e.keys[i], t, false, ast::Provenance::Unqualified, e.key_spans[i]});
@@ -542,7 +587,8 @@ class ExprChecker {
     Type p = check(*e.operands[1]);
     scope_.bindings.pop_back();
     if (!p.is_error() && !p.is(TypeKind::Bool)) {
-      sink().report(DiagId::TypeMismatch, e.operands[1]->span, fmt::format("the condition of `{}` must be a `bool`, found `{}`", e.text, p.name()));
+      sink().report(DiagId::TypeMismatch, e.operands[1]->span,
+                    fmt::format("the condition of `{}` must be a `bool`, found `{}`", e.text, p.name()));
     }
     return Type::boolean();
   }
@@ -565,10 +611,15 @@ class ExprChecker {
       std::string expected = fn->min_args == fn->max_args ? fmt::format("{}", fn->min_args)
                              : fn->max_args == SIZE_MAX   ? fmt::format("at least {}", fn->min_args)
                                                           : fmt::format("{} or {}", fn->min_args, fn->max_args);
-      sink().report(DiagId::WrongArity, e.span,
-                    fmt::format("`{}` takes {} argument{}, found {}", e.text, expected, expected == "1" ? "" : "s", n))
+      sink()
+          .report(DiagId::WrongArity, e.span,
+                  fmt::format("`{}` takes {} argument{}, found {}", e.text, expected, expected == "1" ? "" : "s", n))
           .with_help(fmt::format("usage: `{}`", fn->usage));
-      for (const auto& arg : e.operands) check(*arg);
+      // Quantifier arguments mention a variable that is not bound here; checking them would
+      // only echo this error.
+      if (e.text != "all" && e.text != "any") {
+        for (const auto& arg : e.operands) check(*arg);
+      }
       return Type::error();
     }
     if (e.text == "has") return check_has(e);
@@ -651,9 +702,11 @@ class ExprChecker {
         if (auto text = c_.const_string(*e.operands[0])) {
           std::string_view s = *text;
           if (!s.empty() && s[0] == '-') s.remove_prefix(1);
-          bool ok = !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+          bool ok = !s.empty() && s.size() <= 18 &&
+                    std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
           if (!ok) {
-            sink().report(DiagId::InvalidInteger, e.operands[0]->span, fmt::format("`\"{}\"` is not a decimal integer", *text));
+            sink().report(DiagId::InvalidInteger, e.operands[0]->span,
+                          fmt::format("`\"{}\"` is not a decimal integer", *text));
           }
         }
       }
@@ -661,7 +714,9 @@ class ExprChecker {
     }
     if (name == "string") {
       const Type& t = args[0];
-      expect_arg(e, 0, t, t.is_stringy() || t.is(TypeKind::Int) || t.is(TypeKind::Bool) || t.is(TypeKind::Duration) || t.is(TypeKind::Timestamp),
+      expect_arg(e, 0, t,
+                 t.is_stringy() || t.is(TypeKind::Int) || t.is(TypeKind::Bool) || t.is(TypeKind::Duration) ||
+                     t.is(TypeKind::Timestamp),
                  "a string, int, bool, duration or timestamp");
       return Type::string();
     }
@@ -676,7 +731,9 @@ class ExprChecker {
     if (name == "timestamp") {
       if (expect_arg(e, 0, args[0], args[0].is_stringy(), "an RFC 3339 string")) {
         if (auto text = c_.const_string(*e.operands[0]); text && !valid_rfc3339(*text)) {
-          sink().report(DiagId::InvalidTimestamp, e.operands[0]->span, fmt::format("`\"{}\"` is not an RFC 3339 timestamp", *text))
+          sink()
+              .report(DiagId::InvalidTimestamp, e.operands[0]->span,
+                      fmt::format("`\"{}\"` is not an RFC 3339 timestamp", *text))
               .with_help("write it like `\"2026-01-31T09:00:00Z\"`");
         }
       }
@@ -687,7 +744,8 @@ class ExprChecker {
         if (auto text = c_.const_string(*e.operands[0])) {
           auto parsed = stdlib::parse_spiffe_id(*text);
           if (auto* err = std::get_if<stdlib::SpiffeError>(&parsed)) {
-            sink().report(DiagId::InvalidSpiffeId, e.operands[0]->span, fmt::format("`{}` is not a SPIFFE ID: {}", *text, err->message));
+            sink().report(DiagId::InvalidSpiffeId, e.operands[0]->span,
+                          fmt::format("`{}` is not a SPIFFE ID: {}", *text, err->message));
           }
         }
       }
@@ -718,7 +776,9 @@ class ExprChecker {
       if (base.is(TypeKind::Record)) {
         const FieldInfo* f = base.record().find(arg.text);
         if (f != nullptr && !f->optional) {
-          sink().report(DiagId::HasOnRequired, e.span, fmt::format("`{}` is always present, so `has` always holds", show_path(claim_path(arg))))
+          sink()
+              .report(DiagId::HasOnRequired, e.span,
+                      fmt::format("`{}` is always present, so `has` always holds", show_path(claim_path(arg))))
               .with_help("remove the `has` check");
         }
       }
@@ -743,8 +803,9 @@ class ExprChecker {
       for (const ast::Expr* p : parts) {
         if (p == nullptr) continue;
         if (p->kind != ast::ExprKind::Name || !is_weekday(p->text)) {
-          auto& diag = sink().report(DiagId::InvalidWindow, p->span,
-                                     "window days are weekday names (`mon` .. `sun`), ranges like `mon..fri`, or a list of them");
+          auto& diag = sink().report(
+              DiagId::InvalidWindow, p->span,
+              "window days are weekday names (`mon` .. `sun`), ranges like `mon..fri`, or a list of them");
           if (p->kind == ast::ExprKind::Name) {
             if (auto m = closest_match(p->text, std::vector<std::string>(std::begin(kWeekdays), std::end(kWeekdays)))) {
               diag.with_help(fmt::format("did you mean `{}`?", *m));
@@ -761,14 +822,17 @@ class ExprChecker {
     const ast::Expr& times = *e.operands[1];
     if (times.kind != ast::ExprKind::Range || times.operands[0]->kind != ast::ExprKind::TimeOfDay ||
         times.operands[1]->kind != ast::ExprKind::TimeOfDay) {
-      sink().report(DiagId::InvalidWindow, times.span, "window hours are a range of times of day, such as `09:00..17:00`");
+      sink().report(DiagId::InvalidWindow, times.span,
+                    "window hours are a range of times of day, such as `09:00..17:00`");
     } else {
       Type from = check(*times.operands[0]);
       Type to = check(*times.operands[1]);
       c_.program_.set_type(times, Type::time_of_day());
       if (!from.is_error() && !to.is_error() && times.operands[0]->int_value >= times.operands[1]->int_value) {
-        sink().report(DiagId::InvalidWindow, times.span,
-                      fmt::format("the window `{}..{}` is empty: it must end after it starts", times.operands[0]->text, times.operands[1]->text))
+        sink()
+            .report(DiagId::InvalidWindow, times.span,
+                    fmt::format("the window `{}..{}` is empty: it must end after it starts", times.operands[0]->text,
+                                times.operands[1]->text))
             .note("for a window across midnight, use two windows joined with `||`");
       }
     }
@@ -778,9 +842,12 @@ class ExprChecker {
       Type t = check(zone);
       auto name = c_.const_string(zone);
       if (!name) {
-        if (!t.is_error()) sink().report(DiagId::NotConstant, zone.span, "the time zone of a window must be a string literal, such as `\"Europe/Berlin\"`");
+        if (!t.is_error())
+          sink().report(DiagId::NotConstant, zone.span,
+                        "the time zone of a window must be a string literal, such as `\"Europe/Berlin\"`");
       } else if (!stdlib::is_known_time_zone(*name)) {
-        sink().report(DiagId::UnknownTimeZone, zone.span, fmt::format("`{}` is not an IANA time zone", *name))
+        sink()
+            .report(DiagId::UnknownTimeZone, zone.span, fmt::format("`{}` is not an IANA time zone", *name))
             .note("zones are named like `Europe/Berlin`, `America/New_York` or `UTC`");
       }
     }
@@ -801,7 +868,8 @@ void Checker::check_conditions(const ast::RuleDecl& rule, ExprScope& scope) {
     ExprChecker checker(*this, scope);
     Type t = checker.check(*c.expr);
     if (c.is_let) {
-      if (std::any_of(scope.bindings.begin(), scope.bindings.end(), [&](const Binding& b) { return b.name == c.let_name; }) ||
+      if (std::any_of(scope.bindings.begin(), scope.bindings.end(),
+                      [&](const Binding& b) { return b.name == c.let_name; }) ||
           const_decls_.count(c.let_name) != 0) {
         sink_.report(DiagId::DuplicateDeclaration, c.let_name_span, fmt::format("`{}` is already defined", c.let_name))
             .with_help("choose another name for this binding");
@@ -810,7 +878,9 @@ void Checker::check_conditions(const ast::RuleDecl& rule, ExprScope& scope) {
       continue;
     }
     if (!t.is_error() && !t.is(TypeKind::Bool)) {
-      sink_.report(DiagId::ConditionNotBool, c.expr->span, fmt::format("a condition must be a `bool`, found `{}`", t.name()))
+      sink_
+          .report(DiagId::ConditionNotBool, c.expr->span,
+                  fmt::format("a condition must be a `bool`, found `{}`", t.name()))
           .with_help(t.is_stringy() ? "compare it with something, e.g. `== \"...\"`" : "compare it with something");
     }
     // Later conditions are evaluated only when this one held.

@@ -15,10 +15,14 @@ namespace {
 // A literal as a comparable key: strings, ints and bools never collide.
 std::optional<std::string> literal_key(const ast::Expr& e) {
   switch (e.kind) {
-    case ast::ExprKind::String: return "s" + e.text;
-    case ast::ExprKind::Int: return "i" + std::to_string(e.int_value);
-    case ast::ExprKind::Bool: return e.int_value != 0 ? "btrue" : "bfalse";
-    default: return std::nullopt;
+    case ast::ExprKind::String:
+      return "s" + e.text;
+    case ast::ExprKind::Int:
+      return "i" + std::to_string(e.int_value);
+    case ast::ExprKind::Bool:
+      return e.int_value != 0 ? "btrue" : "bfalse";
+    default:
+      return std::nullopt;
   }
 }
 
@@ -74,7 +78,8 @@ std::optional<Constraint> constraint_of(const ast::Expr& e) {
     case ast::Op::Like:
       if (rhs->kind != ast::ExprKind::String) return std::nullopt;
       return Constraint{Constraint::Like, p, {}, rhs->text, &e};
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -122,7 +127,8 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
     st.reported = true;
     auto& d = sink_.report(DiagId::Contradiction, here->span, why);
     if (other != nullptr) d.label(other->span, "conflicts with this condition");
-    d.note(rule.effect == ast::Effect::Permit ? "this permit can never match" : "this forbid can never match, so it protects nothing");
+    d.note(rule.effect == ast::Effect::Permit ? "this permit can never match"
+                                              : "this forbid can never match, so it protects nothing");
   };
   for (const ast::Expr* e : conjuncts) {
     auto c = constraint_of(*e);
@@ -153,9 +159,10 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
           }
         }
         if (next.empty()) {
-          contradiction(st, e, st.narrowed_by,
-                        fmt::format("`{}` cannot equal {} here: an earlier condition already requires another value", shown,
-                                    c->values.size() == 1 ? show_literal(c->values[0]) : std::string("any of these values")));
+          contradiction(
+              st, e, st.narrowed_by,
+              fmt::format("`{}` cannot equal {} here: an earlier condition already requires another value", shown,
+                          c->values.size() == 1 ? show_literal(c->values[0]) : std::string("any of these values")));
           continue;
         }
         st.allowed = std::move(next);
@@ -208,8 +215,9 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
       mutable_claims.erase(std::unique(mutable_claims.begin(), mutable_claims.end()), mutable_claims.end());
       std::string list;
       for (const auto& m : mutable_claims) list += (list.empty() ? "`" : ", `") + m + "`";
-      sink_.report(DiagId::MutableNameOnly, rule.head_span,
-                   fmt::format("this permit identifies the workload only by renamable names ({})", list))
+      sink_
+          .report(DiagId::MutableNameOnly, rule.head_span,
+                  fmt::format("this permit identifies the workload only by renamable names ({})", list))
           .note("a name can be renamed, or deleted and registered again by someone else")
           .with_help("also pin an immutable id, such as `token.repository_id` or `token.project_id`");
     }

@@ -31,7 +31,7 @@ struct ConstInfo {
 };
 
 struct RuleInfo {
-  std::string id;            // from @id, or "<file>:<line>" when it has none
+  std::string id;  // from @id, or "<file>:<line>" when it has none
   bool explicit_id = false;
   const ast::RuleDecl* decl = nullptr;
   std::vector<std::string> issuers;  // resolved issuer names; empty = any issuer

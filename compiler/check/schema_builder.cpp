@@ -15,7 +15,9 @@ void Checker::collect_schemas() {
       const ast::SchemaDecl& decl = *item.schema;
       auto [it, inserted] = schema_decls_.emplace(decl.name, &decl);
       if (!inserted) {
-        sink_.report(DiagId::DuplicateDeclaration, decl.name_span, fmt::format("schema `{}` is declared twice", decl.name))
+        sink_
+            .report(DiagId::DuplicateDeclaration, decl.name_span,
+                    fmt::format("schema `{}` is declared twice", decl.name))
             .label(it->second->name_span, "first declared here");
       }
     }
@@ -35,8 +37,9 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
   in_progress.insert(name);
   if (!decl.base.empty()) {
     if (in_progress.count(decl.base) != 0) {
-      sink_.report(DiagId::ExtendsCycle, decl.base_span,
-                   fmt::format("schema `{}` extends `{}`, which extends `{}` again", name, decl.base, name))
+      sink_
+          .report(DiagId::ExtendsCycle, decl.base_span,
+                  fmt::format("schema `{}` extends `{}`, which extends `{}` again", name, decl.base, name))
           .with_help("a schema cannot extend itself, directly or through others");
     } else if (schema_decls_.count(decl.base) == 0) {
       auto& d = sink_.report(DiagId::UnknownSchema, decl.base_span, fmt::format("unknown schema `{}`", decl.base));
@@ -58,15 +61,17 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
     // narrowing the JWT claims), or qualify its provenance, but never change its type.
     if (!comparable(existing->type, field.type) || !assignable(field.type, existing->type) ||
         (existing->type.kind() != field.type.kind())) {
-      sink_.report(DiagId::DuplicateField, field.span,
-                   fmt::format("`{}` changes the type of inherited claim `{}` from `{}` to `{}`", name, field.name,
-                               existing->type.name(), field.type.name()))
+      sink_
+          .report(DiagId::DuplicateField, field.span,
+                  fmt::format("`{}` changes the type of inherited claim `{}` from `{}` to `{}`", name, field.name,
+                              existing->type.name(), field.type.name()))
           .label(existing->span, "inherited from here");
       continue;
     }
     if (field.optional && !existing->optional) {
-      sink_.report(DiagId::DuplicateField, field.span,
-                   fmt::format("`{}` makes the required inherited claim `{}` optional", name, field.name))
+      sink_
+          .report(DiagId::DuplicateField, field.span,
+                  fmt::format("`{}` makes the required inherited claim `{}` optional", name, field.name))
           .label(existing->span, "inherited from here");
       continue;
     }
@@ -83,8 +88,9 @@ std::vector<FieldInfo> Checker::build_fields(const std::vector<ast::FieldDecl>& 
     if (decl.name.empty()) continue;
     auto [it, inserted] = seen.emplace(decl.name, decl.name_span);
     if (!inserted) {
-      sink_.report(DiagId::DuplicateField, decl.name_span,
-                   fmt::format("`{}` declares the claim `{}` twice", owner.empty() ? "record" : owner, decl.name))
+      sink_
+          .report(DiagId::DuplicateField, decl.name_span,
+                  fmt::format("`{}` declares the claim `{}` twice", owner.empty() ? "record" : owner, decl.name))
           .label(it->second, "first declared here");
       continue;
     }
@@ -101,12 +107,14 @@ std::vector<FieldInfo> Checker::build_fields(const std::vector<ast::FieldDecl>& 
 
 Type Checker::resolve_type(const ast::TypeExpr& t) {
   switch (t.kind) {
-    case ast::TypeExpr::Kind::Error: return Type::error();
+    case ast::TypeExpr::Kind::Error:
+      return Type::error();
     case ast::TypeExpr::Kind::Enum: {
       std::vector<std::string> values;
       for (std::size_t i = 0; i < t.enum_values.size(); ++i) {
         if (std::find(values.begin(), values.end(), t.enum_values[i]) != values.end()) {
-          sink_.report(DiagId::InvalidType, t.enum_spans[i], fmt::format("the enum lists `{}` twice", t.enum_values[i]));
+          sink_.report(DiagId::InvalidType, t.enum_spans[i],
+                       fmt::format("the enum lists `{}` twice", t.enum_values[i]));
           continue;
         }
         values.push_back(t.enum_values[i]);
@@ -119,10 +127,11 @@ Type Checker::resolve_type(const ast::TypeExpr& t) {
       record->fields = build_fields(t.fields, "");
       return Type::record(std::move(record));
     }
-    case ast::TypeExpr::Kind::Named: break;
+    case ast::TypeExpr::Kind::Named:
+      break;
   }
   static const std::map<std::string, Type> kScalars = {
-      {"string", Type::string()},       {"int", Type::integer()},         {"bool", Type::boolean()},
+      {"string", Type::string()},       {"int", Type::integer()},       {"bool", Type::boolean()},
       {"timestamp", Type::timestamp()}, {"duration", Type::duration()},
   };
   bool generic = t.name == "list" || t.name == "one_or_many";

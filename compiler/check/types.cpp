@@ -26,15 +26,24 @@ Type Type::record(std::shared_ptr<const RecordType> record) {
 
 std::string Type::name() const {
   switch (kind_) {
-    case TypeKind::Error: return "<error>";
-    case TypeKind::String: return "string";
-    case TypeKind::Int: return "int";
-    case TypeKind::Bool: return "bool";
-    case TypeKind::Timestamp: return "timestamp";
-    case TypeKind::Duration: return "duration";
-    case TypeKind::TimeOfDay: return "time of day";
-    case TypeKind::Weekday: return "weekday";
-    case TypeKind::Window: return "window";
+    case TypeKind::Error:
+      return "<error>";
+    case TypeKind::String:
+      return "string";
+    case TypeKind::Int:
+      return "int";
+    case TypeKind::Bool:
+      return "bool";
+    case TypeKind::Timestamp:
+      return "timestamp";
+    case TypeKind::Duration:
+      return "duration";
+    case TypeKind::TimeOfDay:
+      return "time of day";
+    case TypeKind::Weekday:
+      return "weekday";
+    case TypeKind::Window:
+      return "window";
     case TypeKind::List:
       return (one_or_many_ ? "one_or_many<" : "list<") + element_->name() + ">";
     case TypeKind::Enum: {
@@ -63,8 +72,10 @@ bool assignable(const Type& from, const Type& to) {
   if (to.is(TypeKind::String) && from.is_stringy()) return true;
   if (from.kind() != to.kind()) return false;
   switch (from.kind()) {
-    case TypeKind::List: return assignable(from.element(), to.element());
-    case TypeKind::Record: return from.record_ptr() == to.record_ptr();
+    case TypeKind::List:
+      return assignable(from.element(), to.element());
+    case TypeKind::Record:
+      return from.record_ptr() == to.record_ptr();
     case TypeKind::Enum: {
       for (const auto& v : from.enum_values()) {
         bool found = false;
@@ -73,7 +84,8 @@ bool assignable(const Type& from, const Type& to) {
       }
       return true;
     }
-    default: return true;
+    default:
+      return true;
   }
 }
 

@@ -12,13 +12,17 @@
 namespace writ {
 
 enum class TypeKind {
-  Error,      // already reported; compatible with everything so one mistake reports once
-  String, Int, Bool, Timestamp, Duration,
+  Error,  // already reported; compatible with everything so one mistake reports once
+  String,
+  Int,
+  Bool,
+  Timestamp,
+  Duration,
   TimeOfDay,  // 09:30, only inside window(...)
   Weekday,    // mon..sun, only inside window(...)
   Window,     // window(...): a set of instants
   List,
-  Enum,       // a string restricted to listed values
+  Enum,  // a string restricted to listed values
   Record,
 };
 

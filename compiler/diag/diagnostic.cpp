@@ -15,13 +15,18 @@ const std::vector<DiagInfo>& all_diag_infos() {
   return infos;
 }
 
-const DiagInfo& diag_info(DiagId id) { return all_diag_infos()[static_cast<std::size_t>(id)]; }
+const DiagInfo& diag_info(DiagId id) {
+  return all_diag_infos()[static_cast<std::size_t>(id)];
+}
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
-    case Severity::Note: return "note";
-    case Severity::Warning: return "warning";
-    case Severity::Error: return "error";
+    case Severity::Note:
+      return "note";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Error:
+      return "error";
   }
   return "error";
 }

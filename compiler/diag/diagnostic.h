@@ -53,10 +53,22 @@ struct Diagnostic {
   std::optional<std::string> help;
   std::vector<FixIt> fixits;
 
-  Diagnostic& label(Span s, std::string msg) { labels.push_back({s, std::move(msg)}); return *this; }
-  Diagnostic& note(std::string msg) { notes.push_back(std::move(msg)); return *this; }
-  Diagnostic& with_help(std::string msg) { help = std::move(msg); return *this; }
-  Diagnostic& fix(Span s, std::string replacement) { fixits.push_back({s, std::move(replacement)}); return *this; }
+  Diagnostic& label(Span s, std::string msg) {
+    labels.push_back({s, std::move(msg)});
+    return *this;
+  }
+  Diagnostic& note(std::string msg) {
+    notes.push_back(std::move(msg));
+    return *this;
+  }
+  Diagnostic& with_help(std::string msg) {
+    help = std::move(msg);
+    return *this;
+  }
+  Diagnostic& fix(Span s, std::string replacement) {
+    fixits.push_back({s, std::move(replacement)});
+    return *this;
+  }
 };
 
 // Collects diagnostics from every stage and counts them by severity.

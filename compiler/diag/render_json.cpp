@@ -20,7 +20,8 @@ json location_json(const SourceManager& sources, Span span) {
   const SourceFile& file = sources.file(span.file);
   LineColumn b = file.line_column(span.begin);
   LineColumn e = file.line_column(span.end);
-  return json{{"file", file.path()}, {"line", b.line}, {"column", b.column}, {"end_line", e.line}, {"end_column", e.column}};
+  return json{
+      {"file", file.path()}, {"line", b.line}, {"column", b.column}, {"end_line", e.line}, {"end_column", e.column}};
 }
 
 }  // namespace
@@ -32,9 +33,11 @@ std::string render_json(const std::vector<Diagnostic>& diagnostics, const Source
     if (d.severity == Severity::Error) ++errors;
     if (d.severity == Severity::Warning) ++warnings;
     json labels = json::array();
-    for (const Label& l : d.labels) labels.push_back({{"location", location_json(sources, l.span)}, {"message", l.message}});
+    for (const Label& l : d.labels)
+      labels.push_back({{"location", location_json(sources, l.span)}, {"message", l.message}});
     json fixits = json::array();
-    for (const FixIt& f : d.fixits) fixits.push_back({{"location", location_json(sources, f.span)}, {"replacement", f.replacement}});
+    for (const FixIt& f : d.fixits)
+      fixits.push_back({{"location", location_json(sources, f.span)}, {"replacement", f.replacement}});
     list.push_back({{"code", diag_info(d.id).code},
                     {"severity", severity_name(d.severity)},
                     {"message", d.message},
@@ -66,7 +69,9 @@ std::string render_sarif(const std::vector<Diagnostic>& diagnostics, const Sourc
     if (d.help) text += "\nhelp: " + *d.help;
     json result{{"ruleId", diag_info(d.id).code},
                 {"ruleIndex", static_cast<std::size_t>(d.id)},
-                {"level", d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "note"},
+                {"level", d.severity == Severity::Error     ? "error"
+                          : d.severity == Severity::Warning ? "warning"
+                                                            : "note"},
                 {"message", {{"text", text}}}};
     if (d.span.valid()) {
       result["locations"] = json::array({{{"physicalLocation",
@@ -77,11 +82,11 @@ std::string render_sarif(const std::vector<Diagnostic>& diagnostics, const Sourc
     int id = 0;
     for (const Label& l : d.labels) {
       if (!l.span.valid()) continue;
-      related.push_back({{"id", id++},
-                         {"message", {{"text", l.message}}},
-                         {"physicalLocation",
-                          {{"artifactLocation", {{"uri", sources.file(l.span.file).path()}}},
-                           {"region", region(sources, l.span)}}}});
+      related.push_back(
+          {{"id", id++},
+           {"message", {{"text", l.message}}},
+           {"physicalLocation",
+            {{"artifactLocation", {{"uri", sources.file(l.span.file).path()}}}, {"region", region(sources, l.span)}}}});
     }
     if (!related.empty()) result["relatedLocations"] = related;
     results.push_back(result);
@@ -89,7 +94,8 @@ std::string render_sarif(const std::vector<Diagnostic>& diagnostics, const Sourc
   json run{{"tool", {{"driver", {{"name", "writ"}, {"version", tool_version}, {"rules", rules}}}}},
            {"columnKind", "unicodeCodePoints"},
            {"results", results}};
-  json log{{"version", "2.1.0"}, {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"runs", json::array({run})}};
+  json log{
+      {"version", "2.1.0"}, {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"runs", json::array({run})}};
   return log.dump(2) + "\n";
 }
 

@@ -21,9 +21,12 @@ struct Style {
 
 std::string_view severity_color(Severity s) {
   switch (s) {
-    case Severity::Error: return "1;31";
-    case Severity::Warning: return "1;33";
-    case Severity::Note: return "1;36";
+    case Severity::Error:
+      return "1;31";
+    case Severity::Warning:
+      return "1;33";
+    case Severity::Note:
+      return "1;36";
   }
   return "1";
 }
@@ -121,7 +124,8 @@ std::string render_text(const std::vector<Diagnostic>& diagnostics, const Source
       location = fmt::format("{}:{}:{}", file.path(), lc.line, lc.column);
       gutter = std::to_string(lc.line).size();
       for (const Label& l : d.labels) {
-        if (l.span.valid()) gutter = std::max(gutter, std::to_string(sources.file(l.span.file).line_column(l.span.begin).line).size());
+        if (l.span.valid())
+          gutter = std::max(gutter, std::to_string(sources.file(l.span.file).line_column(l.span.begin).line).size());
       }
     }
     std::string sev = fmt::format("{}[{}]", severity_name(d.severity), info.code);
@@ -141,10 +145,12 @@ std::string render_text(const std::vector<Diagnostic>& diagnostics, const Source
       render_snippet(out, file, l.span, '-', l.message, style, "1;34", gutter);
     }
     for (const std::string& n : d.notes) {
-      out += fmt::format("{} {} {}: {}\n", std::string(gutter, ' '), style.paint("1;34", "="), style.paint("1", "note"), n);
+      out += fmt::format("{} {} {}: {}\n", std::string(gutter, ' '), style.paint("1;34", "="), style.paint("1", "note"),
+                         n);
     }
     if (d.help) {
-      out += fmt::format("{} {} {}: {}\n", std::string(gutter, ' '), style.paint("1;34", "="), style.paint("1", "help"), *d.help);
+      out += fmt::format("{} {} {}: {}\n", std::string(gutter, ' '), style.paint("1;34", "="), style.paint("1", "help"),
+                         *d.help);
     }
     out += "\n";
   }

@@ -14,9 +14,9 @@ namespace writ {
 struct LoadedPolicySet {
   SourceManager sources;
   Program program;
-  DiagnosticSink diagnostics;           // sorted, deterministic
-  std::vector<std::string> io_errors;   // paths that could not be read: a usage error, not a policy error
-  std::vector<FileId> user_files;       // the user's files, in load order (sorted by path)
+  DiagnosticSink diagnostics;          // sorted, deterministic
+  std::vector<std::string> io_errors;  // paths that could not be read: a usage error, not a policy error
+  std::vector<FileId> user_files;      // the user's files, in load order (sorted by path)
 };
 
 // Every path is a `.writ` file or a directory searched recursively for `.writ` files.

@@ -14,21 +14,38 @@ constexpr const char* kIndent = "  ";
 
 bool is_identifier(std::string_view s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-std::string name_text(const std::string& name) { return is_identifier(name) ? name : quote_string_literal(name); }
+std::string name_text(const std::string& name) {
+  return is_identifier(name) ? name : quote_string_literal(name);
+}
 
 // Binding strength, loosest first, as in the grammar.
 int precedence(const ast::Expr& e) {
   if (e.kind == ast::ExprKind::Binary) {
     switch (e.op) {
-      case ast::Op::Or: return 1;
-      case ast::Op::And: return 2;
-      case ast::Op::Eq: case ast::Op::Ne: case ast::Op::Lt: case ast::Op::Le: case ast::Op::Gt: case ast::Op::Ge:
-      case ast::Op::In: case ast::Op::Like: case ast::Op::Matches: case ast::Op::Under: return 3;
-      case ast::Op::Add: case ast::Op::Sub: return 4;
-      default: return 5;
+      case ast::Op::Or:
+        return 1;
+      case ast::Op::And:
+        return 2;
+      case ast::Op::Eq:
+      case ast::Op::Ne:
+      case ast::Op::Lt:
+      case ast::Op::Le:
+      case ast::Op::Gt:
+      case ast::Op::Ge:
+      case ast::Op::In:
+      case ast::Op::Like:
+      case ast::Op::Matches:
+      case ast::Op::Under:
+        return 3;
+      case ast::Op::Add:
+      case ast::Op::Sub:
+        return 4;
+      default:
+        return 5;
     }
   }
   if (e.kind == ast::ExprKind::Unary) return 6;
@@ -70,26 +87,38 @@ class ExprPrinter {
 
   std::string flat_inner(const ast::Expr& e) {
     switch (e.kind) {
-      case ast::ExprKind::Error: return "<error>";
-      case ast::ExprKind::String: return quote_string_literal(e.text);
-      case ast::ExprKind::Int: return std::to_string(e.int_value);
-      case ast::ExprKind::Bool: return e.int_value != 0 ? "true" : "false";
-      case ast::ExprKind::Duration: return e.text;
-      case ast::ExprKind::TimeOfDay: return e.text;
-      case ast::ExprKind::Name: return e.text;
-      case ast::ExprKind::Field: return operand(*e.operands[0], 7, false) + "." + name_text(e.text);
-      case ast::ExprKind::Index: return operand(*e.operands[0], 7, false) + "[" + flat_text(*e.operands[1]) + "]";
+      case ast::ExprKind::Error:
+        return "<error>";
+      case ast::ExprKind::String:
+        return quote_string_literal(e.text);
+      case ast::ExprKind::Int:
+        return std::to_string(e.int_value);
+      case ast::ExprKind::Bool:
+        return e.int_value != 0 ? "true" : "false";
+      case ast::ExprKind::Duration:
+        return e.text;
+      case ast::ExprKind::TimeOfDay:
+        return e.text;
+      case ast::ExprKind::Name:
+        return e.text;
+      case ast::ExprKind::Field:
+        return operand(*e.operands[0], 7, false) + "." + name_text(e.text);
+      case ast::ExprKind::Index:
+        return operand(*e.operands[0], 7, false) + "[" + flat_text(*e.operands[1]) + "]";
       case ast::ExprKind::Call:
         if (e.method_syntax && !e.operands.empty()) {
           return operand(*e.operands[0], 7, false) + "." + e.text + "(" + join(e.operands, 1) + ")";
         }
         return e.text + "(" + join(e.operands) + ")";
-      case ast::ExprKind::Unary: return std::string(ast::op_spelling(e.op)) + operand(*e.operands[0], 6, false);
+      case ast::ExprKind::Unary:
+        return std::string(ast::op_spelling(e.op)) + operand(*e.operands[0], 6, false);
       case ast::ExprKind::Binary: {
         int p = precedence(e);
-        return operand(*e.operands[0], p, false) + " " + ast::op_spelling(e.op) + " " + operand(*e.operands[1], p, true);
+        return operand(*e.operands[0], p, false) + " " + ast::op_spelling(e.op) + " " +
+               operand(*e.operands[1], p, true);
       }
-      case ast::ExprKind::List: return "[" + join(e.operands) + "]";
+      case ast::ExprKind::List:
+        return "[" + join(e.operands) + "]";
       case ast::ExprKind::Record: {
         if (e.operands.empty()) return "{}";
         std::string out = "{ ";
@@ -99,7 +128,8 @@ class ExprPrinter {
         }
         return out + " }";
       }
-      case ast::ExprKind::Range: return flat_text(*e.operands[0]) + ".." + flat_text(*e.operands[1]);
+      case ast::ExprKind::Range:
+        return flat_text(*e.operands[0]) + ".." + flat_text(*e.operands[1]);
       case ast::ExprKind::Quantifier:
         return e.text + "(" + e.var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) + ")";
     }
@@ -141,10 +171,18 @@ class Formatter {
       }
       leading_comments(span.begin, "");
       switch (item.kind) {
-        case ast::Item::Kind::Schema: schema(*item.schema); break;
-        case ast::Item::Kind::Issuer: issuer(*item.issuer); break;
-        case ast::Item::Kind::Const: constant(*item.constant); break;
-        case ast::Item::Kind::Rule: rule(*item.rule); break;
+        case ast::Item::Kind::Schema:
+          schema(*item.schema);
+          break;
+        case ast::Item::Kind::Issuer:
+          issuer(*item.issuer);
+          break;
+        case ast::Item::Kind::Const:
+          constant(*item.constant);
+          break;
+        case ast::Item::Kind::Rule:
+          rule(*item.rule);
+          break;
       }
       previous = &item;
     }
@@ -190,10 +228,13 @@ class Formatter {
       previous = &c;
       ++next_comment_;
     }
-    if (previous != nullptr && offset <= source_.text().size() && blank_between(previous->span.end, offset)) out_ += "\n";
+    if (previous != nullptr && offset <= source_.text().size() && blank_between(previous->span.end, offset))
+      out_ += "\n";
   }
 
-  bool ends_with_blank() const { return out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n'; }
+  bool ends_with_blank() const {
+    return out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n';
+  }
 
   // Ends the current line, first appending comments that trailed `end` on its source line.
   void end_line(std::uint32_t end) {
@@ -215,15 +256,17 @@ class Formatter {
         if (t.argument) s += "<" + type_text(*t.argument, indent) + ">";
         break;
       case ast::TypeExpr::Kind::Enum:
-        for (std::size_t i = 0; i < t.enum_values.size(); ++i) s += (i ? " | " : "") + quote_string_literal(t.enum_values[i]);
+        for (std::size_t i = 0; i < t.enum_values.size(); ++i)
+          s += (i ? " | " : "") + quote_string_literal(t.enum_values[i]);
         break;
       case ast::TypeExpr::Kind::Record: {
         if (t.fields.empty()) {
           s = "{}";
           break;
         }
-        bool has_comments = std::any_of(file_.comments.begin() + static_cast<long>(next_comment_), file_.comments.end(),
-                                        [&](const ast::Comment& c) { return c.span.begin > t.span.begin && c.span.end < t.span.end; });
+        bool has_comments =
+            std::any_of(file_.comments.begin() + static_cast<long>(next_comment_), file_.comments.end(),
+                        [&](const ast::Comment& c) { return c.span.begin > t.span.begin && c.span.end < t.span.end; });
         std::string flat = "{ ";
         for (std::size_t i = 0; i < t.fields.size(); ++i) flat += (i ? ", " : "") + field_text(t.fields[i], indent);
         flat += " }";
@@ -246,7 +289,9 @@ class Formatter {
         }
         break;
       }
-      case ast::TypeExpr::Kind::Error: s = "<error>"; break;
+      case ast::TypeExpr::Kind::Error:
+        s = "<error>";
+        break;
     }
     return t.optional ? s + "?" : s;
   }
@@ -357,7 +402,8 @@ class Formatter {
       out_ += "issue " + name_set(r.roles) + " to " + name_set(r.issuers);
     } else {
       std::string head = "access " + name_set(r.actions) + " on " + name_set(r.resources);
-      std::string by = "by " + (r.principal_kind.empty() ? std::string("*") : r.principal_kind + " " + name_set(r.principals));
+      std::string by =
+          "by " + (r.principal_kind.empty() ? std::string("*") : r.principal_kind + " " + name_set(r.principals));
       std::size_t line_start = out_.rfind('\n') == std::string::npos ? 0 : out_.rfind('\n') + 1;
       std::size_t width = out_.size() - line_start + head.size() + 1 + by.size() + (r.has_when ? 7 : 0);
       // A head too long for one line continues with its principal on the next.

@@ -11,11 +11,15 @@ namespace {
 
 ast::Op binary_op(const std::string& text) {
   static const std::pair<const char*, ast::Op> kOps[] = {
-      {"*", ast::Op::Mul},  {"/", ast::Op::Div},   {"%", ast::Op::Mod},      {"+", ast::Op::Add},
-      {"-", ast::Op::Sub},  {"==", ast::Op::Eq},   {"!=", ast::Op::Ne},      {"<", ast::Op::Lt},
-      {"<=", ast::Op::Le},  {">", ast::Op::Gt},    {">=", ast::Op::Ge},      {"in", ast::Op::In},
-      {"like", ast::Op::Like}, {"matches", ast::Op::Matches}, {"under", ast::Op::Under},
-      {"&&", ast::Op::And}, {"||", ast::Op::Or},
+      {"*", ast::Op::Mul},       {"/", ast::Op::Div},
+      {"%", ast::Op::Mod},       {"+", ast::Op::Add},
+      {"-", ast::Op::Sub},       {"==", ast::Op::Eq},
+      {"!=", ast::Op::Ne},       {"<", ast::Op::Lt},
+      {"<=", ast::Op::Le},       {">", ast::Op::Gt},
+      {">=", ast::Op::Ge},       {"in", ast::Op::In},
+      {"like", ast::Op::Like},   {"matches", ast::Op::Matches},
+      {"under", ast::Op::Under}, {"&&", ast::Op::And},
+      {"||", ast::Op::Or},
   };
   for (auto [spelling, op] : kOps) {
     if (text == spelling) return op;
@@ -69,8 +73,9 @@ std::string AstBuilder::string_value(antlr4::Token* token) {
   if (value) return *value;
   Span s = span(token);
   auto begin = static_cast<std::uint32_t>(s.begin + error.offset);
-  sink_.report(DiagId::InvalidEscape, Span{file_, begin, static_cast<std::uint32_t>(begin + error.length)},
-               error.message)
+  sink_
+      .report(DiagId::InvalidEscape, Span{file_, begin, static_cast<std::uint32_t>(begin + error.length)},
+              error.message)
       .with_help("valid escapes are \\\" \\\\ \\/ \\n \\r \\t \\0 and \\u{...}");
   return {};
 }
@@ -222,7 +227,8 @@ std::unique_ptr<ast::RuleDecl> AstBuilder::build_rule(WritParser::RuleDeclContex
   auto rule = std::make_unique<ast::RuleDecl>();
   rule->span = span(ctx);
   for (auto* a : ctx->annotation()) rule->annotations.push_back(build_annotation(a));
-  rule->effect = ctx->effect != nullptr && ctx->effect->getText() == "forbid" ? ast::Effect::Forbid : ast::Effect::Permit;
+  rule->effect =
+      ctx->effect != nullptr && ctx->effect->getText() == "forbid" ? ast::Effect::Forbid : ast::Effect::Permit;
   if (auto* head = ctx->ruleHead()) {
     rule->head_span = span(ctx->effect).to(span(head));
     if (auto* issue = as<WritParser::IssueHeadContext>(head)) {
@@ -310,8 +316,9 @@ ast::ExprPtr AstBuilder::build_expr(WritParser::ExprContext* ctx) {
   if (depth_ >= max_depth_ * 4) {
     if (!reported_depth_) {
       reported_depth_ = true;
-      sink_.report(DiagId::NestingTooDeep, span(ctx),
-                   fmt::format("expression is nested more than {} deep", max_depth_ * 4))
+      sink_
+          .report(DiagId::NestingTooDeep, span(ctx),
+                  fmt::format("expression is nested more than {} deep", max_depth_ * 4))
           .with_help("name parts of the expression with `let` or `const`");
     }
     return error_expr(span(ctx));
@@ -338,7 +345,7 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
   if (auto* m = as<WritParser::MethodExprContext>(ctx)) {
     bool quoted = false;
     std::string name = field_name(m->fieldName(), quoted);
-    auto call = build_call(name, m->fieldName() ? span(m->fieldName()) : whole, whole, m->arguments());
+    auto call = build_call(name, m->fieldName() ? span(m->fieldName()) : whole, whole, m->arguments(), true);
     call->method_syntax = true;
     call->operands.insert(call->operands.begin(), build_expr(m->expr()));
     return call;
@@ -372,11 +379,16 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
   antlr4::Token* op = nullptr;
   WritParser::ExprContext* lhs = nullptr;
   WritParser::ExprContext* rhs = nullptr;
-  if (auto* b = as<WritParser::MulExprContext>(ctx)) op = b->op, lhs = b->expr(0), rhs = b->expr(1);
-  else if (auto* b = as<WritParser::AddExprContext>(ctx)) op = b->op, lhs = b->expr(0), rhs = b->expr(1);
-  else if (auto* b = as<WritParser::CompareExprContext>(ctx)) op = b->op, lhs = b->expr(0), rhs = b->expr(1);
-  else if (auto* b = as<WritParser::AndExprContext>(ctx)) op = b->op, lhs = b->expr(0), rhs = b->expr(1);
-  else if (auto* b = as<WritParser::OrExprContext>(ctx)) op = b->op, lhs = b->expr(0), rhs = b->expr(1);
+  if (auto* b = as<WritParser::MulExprContext>(ctx))
+    op = b->op, lhs = b->expr(0), rhs = b->expr(1);
+  else if (auto* b = as<WritParser::AddExprContext>(ctx))
+    op = b->op, lhs = b->expr(0), rhs = b->expr(1);
+  else if (auto* b = as<WritParser::CompareExprContext>(ctx))
+    op = b->op, lhs = b->expr(0), rhs = b->expr(1);
+  else if (auto* b = as<WritParser::AndExprContext>(ctx))
+    op = b->op, lhs = b->expr(0), rhs = b->expr(1);
+  else if (auto* b = as<WritParser::OrExprContext>(ctx))
+    op = b->op, lhs = b->expr(0), rhs = b->expr(1);
   if (op == nullptr) return error_expr(whole);
   auto e = std::make_unique<ast::Expr>();
   e->kind = ast::ExprKind::Binary;
@@ -387,7 +399,8 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
   return e;
 }
 
-ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole, WritParser::ArgumentsContext* args) {
+ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole, WritParser::ArgumentsContext* args,
+                                    bool method) {
   auto e = std::make_unique<ast::Expr>();
   e->kind = ast::ExprKind::Call;
   e->span = whole;
@@ -397,7 +410,8 @@ ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole
     for (auto* a : args->argument()) e->operands.push_back(build_argument(a));
   }
   // `all(x in xs, p)` and `any(x in xs, p)` bind a variable: rewrite them as quantifiers.
-  if ((e->text == "all" || e->text == "any") && !e->method_syntax && e->operands.size() == 2) {
+  // Only the function form binds: `xs.all(...)` stays a call, which the checker rejects.
+  if ((e->text == "all" || e->text == "any") && !method && e->operands.size() == 2) {
     auto& binder = e->operands[0];
     if (binder->kind == ast::ExprKind::Binary && binder->op == ast::Op::In && !binder->parenthesized &&
         binder->operands[0]->kind == ast::ExprKind::Name) {

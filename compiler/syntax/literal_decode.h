@@ -9,7 +9,7 @@
 namespace writ {
 
 struct StringDecodeError {
-  std::size_t offset;   // byte offset of the bad escape inside the token
+  std::size_t offset;  // byte offset of the bad escape inside the token
   std::size_t length;
   std::string message;
 };

@@ -46,8 +46,8 @@ class ErrorListener : public antlr4::BaseErrorListener {
       antlr4::misc::IntervalSet set = parser->getExpectedTokens();
       if (set.size() > 0 && set.size() <= 6) expected = describe_expected(set, parser->getVocabulary());
     }
-    std::string message = expected.empty() ? fmt::format("unexpected {}", found)
-                                           : fmt::format("expected {}, found {}", expected, found);
+    std::string message =
+        expected.empty() ? fmt::format("unexpected {}", found) : fmt::format("expected {}, found {}", expected, found);
     auto& d = sink_.report(DiagId::SyntaxError, span, message);
     if (antlr_message.find("extraneous") == std::string::npos && expected.empty()) {
       d.note(fmt::format("the parser said: {}", antlr_message));
@@ -67,12 +67,18 @@ class ErrorListener : public antlr4::BaseErrorListener {
         names.push_back("end of file");
       } else {
         std::string symbolic = vocab.getSymbolicName(t);
-        if (symbolic == "IDENT") names.push_back("a name");
-        else if (symbolic == "STRING") names.push_back("a string");
-        else if (symbolic == "INT") names.push_back("an integer");
-        else if (symbolic == "DURATION") names.push_back("a duration");
-        else if (symbolic == "TIME_OF_DAY") names.push_back("a time of day");
-        else names.push_back(symbolic);
+        if (symbolic == "IDENT")
+          names.push_back("a name");
+        else if (symbolic == "STRING")
+          names.push_back("a string");
+        else if (symbolic == "INT")
+          names.push_back("an integer");
+        else if (symbolic == "DURATION")
+          names.push_back("a duration");
+        else if (symbolic == "TIME_OF_DAY")
+          names.push_back("a time of day");
+        else
+          names.push_back(symbolic);
       }
     }
     std::string out;
@@ -91,8 +97,8 @@ class ErrorListener : public antlr4::BaseErrorListener {
 };
 
 // Deep nesting would exhaust the stack of the recursive-descent parser; refuse it up front.
-bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const OffsetMap& offsets, FileId file, int max_nesting,
-                   DiagnosticSink& sink) {
+bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const OffsetMap& offsets, FileId file,
+                   int max_nesting, DiagnosticSink& sink) {
   // Classify token types once by their literal spelling, so the scan does not build strings.
   enum : char { kOther, kOpen, kClose, kPrefix };
   const antlr4::dfa::Vocabulary& vocab = lexer.getVocabulary();
@@ -140,8 +146,9 @@ ast::File parse_file(const SourceManager& sources, FileId file_id, DiagnosticSin
   }
   if (std::size_t bad = find_invalid_utf8(text); bad != std::string::npos) {
     auto at = static_cast<std::uint32_t>(bad);
-    sink.report(DiagId::InvalidUtf8, Span{file_id, at, at + 1},
-                fmt::format("byte 0x{:02X} at offset {} is not valid UTF-8", static_cast<unsigned char>(text[bad]), bad))
+    sink.report(
+            DiagId::InvalidUtf8, Span{file_id, at, at + 1},
+            fmt::format("byte 0x{:02X} at offset {} is not valid UTF-8", static_cast<unsigned char>(text[bad]), bad))
         .note("Writ source files must be UTF-8");
     result.had_syntax_errors = true;
     return result;

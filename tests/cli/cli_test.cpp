@@ -21,7 +21,8 @@ struct Run {
 };
 
 Run run(const std::string& args, const std::string& stdin_file = "") {
-  std::string cmd = std::string("NO_COLOR=1 ") + WRIT_BINARY + " " + args + (stdin_file.empty() ? "" : " < " + stdin_file) + " 2>&1";
+  std::string cmd =
+      std::string("NO_COLOR=1 ") + WRIT_BINARY + " " + args + (stdin_file.empty() ? "" : " < " + stdin_file) + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
@@ -122,7 +123,8 @@ TEST_F(Cli, CheckJsonAndSarif) {
 
 TEST_F(Cli, CheckDirectoryLoadsEveryFileAsOneSet) {
   write("a.writ", "const repos = [\"1\"]\n");
-  write("b.writ", std::string(kClean) + "@id(\"r2\") permit issue \"y\" to github when { token.repository_id in repos }\n");
+  write("b.writ",
+        std::string(kClean) + "@id(\"r2\") permit issue \"y\" to github when { token.repository_id in repos }\n");
   auto r = run("check " + dir_.string());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("checked 2 files, 2 rules"), std::string::npos) << r.out;

@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const writ::ast::File& file = set.program.files.back();
   bool syntax_errors = file.had_syntax_errors;
   for (const auto& d : set.diagnostics.diagnostics()) {
-    if (d.span.file == id && writ::diag_info(d.id).group == "syntax" && d.severity == writ::Severity::Error) syntax_errors = true;
+    if (d.span.file == id && writ::diag_info(d.id).group == "syntax" && d.severity == writ::Severity::Error)
+      syntax_errors = true;
   }
   if (syntax_errors) return 0;
   std::string once = writ::format_file(file, set.sources.file(id));

@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   writ::FileId id2 = again.add("fuzz.writ", once);
   writ::DiagnosticSink sink2;
   writ::ast::File reparsed = writ::parse_file(again, id2, sink2);
-  if (sink2.has_errors() || reparsed.had_syntax_errors) std::abort();  // formatter output does not parse
+  if (sink2.has_errors() || reparsed.had_syntax_errors) std::abort();      // formatter output does not parse
   if (writ::format_file(reparsed, again.file(id2)) != once) std::abort();  // not idempotent
-  if (reparsed.comments.size() != file.comments.size()) std::abort();     // lost a comment
+  if (reparsed.comments.size() != file.comments.size()) std::abort();      // lost a comment
   return 0;
 }

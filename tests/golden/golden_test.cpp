@@ -18,7 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path golden_dir() { return fs::path(WRIT_SOURCE_DIR) / "tests" / "golden"; }
+fs::path golden_dir() {
+  return fs::path(WRIT_SOURCE_DIR) / "tests" / "golden";
+}
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -59,7 +61,9 @@ TEST_P(GoldenTest, DiagnosticsMatchExpected) {
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, ::testing::ValuesIn(golden_inputs()),
                          [](const ::testing::TestParamInfo<fs::path>& info) {
                            std::string name = info.param.stem().string();
-                           std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+                           std::replace_if(
+                               name.begin(), name.end(),
+                               [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
                            return name;
                          });
 
@@ -68,7 +72,8 @@ INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, ::testing::ValuesIn(golden_inputs()
 void expect_generated(const std::string& name, const std::string& text) {
   fs::path expected_path = golden_dir() / "generated" / (name + ".expected");
   LoadedPolicySet set = check_sources({{name + ".writ", text}});
-  std::string actual = render_text(set.diagnostics.diagnostics(), set.sources) + summary_line(set.diagnostics.diagnostics()) + "\n";
+  std::string actual =
+      render_text(set.diagnostics.diagnostics(), set.sources) + summary_line(set.diagnostics.diagnostics()) + "\n";
   const char* update = std::getenv("WRIT_UPDATE_GOLDEN");
   if (update != nullptr && std::string(update) == "1") {
     fs::create_directories(expected_path.parent_path());
@@ -100,7 +105,8 @@ TEST(GoldenCoverage, EveryDiagnosticCodeHasAGoldenTest) {
 TEST(GoldenCoverage, EveryDiagnosticCodeIsDocumented) {
   std::string doc = read(fs::path(WRIT_SOURCE_DIR) / "docs" / "diagnostics.md");
   for (const DiagInfo& info : all_diag_infos()) {
-    EXPECT_NE(doc.find("## " + std::string(info.code)), std::string::npos) << info.code << " is not in docs/diagnostics.md";
+    EXPECT_NE(doc.find("## " + std::string(info.code)), std::string::npos)
+        << info.code << " is not in docs/diagnostics.md";
   }
 }
 

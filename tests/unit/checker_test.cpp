@@ -44,7 +44,8 @@ permit issue "deployer" to github when {
 }
 
 TEST(Checker, UnknownClaimSuggestsTheNearestName) {
-  auto set = check_text(std::string(kGithubIssuer) + "@id(\"r\") permit issue \"x\" to github when { token.repositry == \"a\" }");
+  auto set = check_text(std::string(kGithubIssuer) +
+                        "@id(\"r\") permit issue \"x\" to github when { token.repositry == \"a\" }");
   ASSERT_EQ(codes(set), Codes{"E1001"});
   const Diagnostic& d = set.diagnostics.diagnostics()[0];
   EXPECT_EQ(d.help, "did you mean `repository`?");
@@ -77,6 +78,8 @@ TEST(Checker, FunctionsAreCheckedByNameAndArity) {
   EXPECT_EQ(rule_codes("starts_with(token.ref)"), Codes{"E1009"});
   EXPECT_EQ(rule_codes("token.ref.starts_with(\"refs/heads/\")"), Codes{});
   EXPECT_EQ(rule_codes("min(1, 2m) > 0"), Codes{"E2001"});
+  // Quantifiers bind a variable, so they have no method form.
+  EXPECT_EQ(rule_codes("token.aud.all(a in token.aud, a == \"x\")"), Codes{"E1009"});
 }
 
 TEST(Checker, LiteralsAreValidatedAtCompileTime) {

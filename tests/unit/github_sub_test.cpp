@@ -50,9 +50,9 @@ TEST(GithubSub, CustomizedFormAndEncodedColons) {
 }
 
 TEST(GithubSub, RejectsMalformedSubjects) {
-  for (std::string_view bad : {"", "repo:", "repo:noslash:ref:x", "repo:a/b/c:ref:x", "ref:refs/heads/main",
-                               "repo:a/b:environment", "repo:a@x/b@1:ref:r", "repo:a@1/b:ref:r",
-                               "repo:a/b:repo:c/d:ref:r", "repo:a/b::x"}) {
+  for (std::string_view bad :
+       {"", "repo:", "repo:noslash:ref:x", "repo:a/b/c:ref:x", "ref:refs/heads/main", "repo:a/b:environment",
+        "repo:a@x/b@1:ref:r", "repo:a@1/b:ref:r", "repo:a/b:repo:c/d:ref:r", "repo:a/b::x"}) {
     EXPECT_TRUE(std::holds_alternative<GithubSubError>(parse_github_sub(bad))) << bad;
   }
 }

@@ -22,8 +22,8 @@ TEST(StringLiteral, RejectsBadEscapesWithTheirPosition) {
   EXPECT_FALSE(decode_string_literal(R"("ab\qc")", error));
   EXPECT_EQ(error.offset, 3u);
   EXPECT_EQ(error.length, 2u);
-  EXPECT_FALSE(decode(R"("\u{D800}")"));   // surrogate
-  EXPECT_FALSE(decode(R"("\u{110000}")")); // past the last code point
+  EXPECT_FALSE(decode(R"("\u{D800}")"));    // surrogate
+  EXPECT_FALSE(decode(R"("\u{110000}")"));  // past the last code point
   EXPECT_FALSE(decode(R"("\u{}")"));
   EXPECT_FALSE(decode(R"("\u0041")"));
   EXPECT_FALSE(decode(R"("\u{12345678}")"));

@@ -30,6 +30,22 @@ TEST(Render, TabsAndWideCharactersKeepTheCaretAligned) {
   EXPECT_NE(text.find("2 |     const b = nope\n  |               ^^^^"), std::string::npos) << text;
 }
 
+TEST(Render, VeryLongLinesAreCutToAWindowAroundTheSpan) {
+  std::string text = "const a = [" + std::string(500, ' ') + "nope]\n";
+  auto set = check_text(text);
+  std::string out = rendered(set);
+  EXPECT_NE(out.find("1 | ..."), std::string::npos) << out;
+  EXPECT_NE(out.find("nope]"), std::string::npos);
+  for (std::size_t start = 0, end; (end = out.find('\n', start)) != std::string::npos; start = end + 1) {
+    EXPECT_LE(end - start, 200u) << out.substr(start, end - start);
+  }
+  // The caret still sits under `nope`.
+  auto line = out.find("1 | ...");
+  auto caret = out.find('^', line);
+  auto nope = out.find("nope", line);
+  EXPECT_EQ(caret - out.rfind('\n', caret), nope - out.rfind('\n', nope));
+}
+
 TEST(Render, JsonIsStableAndComplete) {
   auto set = check_text(kBad);
   auto doc = nlohmann::json::parse(render_json(set.diagnostics.diagnostics(), set.sources));

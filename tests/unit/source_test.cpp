@@ -33,12 +33,12 @@ TEST(Utf8, AcceptsValidText) {
 }
 
 TEST(Utf8, RejectsBrokenSequences) {
-  EXPECT_EQ(find_invalid_utf8("ab\xFFz"), 2u);               // invalid lead byte
-  EXPECT_EQ(find_invalid_utf8("a\xC3"), 1u);                 // truncated
-  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);              // overlong `/`
-  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);          // surrogate
-  EXPECT_EQ(find_invalid_utf8("\xF4\x90\x80\x80"), 0u);      // past U+10FFFF
-  EXPECT_EQ(find_invalid_utf8("x\xE2\x28\xA1"), 1u);         // bad continuation
+  EXPECT_EQ(find_invalid_utf8("ab\xFFz"), 2u);           // invalid lead byte
+  EXPECT_EQ(find_invalid_utf8("a\xC3"), 1u);             // truncated
+  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);          // overlong `/`
+  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);      // surrogate
+  EXPECT_EQ(find_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(find_invalid_utf8("x\xE2\x28\xA1"), 1u);     // bad continuation
 }
 
 }  // namespace

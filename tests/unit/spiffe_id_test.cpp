@@ -6,7 +6,9 @@
 namespace writ::stdlib {
 namespace {
 
-bool valid(std::string_view s) { return std::holds_alternative<SpiffeId>(parse_spiffe_id(s)); }
+bool valid(std::string_view s) {
+  return std::holds_alternative<SpiffeId>(parse_spiffe_id(s));
+}
 
 TEST(SpiffeId, ParsesTrustDomainAndPath) {
   auto result = parse_spiffe_id("spiffe://prod.acme.internal/ns/payments/sa/api");

@@ -13,7 +13,9 @@ issuer github = "https://token.actions.githubusercontent.com" {
 }
 )";
 
-LoadedPolicySet check_text(const std::string& text) { return check_sources({{"test.writ", text}}); }
+LoadedPolicySet check_text(const std::string& text) {
+  return check_sources({{"test.writ", text}});
+}
 
 std::vector<std::string> codes(const LoadedPolicySet& set) {
   std::vector<std::string> out;
@@ -21,6 +23,8 @@ std::vector<std::string> codes(const LoadedPolicySet& set) {
   return out;
 }
 
-std::string rendered(const LoadedPolicySet& set) { return render_text(set.diagnostics.diagnostics(), set.sources); }
+std::string rendered(const LoadedPolicySet& set) {
+  return render_text(set.diagnostics.diagnostics(), set.sources);
+}
 
 }  // namespace writ::testing

@@ -25,10 +25,10 @@ struct Binding {
 
 // What an expression is checked against.
 struct ExprScope {
-  bool constant_only = false;        // in `const` and settings: no token, no request
-  bool window_argument = false;      // weekday names and `..` ranges are allowed
-  std::vector<Binding> bindings;     // innermost last
-  std::set<std::string> guarded;     // claim paths known present by a `has` earlier
+  bool constant_only = false;     // in `const` and settings: no token, no request
+  bool window_argument = false;   // weekday names and `..` ranges are allowed
+  std::vector<Binding> bindings;  // innermost last
+  std::set<std::string> guarded;  // claim paths known present by a `has` earlier
 };
 
 class Checker {

@@ -3,22 +3,21 @@
 
 // clang rejects the runtime's umbrella header (misc/InterpreterDataReader.h), so include the
 // pieces the generated code and our parser driver need.
-#include "antlr4-common.h"
 #include "ANTLRInputStream.h"
 #include "BailErrorStrategy.h"
 #include "BaseErrorListener.h"
 #include "CommonTokenStream.h"
 #include "DefaultErrorStrategy.h"
+#include "Exceptions.h"
 #include "Parser.h"
 #include "ParserRuleContext.h"
 #include "Token.h"
+#include "Vocabulary.h"
+#include "antlr4-common.h"
 #include "atn/ParserATNSimulator.h"
 #include "atn/PredictionMode.h"
 #include "misc/IntervalSet.h"
 #include "tree/TerminalNode.h"
-#include "Vocabulary.h"
-#include "Exceptions.h"
 
 #include "WritLexer.h"
 #include "WritParser.h"  // generated into namespace writ
-

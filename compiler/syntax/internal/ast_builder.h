@@ -36,7 +36,8 @@ class AstBuilder {
   ast::ExprPtr build_expr_inner(WritParser::ExprContext* ctx);
   ast::ExprPtr build_primary(WritParser::PrimaryContext* ctx);
   ast::ExprPtr build_literal(WritParser::LiteralContext* ctx);
-  ast::ExprPtr build_call(std::string name, Span name_span, Span whole, WritParser::ArgumentsContext* args);
+  ast::ExprPtr build_call(std::string name, Span name_span, Span whole, WritParser::ArgumentsContext* args,
+                          bool method = false);
   ast::ExprPtr build_argument(WritParser::ArgumentContext* ctx);
   ast::ExprPtr error_expr(Span s) const;
 
