@@ -1,0 +1,128 @@
+// Run-time string built-ins.
+#include "stdlib/strings.h"
+
+#include <limits>
+
+namespace writ::stdlib {
+
+Result<std::int64_t> parse_int(std::string_view text) {
+  std::string_view digits = text;
+  bool negative = !digits.empty() && digits[0] == '-';
+  if (negative) digits.remove_prefix(1);
+  if (digits.empty() || digits.size() > 19) return Error{"`" + std::string(text) + "` is not a decimal integer"};
+  if (digits.size() > 1 && digits[0] == '0') return Error{"`" + std::string(text) + "` has a leading zero"};
+  // Accumulate negatively so INT64_MIN is representable.
+  std::int64_t value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return Error{"`" + std::string(text) + "` is not a decimal integer"};
+    int d = c - '0';
+    if (value < (std::numeric_limits<std::int64_t>::min() + d) / 10) {
+      return Error{"`" + std::string(text) + "` is out of the 64-bit integer range"};
+    }
+    value = value * 10 - d;
+  }
+  if (!negative) {
+    if (value == std::numeric_limits<std::int64_t>::min()) {
+      return Error{"`" + std::string(text) + "` is out of the 64-bit integer range"};
+    }
+    value = -value;
+  }
+  return value;
+}
+
+std::vector<std::string> split(std::string_view text, std::string_view separator) {
+  std::vector<std::string> out;
+  if (separator.empty()) {
+    out.emplace_back(text);
+    return out;
+  }
+  std::size_t start = 0;
+  while (true) {
+    std::size_t at = text.find(separator, start);
+    if (at == std::string_view::npos) {
+      out.emplace_back(text.substr(start));
+      return out;
+    }
+    out.emplace_back(text.substr(start, at - start));
+    start = at + separator.size();
+  }
+}
+
+std::int64_t code_point_count(std::string_view text) {
+  std::int64_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string ascii_upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+Result<std::int64_t> parse_rfc3339(std::string_view s) {
+  Error bad{"`" + std::string(s) + "` is not an RFC 3339 timestamp"};
+  auto num = [&](std::size_t at, std::size_t n, int& out) {
+    if (at + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  int year, month, day, hour, minute, second;
+  if (!num(0, 4, year) || s.size() < 20 || s[4] != '-' || !num(5, 2, month) || s[7] != '-' || !num(8, 2, day) ||
+      (s[10] != 'T' && s[10] != 't') || !num(11, 2, hour) || s[13] != ':' || !num(14, 2, minute) || s[16] != ':' ||
+      !num(17, 2, second)) {
+    return bad;
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] || (month == 2 && day == 29 && !leap) || hour > 23 ||
+      minute > 59 || second > 60) {
+    return bad;
+  }
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    std::size_t start = ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == start) return bad;
+  }
+  int offset = 0;
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    ++i;
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    int oh, om;
+    if (!num(i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !num(i + 4, 2, om) || oh > 23 || om > 59) return bad;
+    offset = (oh * 60 + om) * 60 * (s[i] == '-' ? -1 : 1);
+    i += 6;
+  } else {
+    return bad;
+  }
+  if (i != s.size()) return bad;
+  // A leap second (:60) is read as the following second, as POSIX time has none.
+  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
+         minute * 60 + second - offset;
+}
+
+}  // namespace writ::stdlib
