@@ -9,9 +9,11 @@ namespace writ::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitPolicyErrors = 1;  // the policy (or the formatting) is not clean
 inline constexpr int kExitUsage = 2;         // bad arguments, unreadable files
+inline constexpr int kExitDenied = 3;        // `writ eval --fail-on-deny` and the decision was deny
 
 // Each function adds its subcommand to `app`; `exit_code` receives the result when it runs.
 void add_check_command(CLI::App& app, int& exit_code);
 void add_fmt_command(CLI::App& app, int& exit_code);
+void add_eval_command(CLI::App& app, int& exit_code);
 
 }  // namespace writ::cli

@@ -12,6 +12,7 @@ writ_require_package(antlr4-runtime libantlr4-runtime-dev 4.9 CONFIG)
 writ_require_package(nlohmann_json nlohmann-json3-dev CONFIG)
 writ_require_package(fmt libfmt-dev CONFIG)
 writ_require_package(CLI11 libcli11-dev CONFIG)
+writ_require_package(OpenSSL libssl-dev)
 
 find_package(PkgConfig QUIET)
 if(NOT PkgConfig_FOUND)

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ make git ca-certificates pkg-config
   default-jre-headless antlr4 libantlr4-runtime-dev uuid-dev
-  nlohmann-json3-dev libfmt-dev libre2-dev libcli11-dev
+  nlohmann-json3-dev libfmt-dev libre2-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev ccache tzdata python3
 )

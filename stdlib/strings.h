@@ -26,6 +26,9 @@ std::string ascii_upper(std::string_view text);
 // RFC 3339 date-time to seconds since the epoch (fractions discarded, rounding down).
 Result<std::int64_t> parse_rfc3339(std::string_view text);
 
+// Seconds since the epoch as RFC 3339 in UTC: `2026-01-31T09:00:00Z`.
+std::string format_rfc3339(std::int64_t seconds);
+
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 

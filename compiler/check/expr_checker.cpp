@@ -805,7 +805,7 @@ class ExprChecker {
         if (p->kind != ast::ExprKind::Name || !is_weekday(p->text)) {
           auto& diag = sink().report(
               DiagId::InvalidWindow, p->span,
-              "window days are weekday names (`mon` .. `sun`), ranges like `mon..fri`, or a list of them");
+              "window days are a weekday name (`mon` .. `sun`), a range like `mon..fri`, or a list of weekday names");
           if (p->kind == ast::ExprKind::Name) {
             if (auto m = closest_match(p->text, std::vector<std::string>(std::begin(kWeekdays), std::end(kWeekdays)))) {
               diag.with_help(fmt::format("did you mean `{}`?", *m));

@@ -1,0 +1,72 @@
+// `writ eval`: decide one request against a policy set and print the decision as JSON.
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "compiler/diag/render.h"
+#include "compiler/driver/policy_set.h"
+#include "runtime/interp/interpreter.h"
+
+namespace writ::cli {
+namespace {
+
+struct EvalArgs {
+  std::vector<std::string> policy;
+  std::string input = "-";
+  bool fail_on_deny = false;
+};
+
+int run_eval(const EvalArgs& args) {
+  auto policy = std::make_shared<LoadedPolicySet>(load_policy_set(args.policy));
+  for (const auto& e : policy->io_errors) std::cerr << "writ eval: " << e << "\n";
+  if (!policy->io_errors.empty()) return kExitUsage;
+  if (policy->diagnostics.has_errors()) {
+    std::cerr << render_text(policy->diagnostics.diagnostics(), policy->sources);
+    std::cerr << "writ eval: the policy set has errors; nothing was decided\n";
+    return kExitPolicyErrors;
+  }
+  auto interpreter = Interpreter::create(policy);
+  if (!interpreter) {
+    std::cerr << "writ eval: " << interpreter.error() << "\n";
+    return kExitPolicyErrors;
+  }
+  std::string text;
+  if (args.input == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(args.input, std::ios::binary);
+    if (!in) {
+      std::cerr << "writ eval: " << args.input << ": cannot be read\n";
+      return kExitUsage;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  Decision decision = (*interpreter)->decide_text(text);
+  std::cout << decision_to_json(decision).dump(2) << "\n";
+  if (decision.reason == "request.invalid") {
+    std::cerr << "writ eval: " << args.input << ": " << decision.detail << "\n";
+    return kExitUsage;
+  }
+  return args.fail_on_deny && !decision.allow ? kExitDenied : kExitOk;
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "Decide one request (JSON, see docs/semantics.md) and print the decision as JSON");
+  cmd->add_option("-p,--policy", args->policy, "Policy files or directories")->required();
+  cmd->add_option("-i,--input", args->input, "The request as JSON, or - for stdin")->capture_default_str();
+  cmd->add_flag("--fail-on-deny", args->fail_on_deny, "Exit 3 when the decision is deny");
+  cmd->footer(
+      "Exit codes: 0 decided (allow or deny), 1 the policy set has errors, 2 usage error or an unreadable request,\n"
+      "3 denied (with --fail-on-deny).");
+  cmd->callback([args, &exit_code] { exit_code = run_eval(*args); });
+}
+
+}  // namespace writ::cli

@@ -1,0 +1,132 @@
+// Strict JSON reading on nlohmann's SAX interface, building the document ourselves so that
+// duplicate keys and limits are enforced while parsing.
+#include "runtime/bind/json_reader.h"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+class StrictBuilder : public nlohmann::json_sax<json> {
+ public:
+  explicit StrictBuilder(const JsonLimits& limits) : limits_(limits) {}
+
+  json result;
+  std::string error;
+
+  bool null() override { return add(json(nullptr)); }
+  bool boolean(bool v) override { return add(json(v)); }
+  bool number_integer(number_integer_t v) override { return add(json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return add(json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return add(json(v)); }
+  bool string(string_t& v) override {
+    if (v.size() > limits_.max_string_bytes) return fail(fmt::format("a string at {} is longer than {} bytes", where(), limits_.max_string_bytes));
+    return add(json(std::move(v)));
+  }
+  bool binary(binary_t&) override { return fail("binary values are not JSON"); }
+  bool start_object(std::size_t) override { return open(json::object()); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(json::array()); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    json& object = *stack_.back();
+    if (object.contains(k)) return fail(fmt::format("the key `{}` appears twice in the object at {}", k, where()));
+    keys_.back() = std::move(k);
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
+    std::string what = e.what();
+    // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column 7: ".
+    auto colon = what.find(": ", what.find("parse error"));
+    return fail(fmt::format("invalid JSON at byte {}: {}", position, colon == std::string::npos ? what : what.substr(colon + 2)));
+  }
+
+ private:
+  bool fail(std::string message) {
+    if (error.empty()) error = std::move(message);
+    return false;
+  }
+
+  // A JSONPath-like location of the value being read: `$.claims.aud[2]`.
+  std::string where() const {
+    std::string path = "$";
+    for (std::size_t i = 0; i < stack_.size(); ++i) {
+      bool innermost = i + 1 == stack_.size();
+      if (stack_[i]->is_object()) {
+        if (!innermost && !keys_[i].empty()) path += "." + keys_[i];
+      } else {
+        // An enclosing array already holds the open child; the innermost one is about to grow.
+        path += fmt::format("[{}]", innermost ? stack_[i]->size() : stack_[i]->size() - 1);
+      }
+    }
+    return path;
+  }
+
+  bool add(json value) {
+    if (stack_.empty()) {
+      result = std::move(value);
+      return true;
+    }
+    json& parent = *stack_.back();
+    if (parent.is_object()) {
+      parent[keys_.back()] = std::move(value);
+    } else {
+      if (parent.size() >= limits_.max_array_items) return fail(fmt::format("the array at {} has more than {} items", where(), limits_.max_array_items));
+      parent.push_back(std::move(value));
+    }
+    return true;
+  }
+
+  bool open(json container) {
+    if (stack_.size() >= limits_.max_depth) return fail(fmt::format("nesting deeper than {} levels at {}", limits_.max_depth, where()));
+    json* slot;
+    if (stack_.empty()) {
+      result = std::move(container);
+      slot = &result;
+    } else {
+      json& parent = *stack_.back();
+      if (parent.is_object()) {
+        parent[keys_.back()] = std::move(container);
+        slot = &parent[keys_.back()];
+      } else {
+        if (parent.size() >= limits_.max_array_items) return fail(fmt::format("the array at {} has more than {} items", where(), limits_.max_array_items));
+        parent.push_back(std::move(container));
+        slot = &parent.back();
+      }
+    }
+    stack_.push_back(slot);
+    keys_.emplace_back();
+    return true;
+  }
+
+  bool close() {
+    stack_.pop_back();
+    keys_.pop_back();
+    return true;
+  }
+
+  const JsonLimits& limits_;
+  std::vector<json*> stack_;  // pointers stay valid: a container is complete before its parent grows again
+  std::vector<std::string> keys_;
+};
+
+}  // namespace
+
+Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits) {
+  if (text.size() > limits.max_bytes) return Error{fmt::format("the JSON document is {} bytes; the limit is {}", text.size(), limits.max_bytes)};
+  StrictBuilder builder(limits);
+  bool ok = false;
+  try {
+    ok = nlohmann::json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, true);
+  } catch (const std::exception& e) {
+    return Error{fmt::format("invalid JSON: {}", e.what())};
+  }
+  if (!ok) return Error{builder.error.empty() ? std::string("invalid JSON") : builder.error};
+  return std::move(builder.result);
+}
+
+}  // namespace writ

@@ -1,0 +1,378 @@
+// Issuance and access decisions: token checks, candidate rules, fail-closed rule outcomes and
+// grant computation.
+#include "runtime/interp/interpreter.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime/bind/bind.h"
+#include "runtime/bind/json_reader.h"
+#include "stdlib/glob.h"
+#include "stdlib/spiffe_id.h"
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+enum class Outcome { Matched, NotMatched, Errored };
+
+struct RuleResult {
+  Outcome outcome = Outcome::NotMatched;
+  std::string error;
+  Grant grant;  // for matched permit issue rules
+};
+
+bool name_set_contains(const ast::NameSet& set, std::string_view name) {
+  if (set.any) return true;
+  return std::any_of(set.items.begin(), set.items.end(), [&](const auto& item) { return item.text == name; });
+}
+
+bool name_set_matches(const ast::NameSet& set, std::string_view value) {
+  if (set.any) return true;
+  return std::any_of(set.items.begin(), set.items.end(),
+                     [&](const auto& item) { return stdlib::glob_match(item.text, value); });
+}
+
+Type schema_type(const Program& program, const std::string& name) {
+  auto it = program.schemas.find(name);
+  return it == program.schemas.end() ? Type::error() : Type::record(it->second);
+}
+
+const Value* field(const Value& record, std::string_view name) {
+  const auto& fields = record.as_record().fields;
+  auto it = fields.find(name);
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+// Evaluates a rule's conditions (and, for a matching permit, its grant) in `env`.
+RuleResult evaluate_rule(const Evaluator& evaluator, const RuleInfo& rule, Env& env) {
+  RuleResult result;
+  std::size_t mark = env.size();
+  try {
+    for (const ast::Condition& c : rule.decl->conditions) {
+      auto v = evaluator.eval(*c.expr, env);
+      if (!v) {
+        env.truncate(mark);
+        return {Outcome::Errored, v.error(), {}};
+      }
+      if (c.is_let) {
+        env.push(c.let_name, std::move(v).value());
+      } else if (!v->as_bool()) {
+        env.truncate(mark);
+        return {Outcome::NotMatched, {}, {}};
+      }
+    }
+    result.outcome = Outcome::Matched;
+    if (rule.decl->effect == ast::Effect::Permit) {
+      for (const ast::Setting& s : rule.decl->grant) {
+        auto v = evaluator.eval(*s.value, env);
+        if (!v) {
+          env.truncate(mark);
+          return {Outcome::Errored, fmt::format("grant `{}`: {}", s.key, v.error()), {}};
+        }
+        if (s.key == "ttl") result.grant.ttl = v->as_int();
+        if (s.key == "audience") result.grant.audience = v->as_string();
+        if (s.key == "scopes") {
+          for (const Value& item : v->as_list()) result.grant.scopes.push_back(item.as_string());
+        }
+        if (s.key == "tags") {
+          for (const auto& [k, tag] : v->as_record().fields) result.grant.tags[k] = tag.as_string();
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    // A value of an unexpected kind means a bug, not a reason to allow: the rule errs.
+    result = {Outcome::Errored, fmt::format("internal evaluation error: {}", e.what()), {}};
+  }
+  env.truncate(mark);
+  return result;
+}
+
+// Combines the outcomes of candidate rules into a decision (docs/semantics.md §1, §5).
+struct Tally {
+  std::vector<std::string> permits, forbids;
+  std::vector<Grant> grants;
+  std::vector<RuleError> errors;
+
+  void add(const RuleInfo& rule, const RuleResult& r) {
+    bool forbid = rule.decl->effect == ast::Effect::Forbid;
+    if (r.outcome == Outcome::Errored) errors.push_back({rule.id, r.error});
+    // Fail closed: an erring forbid matches; an erring permit does not.
+    if (forbid && r.outcome != Outcome::NotMatched) forbids.push_back(rule.id);
+    if (!forbid && r.outcome == Outcome::Matched) {
+      permits.push_back(rule.id);
+      grants.push_back(r.grant);
+    }
+  }
+};
+
+}  // namespace
+
+std::string policy_version_hash(const LoadedPolicySet& policy) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  for (FileId id : policy.user_files) {
+    const SourceFile& f = policy.sources.file(id);
+    std::string header = fmt::format("{}\n{}\n", f.path(), f.text().size());
+    EVP_DigestUpdate(ctx, header.data(), header.size());
+    EVP_DigestUpdate(ctx, f.text().data(), f.text().size());
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx, digest, &length);
+  EVP_MD_CTX_free(ctx);
+  std::string out = "sha256:";
+  for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+Result<std::shared_ptr<const Interpreter>> Interpreter::create(std::shared_ptr<const LoadedPolicySet> policy,
+                                                               InterpreterOptions options) {
+  if (policy->diagnostics.has_errors() || !policy->io_errors.empty()) {
+    return Error{"the policy set has errors; run `writ check` to see them"};
+  }
+  auto evaluator = Evaluator::create(policy->program);
+  if (!evaluator) return std::move(evaluator).take_error();
+  return std::shared_ptr<const Interpreter>(new Interpreter(std::move(policy), std::move(evaluator).value(), options));
+}
+
+Interpreter::Interpreter(std::shared_ptr<const LoadedPolicySet> policy, std::shared_ptr<const Evaluator> evaluator,
+                         InterpreterOptions options)
+    : policy_(std::move(policy)), evaluator_(std::move(evaluator)), options_(options), version_(policy_version_hash(*policy_)) {}
+
+Decision Interpreter::deny(std::string reason, std::string detail) const {
+  Decision d;
+  d.reason = std::move(reason);
+  d.detail = std::move(detail);
+  d.policy_version = version_;
+  return d;
+}
+
+Decision Interpreter::decide_text(std::string_view request_json) const {
+  auto parsed = read_json_strict(request_json);
+  if (!parsed) return deny("request.invalid", parsed.error());
+  return decide(*parsed);
+}
+
+Decision Interpreter::decide(const json& request) const {
+  try {
+    if (!request.is_object()) return deny("request.invalid", "the request must be a JSON object");
+    auto kind = request.find("kind");
+    if (kind == request.end() || !kind->is_string()) return deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    if (*kind == "issue") return decide_issue(request);
+    if (*kind == "access") return decide_access(request);
+    return deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+  } catch (const std::exception& e) {
+    return deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
+  }
+}
+
+Decision Interpreter::decide_issue(const json& in) const {
+  const Program& program = policy_->program;
+  // The issuer that verified the token, as the broker says; the token does not choose it.
+  auto issuer_name = in.find("issuer");
+  if (issuer_name == in.end() || !issuer_name->is_string()) return deny("request.invalid", "`issuer` must name a declared issuer");
+  auto issuer_it = program.issuers.find(issuer_name->get<std::string>());
+  if (issuer_it == program.issuers.end()) {
+    return deny("issuer.unknown", fmt::format("`{}` is not a declared issuer", issuer_name->get<std::string>()));
+  }
+  const IssuerInfo& issuer = issuer_it->second;
+  auto claims = in.find("claims");
+  if (claims == in.end() || !claims->is_object()) return deny("request.invalid", "`claims` must be the token's claims object");
+  auto iss = claims->find("iss");
+  if (iss == claims->end() || !iss->is_string() || *iss != issuer.iss) {
+    return deny("token.issuer_mismatch", fmt::format("the token's `iss` is not `{}`", issuer.iss));
+  }
+  auto header = in.find("header");
+  if (header == in.end() || !header->is_object() || !header->contains("alg") || !(*header)["alg"].is_string()) {
+    return deny("token.algorithm", "the verified JOSE header with its `alg` is required");
+  }
+  std::string alg = (*header)["alg"].get<std::string>();
+  if (std::find(issuer.algorithms.begin(), issuer.algorithms.end(), alg) == issuer.algorithms.end()) {
+    return deny("token.algorithm", fmt::format("`{}` is not an algorithm issuer `{}` allows", alg, issuer.name));
+  }
+  if (!issuer.types.empty()) {
+    auto typ = header->find("typ");
+    if (typ == header->end() || !typ->is_string() ||
+        std::find(issuer.types.begin(), issuer.types.end(), typ->get<std::string>()) == issuer.types.end()) {
+      return deny("token.type", "the token's `typ` header is not one the issuer accepts");
+    }
+  }
+  auto token = bind_json(*claims, issuer.token_type, "token");
+  if (!token) return deny("token.invalid_claims", token.error());
+
+  // The rest of the request, bound to its schema like the claims.
+  json request_json = in.value("request", json::object());
+  if (!request_json.is_object()) return deny("request.invalid", "`request` must be an object");
+  if (!request_json.contains("scopes")) request_json["scopes"] = json::array();
+  auto request = bind_json(request_json, schema_type(program, "writ_issue_request"), "request");
+  if (!request) return deny("request.invalid", request.error());
+  auto header_value = bind_json(*header, schema_type(program, "writ_jose_header"), "header");
+  if (!header_value) return deny("request.invalid", header_value.error());
+  json exchange_json = in.value("exchange", json::object());
+  if (!exchange_json.is_object()) return deny("request.invalid", "`exchange` must be an object");
+  for (const char* list : {"audience", "resource", "scope"}) {
+    if (!exchange_json.contains(list)) exchange_json[list] = json::array();
+  }
+  if (!exchange_json.contains("grant_type")) exchange_json["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange";
+  if (!exchange_json.contains("subject_token_type")) exchange_json["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt";
+  if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
+  auto exchange = bind_json(exchange_json, schema_type(program, "writ_token_exchange"), "exchange");
+  if (!exchange) return deny("request.invalid", exchange.error());
+
+  // Audience and time validity, with the issuer's leeway.
+  const Value* aud = field(*token, "aud");
+  bool audience_ok = aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(), [&](const Value& a) {
+    return std::find(issuer.audiences.begin(), issuer.audiences.end(), a.as_string()) != issuer.audiences.end();
+  });
+  if (!audience_ok) return deny("token.audience", fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer.name));
+  std::int64_t now = field(*request, "time")->as_int();
+  std::int64_t leeway = issuer.leeway_seconds;
+  const Value* exp = field(*token, "exp");
+  if (exp == nullptr) return deny("token.expired", "the token has no `exp`");
+  if (!(now < exp->as_int() + leeway)) return deny("token.expired", "the token has expired");
+  if (const Value* nbf = field(*token, "nbf"); nbf != nullptr && nbf->as_int() - leeway > now) {
+    return deny("token.not_yet_valid", "the token's `nbf` is in the future");
+  }
+  if (const Value* iat = field(*token, "iat"); iat != nullptr && iat->as_int() - leeway > now) {
+    return deny("token.issued_in_future", "the token's `iat` is in the future");
+  }
+
+  std::string role = field(*request, "role")->as_string();
+  Env env;
+  env.push("token", *token);
+  env.push("request", *request);
+  env.push("header", *header_value);
+  env.push("exchange", *exchange);
+  Tally tally;
+  for (const RuleInfo& rule : program.rules) {
+    if (rule.decl->kind != ast::RuleKind::Issue) continue;
+    if (!name_set_contains(rule.decl->roles, role) || !name_set_contains(rule.decl->issuers, issuer.name)) continue;
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env));
+  }
+
+  Decision d;
+  d.policy_version = version_;
+  d.errors = tally.errors;
+  if (!tally.forbids.empty()) {
+    d.reason = "forbid";
+    d.rules = tally.forbids;
+    return d;
+  }
+  if (tally.permits.empty()) {
+    d.reason = "no_permit";
+    return d;
+  }
+  // The grant: the intersection of what every matching permit allows (docs/semantics.md §5.1).
+  Grant grant;
+  std::int64_t ttl = options_.max_ttl_seconds;
+  if (const Value* requested = field(*request, "ttl")) ttl = std::min(ttl, requested->as_int());
+  for (const Grant& g : tally.grants) {
+    if (g.ttl) ttl = std::min(ttl, *g.ttl);
+  }
+  auto refuse = [&](std::string reason, std::string detail) {
+    d.reason = std::move(reason);
+    d.detail = std::move(detail);
+    d.rules = tally.permits;
+    return d;
+  };
+  if (ttl <= 0) return refuse("grant.ttl_not_positive", "the granted lifetime is not positive");
+  grant.ttl = ttl;
+  for (const Grant& g : tally.grants) {
+    if (!g.audience) continue;
+    if (grant.audience && *grant.audience != *g.audience) {
+      return refuse("grant.audience_conflict", "matching rules grant different audiences");
+    }
+    grant.audience = g.audience;
+  }
+  if (const Value* requested = field(*request, "audience")) {
+    if (!grant.audience || *grant.audience != requested->as_string()) {
+      return refuse("grant.audience_not_granted", fmt::format("no matching rule grants the audience `{}`", requested->as_string()));
+    }
+  }
+  const auto& requested_scopes = field(*request, "scopes")->as_list();
+  std::vector<std::string> granted;
+  for (const Grant& g : tally.grants) {
+    for (const auto& s : g.scopes) {
+      if (std::find(granted.begin(), granted.end(), s) == granted.end()) granted.push_back(s);
+    }
+  }
+  if (requested_scopes.empty()) {
+    grant.scopes = granted;
+  } else {
+    for (const Value& s : requested_scopes) {
+      if (std::find(granted.begin(), granted.end(), s.as_string()) == granted.end()) {
+        return refuse("grant.scope_not_granted", fmt::format("no matching rule grants the scope `{}`", s.as_string()));
+      }
+      grant.scopes.push_back(s.as_string());
+    }
+  }
+  for (const Grant& g : tally.grants) {
+    for (const auto& [k, v] : g.tags) {
+      auto [it, inserted] = grant.tags.emplace(k, v);
+      if (!inserted && it->second != v) return refuse("grant.tag_conflict", fmt::format("matching rules set the tag `{}` differently", k));
+    }
+  }
+  d.allow = true;
+  d.reason = "permit";
+  d.rules = tally.permits;
+  d.grant = std::move(grant);
+  return d;
+}
+
+Decision Interpreter::decide_access(const json& in) const {
+  const Program& program = policy_->program;
+  auto principal = in.find("principal");
+  if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
+      !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
+    return deny("request.invalid", "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}");
+  }
+  std::string principal_kind = principal->begin().key();
+  std::string principal_name = principal->begin()->get<std::string>();
+  bool valid_spiffe = principal_kind == "spiffe" &&
+                      std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(principal_name));
+  json request_json = json::object();
+  for (const char* key : {"time", "action", "resource", "source_ip", "broker"}) {
+    if (in.contains(key)) request_json[key] = in[key];
+  }
+  request_json["principal"] = principal_name;
+  auto request = bind_json(request_json, schema_type(program, "writ_access_request"), "request");
+  if (!request) return deny("request.invalid", request.error());
+  std::string action = field(*request, "action")->as_string();
+  std::string resource = field(*request, "resource")->as_string();
+
+  Env env;
+  env.push("request", *request);
+  Tally tally;
+  for (const RuleInfo& rule : program.rules) {
+    const ast::RuleDecl& r = *rule.decl;
+    if (r.kind != ast::RuleKind::Access) continue;
+    if (!name_set_matches(r.actions, action) || !name_set_matches(r.resources, resource)) continue;
+    if (!r.principal_kind.empty()) {
+      if (r.principal_kind != principal_kind) continue;
+      if (principal_kind == "spiffe" && !valid_spiffe) continue;
+      if (!name_set_matches(r.principals, principal_name)) continue;
+    }
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env));
+  }
+  Decision d;
+  d.policy_version = version_;
+  d.errors = tally.errors;
+  if (!tally.forbids.empty()) {
+    d.reason = "forbid";
+    d.rules = tally.forbids;
+  } else if (!tally.permits.empty()) {
+    d.allow = true;
+    d.reason = "permit";
+    d.rules = tally.permits;
+  } else {
+    d.reason = "no_permit";
+  }
+  return d;
+}
+
+}  // namespace writ

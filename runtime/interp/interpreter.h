@@ -1,0 +1,52 @@
+// The reference interpreter: decides issuance and access requests for a checked policy set,
+// exactly as docs/semantics.md specifies. It is the oracle the JIT is tested against.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/driver/policy_set.h"
+#include "runtime/interp/decision.h"
+#include "runtime/interp/evaluator.h"
+#include "stdlib/result.h"
+
+namespace writ {
+
+struct InterpreterOptions {
+  std::int64_t max_ttl_seconds = 3600;  // the global TTL cap of every grant
+};
+
+// Immutable after creation; `decide` may be called from many threads at once.
+class Interpreter {
+ public:
+  // Refuses a policy set with errors: a broker never runs a policy that does not check.
+  static Result<std::shared_ptr<const Interpreter>> create(std::shared_ptr<const LoadedPolicySet> policy,
+                                                           InterpreterOptions options = {});
+
+  // Decides one request in the JSON form of docs/semantics.md §5. Never throws; anything
+  // wrong with the request is a deny with a reason.
+  Decision decide(const nlohmann::json& request) const;
+  Decision decide_text(std::string_view request_json) const;
+
+  const std::string& policy_version() const { return version_; }
+
+ private:
+  Interpreter(std::shared_ptr<const LoadedPolicySet> policy, std::shared_ptr<const Evaluator> evaluator,
+              InterpreterOptions options);
+  Decision decide_issue(const nlohmann::json& request) const;
+  Decision decide_access(const nlohmann::json& request) const;
+  Decision deny(std::string reason, std::string detail) const;
+
+  std::shared_ptr<const LoadedPolicySet> policy_;
+  std::shared_ptr<const Evaluator> evaluator_;
+  InterpreterOptions options_;
+  std::string version_;
+};
+
+// "sha256:<hex>" over the user files of a policy set (paths and contents, in load order).
+std::string policy_version_hash(const LoadedPolicySet& policy);
+
+}  // namespace writ

@@ -1,0 +1,76 @@
+// Value equality, display and window membership.
+#include "runtime/value/value.h"
+
+#include <fmt/format.h>
+
+#include "compiler/syntax/literal_decode.h"
+
+namespace writ {
+
+bool WindowValue::contains(std::int64_t utc_seconds) const {
+  std::int64_t local = utc_seconds + zone.utc_offset(utc_seconds);
+  std::int64_t days_since_epoch = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  std::int64_t minute = (local - days_since_epoch * 86400) / 60;
+  // 1970-01-01 was a Thursday: Monday-based weekday index 3.
+  std::int64_t weekday = ((days_since_epoch % 7) + 7 + 3) % 7;
+  return (days & (1u << weekday)) != 0 && minute >= start_minute && minute < end_minute;
+}
+
+bool values_equal(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case ValueKind::String: return a.as_string() == b.as_string();
+    case ValueKind::Int:
+    case ValueKind::Timestamp:
+    case ValueKind::Duration: return a.as_int() == b.as_int();
+    case ValueKind::Bool: return a.as_bool() == b.as_bool();
+    case ValueKind::List: {
+      const auto& x = a.as_list();
+      const auto& y = b.as_list();
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!values_equal(x[i], y[i])) return false;
+      }
+      return true;
+    }
+    case ValueKind::Record: {
+      const auto& x = a.as_record().fields;
+      const auto& y = b.as_record().fields;
+      if (x.size() != y.size()) return false;
+      for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j) {
+        if (i->first != j->first || !values_equal(i->second, j->second)) return false;
+      }
+      return true;
+    }
+    case ValueKind::Window: return &a.as_window() == &b.as_window();
+  }
+  return false;
+}
+
+std::string Value::to_display() const {
+  switch (kind_) {
+    case ValueKind::String: return quote_string_literal(as_string());
+    case ValueKind::Int: return std::to_string(as_int());
+    case ValueKind::Bool: return as_bool() ? "true" : "false";
+    case ValueKind::Timestamp: return fmt::format("timestamp({})", as_int());
+    case ValueKind::Duration: return format_duration(as_int());
+    case ValueKind::List: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < as_list().size(); ++i) out += (i ? ", " : "") + as_list()[i].to_display();
+      return out + "]";
+    }
+    case ValueKind::Record: {
+      std::string out = "{";
+      bool first = true;
+      for (const auto& [k, v] : as_record().fields) {
+        out += (first ? " " : ", ") + k + ": " + v.to_display();
+        first = false;
+      }
+      return out + (first ? "}" : " }");
+    }
+    case ValueKind::Window: return "window";
+  }
+  return "";
+}
+
+}  // namespace writ

@@ -1,0 +1,111 @@
+// The conformance suite: every tests/conformance/*.json file holds a policy set and requests with
+// their expected decisions. Each evaluator (today the interpreter; the JIT next) must pass all.
+//
+// File format:
+//   { "description": "...", "policy": "<writ source>" | ["<file 1>", "<file 2>"],
+//     "base": { a request },                         // optional template for the cases
+//     "cases": [ { "name": "...",
+//                  "request": { ... }                // or: start from "base" and apply
+//                  "patch": { ... },                 //   an RFC 7396 merge patch (null deletes)
+//                  "set": [ ["/json/pointer", value] ],  //   and pointer assignments (may set null)
+//                  "expect": { "decision": "allow", "reason": "permit", "rules": [...],
+//                              "grant": {...}, "errors": N, "detail": "substring" } } ] }
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "compiler/diag/render.h"
+#include "runtime/interp/interpreter.h"
+
+namespace writ {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Case {
+  fs::path file;
+  std::size_t index;
+  std::string name;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file.filename().string() << " #" << c.index << " " << c.name; }
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+std::vector<Case> all_cases() {
+  std::vector<Case> out;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "tests" / "conformance")) {
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    json doc = read_json(f);
+    for (std::size_t i = 0; i < doc["cases"].size(); ++i) out.push_back({f, i, doc["cases"][i].value("name", "case")});
+  }
+  return out;
+}
+
+// Interpreters are built once per file.
+std::shared_ptr<const Interpreter> interpreter_for(const fs::path& file, const json& doc) {
+  static std::map<fs::path, std::shared_ptr<const Interpreter>> cache;
+  auto it = cache.find(file);
+  if (it != cache.end()) return it->second;
+  std::vector<SourceText> sources;
+  if (doc["policy"].is_string()) {
+    sources.push_back({file.stem().string() + ".writ", doc["policy"].get<std::string>()});
+  } else {
+    for (std::size_t i = 0; i < doc["policy"].size(); ++i) {
+      sources.push_back({file.stem().string() + "_" + std::to_string(i) + ".writ", doc["policy"][i].get<std::string>()});
+    }
+  }
+  auto set = std::make_shared<LoadedPolicySet>(check_sources(std::move(sources)));
+  EXPECT_FALSE(set->diagnostics.has_errors()) << render_text(set->diagnostics.diagnostics(), set->sources);
+  auto interp = Interpreter::create(set);
+  std::shared_ptr<const Interpreter> result = interp.ok() ? *interp : nullptr;
+  cache[file] = result;
+  return result;
+}
+
+class Conformance : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Conformance, Interpreter) {
+  const Case& c = GetParam();
+  json doc = read_json(c.file);
+  const json& spec = doc["cases"][c.index];
+  auto interp = interpreter_for(c.file, doc);
+  ASSERT_NE(interp, nullptr) << "the policy of " << c.file << " does not load";
+  json request = spec.contains("request") ? spec["request"] : doc.value("base", json::object());
+  if (spec.contains("patch")) request.merge_patch(spec["patch"]);
+  for (const auto& s : spec.value("set", json::array())) request[json::json_pointer(s[0].get<std::string>())] = s[1];
+  json decision = decision_to_json(interp->decide(request));
+  const json& expect = spec["expect"];
+  for (const char* key : {"decision", "reason", "rules", "grant"}) {
+    if (expect.contains(key)) {
+      EXPECT_EQ(decision[key], expect[key]) << key << " in " << decision.dump(2);
+    }
+  }
+  if (expect.contains("errors")) {
+    EXPECT_EQ(decision["errors"].size(), expect["errors"].get<std::size_t>()) << decision.dump(2);
+  }
+  if (expect.contains("detail")) {
+    EXPECT_NE(decision.value("detail", "").find(expect["detail"].get<std::string>()), std::string::npos) << decision.dump(2);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Suite, Conformance, ::testing::ValuesIn(all_cases()), [](const ::testing::TestParamInfo<Case>& info) {
+  std::string name = info.param.file.stem().string() + "_" + std::to_string(info.param.index) + "_" + info.param.name;
+  std::replace_if(name.begin(), name.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+  return name;
+});
+
+}  // namespace
+}  // namespace writ
