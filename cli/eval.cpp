@@ -18,6 +18,8 @@ struct EvalArgs {
   std::vector<std::string> policy;
   std::string input = "-";
   bool fail_on_deny = false;
+  bool explain = false;
+  std::string format = "json";
 };
 
 int run_eval(const EvalArgs& args) {
@@ -45,8 +47,12 @@ int run_eval(const EvalArgs& args) {
     }
     text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  Decision decision = (*interpreter)->decide_text(text);
-  std::cout << decision_to_json(decision).dump(2) << "\n";
+  Decision decision = (*interpreter)->decide_text(text, DecideOptions{args.explain});
+  if (args.format == "text") {
+    std::cout << decision_to_text(decision);
+  } else {
+    std::cout << decision_to_json(decision).dump(2) << "\n";
+  }
   if (decision.reason == "request.invalid") {
     std::cerr << "writ eval: " << args.input << ": " << decision.detail << "\n";
     return kExitUsage;
@@ -63,6 +69,9 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-p,--policy", args->policy, "Policy files or directories")->required();
   cmd->add_option("-i,--input", args->input, "The request as JSON, or - for stdin")->capture_default_str();
   cmd->add_flag("--fail-on-deny", args->fail_on_deny, "Exit 3 when the decision is deny");
+  cmd->add_flag("--explain", args->explain,
+                "Explain the decision: for each candidate rule, the conditions that held or the first that failed and why");
+  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"json", "text"}))->capture_default_str();
   cmd->footer(
       "Exit codes: 0 decided (allow or deny), 1 the policy set has errors, 2 usage error or an unreadable request,\n"
       "3 denied (with --fail-on-deny).");

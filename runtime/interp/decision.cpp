@@ -1,6 +1,8 @@
 // The JSON form of a decision.
 #include "runtime/interp/decision.h"
 
+#include <fmt/format.h>
+
 namespace writ {
 
 nlohmann::json decision_to_json(const Decision& d) {
@@ -23,6 +25,51 @@ nlohmann::json decision_to_json(const Decision& d) {
   for (const auto& e : d.errors) errors.push_back({{"rule", e.rule}, {"message", e.message}});
   out["errors"] = errors;
   out["policy_version"] = d.policy_version;
+  if (d.explained) {
+    nlohmann::json trace = nlohmann::json::array();
+    for (const RuleTrace& t : d.explanation) {
+      nlohmann::json entry = {{"rule", t.rule}, {"effect", t.effect}, {"outcome", t.outcome}, {"location", t.location}};
+      if (!t.condition.empty()) entry["condition"] = t.condition;
+      if (!t.because.empty()) entry["because"] = t.because;
+      if (t.outcome == "matched") entry["held"] = t.held;
+      trace.push_back(std::move(entry));
+    }
+    out["explanation"] = trace;
+  }
+  return out;
+}
+
+std::string decision_to_text(const Decision& d) {
+  std::string out = fmt::format("{} ({})\n", d.allow ? "ALLOW" : "DENY", d.reason);
+  if (!d.detail.empty()) out += fmt::format("  {}\n", d.detail);
+  if (!d.rules.empty()) {
+    out += "  determined by:";
+    for (const auto& r : d.rules) out += " " + r;
+    out += "\n";
+  }
+  if (d.grant) {
+    out += fmt::format("  grant: ttl {}s", d.grant->ttl.value_or(0));
+    if (d.grant->audience) out += ", audience " + *d.grant->audience;
+    if (!d.grant->scopes.empty()) {
+      out += ", scopes";
+      for (const auto& s : d.grant->scopes) out += " " + s;
+    }
+    for (const auto& [k, v] : d.grant->tags) out += fmt::format(", tag {}={}", k, v);
+    out += "\n";
+  }
+  for (const RuleTrace& t : d.explanation) {
+    out += fmt::format("  {} {} ({}): {}\n", t.effect, t.rule, t.location,
+                       t.outcome == "matched" ? "matched" : t.outcome == "error" ? "error" : "did not match");
+    if (t.outcome == "matched") {
+      for (const auto& h : t.held) out += fmt::format("    held: {}\n", h);
+    } else {
+      if (!t.condition.empty()) out += fmt::format("    {}: {}\n", t.outcome == "error" ? "erred" : "failed", t.condition);
+      if (!t.because.empty()) out += fmt::format("    because: {}\n", t.because);
+    }
+  }
+  for (const auto& e : d.errors) out += fmt::format("  error in {}: {}\n", e.rule, e.message);
+  if (d.explained && d.explanation.empty() && d.reason == "no_permit") out += "  no rule applies to this request\n";
+  out += fmt::format("  policy {}\n", d.policy_version);
   return out;
 }
 

@@ -24,6 +24,17 @@ struct RuleError {
   std::string message;
 };
 
+// Why one candidate rule matched or not (with --explain).
+struct RuleTrace {
+  std::string rule;
+  std::string effect;    // permit / forbid
+  std::string outcome;   // matched / not_matched / error
+  std::string location;  // file:line of the rule
+  std::string condition; // the first condition that did not hold (or erred), as written
+  std::string because;   // the values that made it fail, or the error
+  std::vector<std::string> held;  // for a matched rule: its conditions, all of which held
+};
+
 struct Decision {
   bool allow = false;
   std::string reason = "no_permit";  // permit, forbid, no_permit, or a check reason (token.expired, ...)
@@ -32,8 +43,13 @@ struct Decision {
   std::optional<Grant> grant;
   std::vector<RuleError> errors;
   std::string policy_version;
+  bool explained = false;
+  std::vector<RuleTrace> explanation;  // candidate rules in policy order
 };
 
 nlohmann::json decision_to_json(const Decision& decision);
+
+// A human-readable rendering of a decision and its explanation.
+std::string decision_to_text(const Decision& decision);
 
 }  // namespace writ

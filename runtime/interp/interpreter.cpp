@@ -8,8 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "compiler/fmt/format.h"
 #include "runtime/bind/bind.h"
 #include "runtime/bind/json_reader.h"
+#include "runtime/interp/explain.h"
 #include "stdlib/glob.h"
 #include "stdlib/spiffe_id.h"
 
@@ -24,6 +26,8 @@ struct RuleResult {
   Outcome outcome = Outcome::NotMatched;
   std::string error;
   Grant grant;  // for matched permit issue rules
+  const ast::Condition* failed = nullptr;  // the condition that was false or erred
+  std::string because;                     // with explain: why it was false
 };
 
 bool name_set_contains(const ast::NameSet& set, std::string_view name) {
@@ -49,21 +53,23 @@ const Value* field(const Value& record, std::string_view name) {
 }
 
 // Evaluates a rule's conditions (and, for a matching permit, its grant) in `env`.
-RuleResult evaluate_rule(const Evaluator& evaluator, const RuleInfo& rule, Env& env) {
+RuleResult evaluate_rule(const Evaluator& evaluator, const RuleInfo& rule, Env& env, bool explain) {
   RuleResult result;
   std::size_t mark = env.size();
   try {
     for (const ast::Condition& c : rule.decl->conditions) {
       auto v = evaluator.eval(*c.expr, env);
       if (!v) {
+        result = {Outcome::Errored, v.error(), {}, &c, v.error()};
         env.truncate(mark);
-        return {Outcome::Errored, v.error(), {}};
+        return result;
       }
       if (c.is_let) {
         env.push(c.let_name, std::move(v).value());
       } else if (!v->as_bool()) {
+        result = {Outcome::NotMatched, {}, {}, &c, explain ? explain_false(evaluator, *c.expr, env) : std::string()};
         env.truncate(mark);
-        return {Outcome::NotMatched, {}, {}};
+        return result;
       }
     }
     result.outcome = Outcome::Matched;
@@ -72,7 +78,8 @@ RuleResult evaluate_rule(const Evaluator& evaluator, const RuleInfo& rule, Env& 
         auto v = evaluator.eval(*s.value, env);
         if (!v) {
           env.truncate(mark);
-          return {Outcome::Errored, fmt::format("grant `{}`: {}", s.key, v.error()), {}};
+          std::string message = fmt::format("grant `{}`: {}", s.key, v.error());
+          return {Outcome::Errored, message, {}, nullptr, message};
         }
         if (s.key == "ttl") result.grant.ttl = v->as_int();
         if (s.key == "audience") result.grant.audience = v->as_string();
@@ -86,7 +93,8 @@ RuleResult evaluate_rule(const Evaluator& evaluator, const RuleInfo& rule, Env& 
     }
   } catch (const std::exception& e) {
     // A value of an unexpected kind means a bug, not a reason to allow: the rule errs.
-    result = {Outcome::Errored, fmt::format("internal evaluation error: {}", e.what()), {}};
+    std::string message = fmt::format("internal evaluation error: {}", e.what());
+    result = {Outcome::Errored, message, {}, nullptr, message};
   }
   env.truncate(mark);
   return result;
@@ -97,8 +105,26 @@ struct Tally {
   std::vector<std::string> permits, forbids;
   std::vector<Grant> grants;
   std::vector<RuleError> errors;
+  std::vector<RuleTrace> trace;
 
-  void add(const RuleInfo& rule, const RuleResult& r) {
+  void add(const RuleInfo& rule, const RuleResult& r, bool explain, std::string location) {
+    if (explain) {
+      RuleTrace t;
+      t.rule = rule.id;
+      t.effect = rule.decl->effect == ast::Effect::Permit ? "permit" : "forbid";
+      t.outcome = r.outcome == Outcome::Matched ? "matched" : r.outcome == Outcome::Errored ? "error" : "not_matched";
+      t.location = std::move(location);
+      if (r.failed != nullptr) {
+        t.condition = (r.failed->is_let ? "let " + r.failed->let_name + " = " : std::string()) + format_expr(*r.failed->expr);
+      }
+      t.because = r.because;
+      if (r.outcome == Outcome::Matched) {
+        for (const ast::Condition& c : rule.decl->conditions) {
+          if (!c.is_let) t.held.push_back(format_expr(*c.expr));
+        }
+      }
+      trace.push_back(std::move(t));
+    }
     bool forbid = rule.decl->effect == ast::Effect::Forbid;
     if (r.outcome == Outcome::Errored) errors.push_back({rule.id, r.error});
     // Fail closed: an erring forbid matches; an erring permit does not.
@@ -152,26 +178,34 @@ Decision Interpreter::deny(std::string reason, std::string detail) const {
   return d;
 }
 
-Decision Interpreter::decide_text(std::string_view request_json) const {
-  auto parsed = read_json_strict(request_json);
-  if (!parsed) return deny("request.invalid", parsed.error());
-  return decide(*parsed);
+std::string Interpreter::location(const RuleInfo& rule) const {
+  if (!rule.decl->span.valid()) return "";
+  const SourceFile& file = policy_->sources.file(rule.decl->span.file);
+  return fmt::format("{}:{}", file.path(), file.line_column(rule.decl->head_span.begin).line);
 }
 
-Decision Interpreter::decide(const json& request) const {
+Decision Interpreter::decide_text(std::string_view request_json, DecideOptions options) const {
+  auto parsed = read_json_strict(request_json);
+  if (!parsed) return deny("request.invalid", parsed.error());
+  return decide(*parsed, options);
+}
+
+Decision Interpreter::decide(const json& request, DecideOptions options) const {
   try {
     if (!request.is_object()) return deny("request.invalid", "the request must be a JSON object");
     auto kind = request.find("kind");
     if (kind == request.end() || !kind->is_string()) return deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
-    if (*kind == "issue") return decide_issue(request);
-    if (*kind == "access") return decide_access(request);
-    return deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    Decision d = *kind == "issue"    ? decide_issue(request, options)
+                 : *kind == "access" ? decide_access(request, options)
+                                     : deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    d.explained = options.explain;
+    return d;
   } catch (const std::exception& e) {
     return deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
   }
 }
 
-Decision Interpreter::decide_issue(const json& in) const {
+Decision Interpreter::decide_issue(const json& in, DecideOptions options) const {
   const Program& program = policy_->program;
   // The issuer that verified the token, as the broker says; the token does not choose it.
   auto issuer_name = in.find("issuer");
@@ -252,12 +286,13 @@ Decision Interpreter::decide_issue(const json& in) const {
   for (const RuleInfo& rule : program.rules) {
     if (rule.decl->kind != ast::RuleKind::Issue) continue;
     if (!name_set_contains(rule.decl->roles, role) || !name_set_contains(rule.decl->issuers, issuer.name)) continue;
-    tally.add(rule, evaluate_rule(*evaluator_, rule, env));
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, location(rule));
   }
 
   Decision d;
   d.policy_version = version_;
   d.errors = tally.errors;
+  d.explanation = std::move(tally.trace);
   if (!tally.forbids.empty()) {
     d.reason = "forbid";
     d.rules = tally.forbids;
@@ -324,7 +359,7 @@ Decision Interpreter::decide_issue(const json& in) const {
   return d;
 }
 
-Decision Interpreter::decide_access(const json& in) const {
+Decision Interpreter::decide_access(const json& in, DecideOptions options) const {
   const Program& program = policy_->program;
   auto principal = in.find("principal");
   if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
@@ -357,11 +392,12 @@ Decision Interpreter::decide_access(const json& in) const {
       if (principal_kind == "spiffe" && !valid_spiffe) continue;
       if (!name_set_matches(r.principals, principal_name)) continue;
     }
-    tally.add(rule, evaluate_rule(*evaluator_, rule, env));
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, location(rule));
   }
   Decision d;
   d.policy_version = version_;
   d.errors = tally.errors;
+  d.explanation = std::move(tally.trace);
   if (!tally.forbids.empty()) {
     d.reason = "forbid";
     d.rules = tally.forbids;

@@ -15,6 +15,10 @@
 
 namespace writ {
 
+struct DecideOptions {
+  bool explain = false;  // record why each candidate rule matched or not
+};
+
 struct InterpreterOptions {
   std::int64_t max_ttl_seconds = 3600;  // the global TTL cap of every grant
 };
@@ -28,16 +32,17 @@ class Interpreter {
 
   // Decides one request in the JSON form of docs/semantics.md §5. Never throws; anything
   // wrong with the request is a deny with a reason.
-  Decision decide(const nlohmann::json& request) const;
-  Decision decide_text(std::string_view request_json) const;
+  Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
+  Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
 
   const std::string& policy_version() const { return version_; }
 
  private:
   Interpreter(std::shared_ptr<const LoadedPolicySet> policy, std::shared_ptr<const Evaluator> evaluator,
               InterpreterOptions options);
-  Decision decide_issue(const nlohmann::json& request) const;
-  Decision decide_access(const nlohmann::json& request) const;
+  Decision decide_issue(const nlohmann::json& request, DecideOptions options) const;
+  Decision decide_access(const nlohmann::json& request, DecideOptions options) const;
+  std::string location(const RuleInfo& rule) const;
   Decision deny(std::string reason, std::string detail) const;
 
   std::shared_ptr<const LoadedPolicySet> policy_;

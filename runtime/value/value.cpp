@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "compiler/syntax/literal_decode.h"
+#include "stdlib/strings.h"
 
 namespace writ {
 
@@ -52,7 +53,7 @@ std::string Value::to_display() const {
     case ValueKind::String: return quote_string_literal(as_string());
     case ValueKind::Int: return std::to_string(as_int());
     case ValueKind::Bool: return as_bool() ? "true" : "false";
-    case ValueKind::Timestamp: return fmt::format("timestamp({})", as_int());
+    case ValueKind::Timestamp: return stdlib::format_rfc3339(as_int());
     case ValueKind::Duration: return format_duration(as_int());
     case ValueKind::List: {
       std::string out = "[";
