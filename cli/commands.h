@@ -15,5 +15,6 @@ inline constexpr int kExitDenied = 3;        // `writ eval --fail-on-deny` and t
 void add_check_command(CLI::App& app, int& exit_code);
 void add_fmt_command(CLI::App& app, int& exit_code);
 void add_eval_command(CLI::App& app, int& exit_code);
+void add_test_command(CLI::App& app, int& exit_code);
 
 }  // namespace writ::cli

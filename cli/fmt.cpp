@@ -123,6 +123,7 @@ int run_fmt(const FmtArgs& args) {
         break;
     }
   }
+  std::cout.flush();  // the list of files comes before the summary
   if (args.check && changed > 0) {
     std::cerr << changed << " file" << (changed == 1 ? "" : "s") << " would be reformatted; run `writ fmt` on "
               << (changed == 1 ? "it" : "them") << "\n";

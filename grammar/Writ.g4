@@ -15,6 +15,7 @@ item
     | issuerDecl
     | constDecl
     | ruleDecl
+    | testDecl
     ;
 
 // ---------------------------------------------------------------------------------------
@@ -116,6 +117,13 @@ whenClause
     : 'when' '{' condition* '}'
     ;
 
+// ---------------------------------------------------------------------------------------
+// Tests: `test "prod deploys from main" { issuer: github  token: gh_token  expect: allow }`
+// ---------------------------------------------------------------------------------------
+testDecl
+    : 'test' name=STRING '{' setting* '}'
+    ;
+
 condition
     : 'let' IDENT '=' expr ';'?                    # letCondition
     | expr ';'?                                    # exprCondition
@@ -177,7 +185,7 @@ literal
 softKeyword
     : 'schema' | 'extends' | 'issuer' | 'const' | 'permit' | 'forbid' | 'issue' | 'access'
     | 'to' | 'on' | 'by' | 'when' | 'grant' | 'let' | 'in' | 'like' | 'matches' | 'under'
-    | 'immutable' | 'mutable' | 'untrusted' | 'true' | 'false'
+    | 'immutable' | 'mutable' | 'untrusted' | 'true' | 'false' | 'test'
     ;
 
 // ---------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writ's main job on the bundled examples: installs what is missing, builds `writ`, then checks
-# and format-checks every example policy set, printing the result of each.
+# Writ's main job on the bundled examples: installs what is missing, builds `writ`, then for every
+# example policy set checks it, format-checks it and runs its tests, and finally evaluates a few
+# sample GitHub Actions tokens with explanations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,5 +13,11 @@ for set in examples/*/; do
   "$writ" check --deny-warnings "$set" || status=1
   echo "== writ fmt --check ${set}"
   if "$writ" fmt --check "$set"; then echo "formatted"; else status=1; fi
+  echo "== writ test --coverage ${set}"
+  "$writ" test --coverage "$set" || status=1
+done
+for request in examples/github-actions/requests/*.json; do
+  echo "== writ eval --explain ${request}"
+  "$writ" eval --policy examples/github-actions --input "$request" --explain --format text || status=1
 done
 exit $status

@@ -73,6 +73,8 @@ Span Item::span() const {
       return constant->span;
     case Kind::Rule:
       return rule->span;
+    case Kind::Test:
+      return test->span;
   }
   return {};
 }

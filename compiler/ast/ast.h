@@ -192,6 +192,14 @@ struct RuleDecl {
   std::vector<Setting> grant;
 };
 
+// `test "name" { settings }`: a request and the decision expected for it.
+struct TestDecl {
+  Span span;
+  Span name_span;
+  std::string name;
+  std::vector<Setting> settings;
+};
+
 // A comment from the source, kept for the formatter.
 struct Comment {
   Span span;
@@ -200,12 +208,13 @@ struct Comment {
 };
 
 struct Item {
-  enum class Kind { Schema, Issuer, Const, Rule } kind;
+  enum class Kind { Schema, Issuer, Const, Rule, Test } kind;
   // Exactly one of these is set, matching `kind`.
   std::unique_ptr<SchemaDecl> schema;
   std::unique_ptr<IssuerDecl> issuer;
   std::unique_ptr<ConstDecl> constant;
   std::unique_ptr<RuleDecl> rule;
+  std::unique_ptr<TestDecl> test;
   Span span() const;
 };
 

@@ -231,6 +231,7 @@ void Checker::check_rules() {
   for (std::size_t i = 0; i < program_.files.size(); ++i) {
     for (const ast::Item& item : program_.files[i].items) {
       if (item.kind == ast::Item::Kind::Rule) check_rule(*item.rule, i);
+      if (item.kind == ast::Item::Kind::Test) check_test(*item.test);
     }
   }
 }
@@ -440,6 +441,93 @@ void Checker::check_grant(const ast::RuleDecl& rule, ExprScope& scope) {
         d.note("grant settings are `ttl`, `audience`, `scopes` and `tags`");
     }
   }
+}
+
+void Checker::check_test(const ast::TestDecl& test) {
+  TestInfo info{test.name, &test, false};
+  for (const TestInfo& other : program_.tests) {
+    if (other.name == test.name) {
+      sink_.report(DiagId::DuplicateDeclaration, test.name_span, fmt::format("two tests are named `{}`", test.name))
+          .label(other.decl->name_span, "first declared here");
+    }
+  }
+  static const std::map<std::string, const char*> kSettings = {
+      {"issuer", "the declared issuer that verified the token"}, {"token", "the token's claims, a record"},
+      {"header", "the JOSE header, a record"},                   {"request", "the request, a record"},
+      {"exchange", "the token-exchange parameters, a record"},   {"principal", "`{ spiffe: \"...\" }` or `{ role: \"...\" }`"},
+      {"action", "a string"},                                    {"resource", "a string"},
+      {"time", "a timestamp"},                                   {"expect", "`allow` or `deny`"},
+      {"rule", "a rule id"},                                     {"rules", "a list of rule ids"},
+      {"reason", "a decision reason"},                           {"ttl", "a duration"},
+      {"audience", "a string"},                                  {"scopes", "a list of strings"},
+      {"role", "the role asked for, a string"},
+      {"with", "claims to add or replace in `token`, a record (merged like a JSON merge patch)"},
+      {"without", "claims to remove from `token`: names, or JSON pointers such as `/kubernetes.io/pod`"},
+  };
+  std::map<std::string, Span> seen;
+  ExprScope scope;
+  scope.constant_only = true;
+  for (const ast::Setting& s : test.settings) {
+    auto [it, inserted] = seen.emplace(s.key, s.key_span);
+    if (!inserted) {
+      sink_.report(DiagId::TestSetting, s.key_span, fmt::format("`{}` is set twice", s.key)).label(it->second, "first set here");
+      continue;
+    }
+    if (kSettings.count(s.key) == 0) {
+      std::vector<std::string> names;
+      for (const auto& [name, what] : kSettings) names.push_back(name);
+      auto& d = sink_.report(DiagId::TestSetting, s.key_span, fmt::format("unknown test setting `{}`", s.key));
+      if (auto m = closest_match(s.key, names)) d.with_help(fmt::format("did you mean `{}`?", *m));
+      continue;
+    }
+    const ast::Expr& value = *s.value;
+    if (s.key == "expect") {
+      if (value.kind != ast::ExprKind::Name || (value.text != "allow" && value.text != "deny")) {
+        sink_.report(DiagId::TestSetting, value.span, "`expect` is `allow` or `deny`");
+      }
+      continue;
+    }
+    if (s.key == "issuer") {
+      if (value.kind != ast::ExprKind::Name) {
+        sink_.report(DiagId::TestSetting, value.span, "`issuer` names a declared issuer");
+      } else if (program_.issuers.count(value.text) == 0) {
+        auto& d = sink_.report(DiagId::UnknownIssuer, value.span, fmt::format("unknown issuer `{}`", value.text));
+        if (auto m = closest_match(value.text, issuer_names())) d.with_help(fmt::format("did you mean `{}`?", *m));
+      }
+      continue;
+    }
+    Type t = check_expr(value, scope);
+    if (t.is_error()) continue;
+    bool ok = true;
+    if (s.key == "token" || s.key == "header" || s.key == "request" || s.key == "exchange" || s.key == "principal") {
+      ok = t.is(TypeKind::Record);
+    } else if (s.key == "time") {
+      ok = t.is(TypeKind::Timestamp) || t.is(TypeKind::Int);
+    } else if (s.key == "ttl") {
+      ok = t.is(TypeKind::Duration);
+    } else if (s.key == "with") {
+      ok = t.is(TypeKind::Record);
+    } else if (s.key == "rules" || s.key == "scopes" || s.key == "without") {
+      ok = t.is(TypeKind::List) && (t.element().is_stringy() || t.element().is_error());
+    } else {
+      ok = t.is_stringy();
+    }
+    if (!ok) {
+      sink_.report(DiagId::TestSetting, value.span,
+                   fmt::format("`{}` takes {}, found `{}`", s.key, kSettings.at(s.key), t.name()));
+    }
+  }
+  info.access = seen.count("principal") != 0;
+  bool issue = seen.count("issuer") != 0;
+  if (issue == info.access) {
+    sink_.report(DiagId::TestSetting, test.name_span,
+                 issue ? "a test has either an `issuer` (an issuance request) or a `principal` (an access request), not both"
+                       : "a test needs an `issuer` (an issuance request) or a `principal` (an access request)");
+  }
+  if (seen.count("expect") == 0) {
+    sink_.report(DiagId::TestSetting, test.name_span, "a test needs `expect: allow` or `expect: deny`");
+  }
+  program_.tests.push_back(std::move(info));
 }
 
 std::optional<std::string> Checker::const_string(const ast::Expr& e) {

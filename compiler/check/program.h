@@ -38,6 +38,13 @@ struct RuleInfo {
   Type token_type;                   // the type of `token` in this rule (Error for access rules)
 };
 
+// A `test` block: a request (as expressions) and what the decision must be.
+struct TestInfo {
+  std::string name;
+  const ast::TestDecl* decl = nullptr;
+  bool access = false;  // an access request (with `principal`) rather than an issuance one
+};
+
 // A policy set after checking. It owns the ASTs it points into.
 struct Program {
   std::vector<ast::File> files;
@@ -45,6 +52,7 @@ struct Program {
   std::map<std::string, IssuerInfo> issuers;
   std::map<std::string, ConstInfo> constants;
   std::vector<RuleInfo> rules;
+  std::vector<TestInfo> tests;
   // The type of every checked expression, indexed by the expression's `type_slot`.
   std::vector<Type> expr_types;
 

@@ -183,6 +183,9 @@ class Formatter {
         case ast::Item::Kind::Rule:
           rule(*item.rule);
           break;
+        case ast::Item::Kind::Test:
+          test(*item.test);
+          break;
       }
       previous = &item;
     }
@@ -372,6 +375,12 @@ class Formatter {
     out_ += "issuer " + i.name + " = " + quote_string_literal(i.iss);
     settings(i.settings, i.span.end, "");
     end_line(i.span.end);
+  }
+
+  void test(const ast::TestDecl& t) {
+    out_ += "test " + quote_string_literal(t.name);
+    settings(t.settings, t.span.end, "");
+    end_line(t.span.end);
   }
 
   void constant(const ast::ConstDecl& c) {

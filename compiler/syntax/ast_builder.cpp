@@ -37,7 +37,7 @@ T* as(antlr4::ParserRuleContext* ctx) {
 void AstBuilder::build_file(WritParser::FileContext* ctx, ast::File& out) {
   if (ctx == nullptr) return;
   for (auto* item : ctx->item()) {
-    ast::Item built{ast::Item::Kind::Schema, {}, {}, {}, {}};
+    ast::Item built{ast::Item::Kind::Schema, {}, {}, {}, {}, {}};
     if (auto* s = item->schemaDecl()) {
       built.kind = ast::Item::Kind::Schema;
       built.schema = build_schema(s);
@@ -50,6 +50,15 @@ void AstBuilder::build_file(WritParser::FileContext* ctx, ast::File& out) {
     } else if (auto* r = item->ruleDecl()) {
       built.kind = ast::Item::Kind::Rule;
       built.rule = build_rule(r);
+    } else if (auto* t = item->testDecl()) {
+      built.kind = ast::Item::Kind::Test;
+      built.test = std::make_unique<ast::TestDecl>();
+      built.test->span = span(t);
+      if (t->name != nullptr) {
+        built.test->name = string_value(t->name);
+        built.test->name_span = span(t->name);
+      }
+      for (auto* s : t->setting()) built.test->settings.push_back(build_setting(s));
     } else {
       continue;
     }

@@ -36,6 +36,7 @@ class Interpreter {
   Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
 
   const std::string& policy_version() const { return version_; }
+  const Evaluator& evaluator() const { return *evaluator_; }
 
  private:
   Interpreter(std::shared_ptr<const LoadedPolicySet> policy, std::shared_ptr<const Evaluator> evaluator,

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -20,9 +21,9 @@ struct Run {
   std::string out;  // stdout and stderr together
 };
 
-Run run(const std::string& args, const std::string& stdin_file = "") {
-  std::string cmd =
-      std::string("NO_COLOR=1 ") + WRIT_BINARY + " " + args + (stdin_file.empty() ? "" : " < " + stdin_file) + " 2>&1";
+Run run(const std::string& args, const std::string& stdin_file = "", bool in_source_dir = false) {
+  std::string cmd = (in_source_dir ? std::string("cd ") + WRIT_SOURCE_DIR + " && " : std::string()) + "NO_COLOR=1 " +
+                    WRIT_BINARY + " " + args + (stdin_file.empty() ? "" : " < " + stdin_file) + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
@@ -169,6 +170,85 @@ TEST_F(Cli, BundledExamplesCheckCleanAndAreFormatted) {
     EXPECT_EQ(fmt.exit_code, 0) << fmt.out;
   }
   EXPECT_GE(sets, 5);
+}
+
+TEST_F(Cli, EvalPrintsTheDecisionAsJson) {
+  std::string policy = write("p.writ", std::string(kClean));
+  std::string request = write("r.json", R"({"kind": "issue", "issuer": "github", "header": {"alg": "RS256"},
+    "claims": {"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com", "sub": "repo:a/b:ref:refs/heads/main",
+      "exp": 2000, "iat": 900, "nbf": 900, "jti": "j", "actor": "x", "actor_id": "1", "repository": "a/b", "repository_id": "5005",
+      "repository_owner": "a", "repository_owner_id": "1", "repository_visibility": "private", "ref": "refs/heads/main",
+      "ref_type": "branch", "sha": "s", "head_ref": "", "base_ref": "", "event_name": "push", "workflow": "w", "workflow_ref": "w",
+      "workflow_sha": "s", "job_workflow_ref": "j", "job_workflow_sha": "s", "run_id": "1", "run_number": "1", "run_attempt": "1"},
+    "request": {"role": "deployer", "time": 1000}})");
+  auto r = run("eval --policy " + policy + " --input " + request);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  auto decision = nlohmann::json::parse(r.out);
+  EXPECT_EQ(decision["decision"], "allow");
+  EXPECT_EQ(decision["rules"], nlohmann::json::array({"r"}));
+  EXPECT_EQ(decision["grant"]["ttl"], 3600);
+  EXPECT_EQ(decision["policy_version"].get<std::string>().substr(0, 7), "sha256:");
+  auto denied = run("eval --fail-on-deny --policy " + policy, write("d.json", R"({"kind": "access", "principal": {"role": "x"},
+    "action": "a", "resource": "r", "time": 1})"));
+  EXPECT_EQ(denied.exit_code, 3) << denied.out;
+  auto bad = run("eval --policy " + policy, write("bad.json", "{\"kind\": \"issue\", \"kind\": \"issue\"}"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("appears twice"), std::string::npos) << bad.out;
+  EXPECT_EQ(run("eval --policy " + write("broken.writ", "const x = nope\n"), write("e.json", "{}")).exit_code, 1);
+}
+
+// Golden output of `writ eval --explain` on the sample requests of the GitHub Actions example.
+TEST_F(Cli, ExplainOutputMatchesGolden) {
+  fs::path golden_dir = fs::path(WRIT_SOURCE_DIR) / "tests" / "golden" / "explain";
+  const char* update = std::getenv("WRIT_UPDATE_GOLDEN");
+  int compared = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "examples" / "github-actions" / "requests")) {
+    std::string rel = "examples/github-actions/requests/" + entry.path().filename().string();
+    for (const char* format : {"text", "json"}) {
+      auto r = run(std::string("eval --policy examples/github-actions --explain --format ") + format + " --input " + rel, "", true);
+      EXPECT_EQ(r.exit_code, 0) << r.out;
+      fs::path expected = golden_dir / (entry.path().stem().string() + "." + format + ".expected");
+      if (update != nullptr && std::string(update) == "1") {
+        fs::create_directories(golden_dir);
+        std::ofstream(expected, std::ios::binary) << r.out;
+        continue;
+      }
+      EXPECT_EQ(r.out, read(expected.string())) << expected;
+      ++compared;
+    }
+  }
+  if (update == nullptr) {
+    EXPECT_GE(compared, 6);
+  }
+}
+
+TEST_F(Cli, TestRunsTestBlocksAndSummarises) {
+  write("p.writ", kClean);
+  write("p_test.writ", R"(
+const tok = { iss: "https://token.actions.githubusercontent.com", aud: "sts.amazonaws.com", sub: "s", exp: 2000, iat: 1000,
+  nbf: 900, jti: "j", actor: "x", actor_id: "1", repository: "a/b", repository_id: "5005", repository_owner: "a",
+  repository_owner_id: "1", repository_visibility: "private", ref: "refs/heads/main", ref_type: "branch", sha: "s",
+  head_ref: "", base_ref: "", event_name: "push", workflow: "w", workflow_ref: "w", workflow_sha: "s",
+  job_workflow_ref: "j", job_workflow_sha: "s", run_id: "1", run_number: "1", run_attempt: "1" }
+test "allowed" { issuer: github  token: tok  role: "deployer"  expect: allow }
+test "wrong expectation" { issuer: github  token: tok  with: { repository_id: "6" }  role: "deployer"  expect: allow }
+)");
+  auto r = run("test --coverage " + dir_.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("p_test.writ:8: test \"wrong expectation\" failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected allow, got deny (no_permit)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("because: `token.repository_id` is \"6\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coverage: 1 of 1 rules matched in some test"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.substr(r.out.size() - 19), "1 passed, 1 failed\n");
+}
+
+TEST_F(Cli, BundledExampleTestsPass) {
+  for (const auto& entry : fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "examples")) {
+    if (!entry.is_directory()) continue;
+    auto r = run("test --coverage " + entry.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find(" 0 failed"), std::string::npos) << r.out;
+  }
 }
 
 }  // namespace

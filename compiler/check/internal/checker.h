@@ -57,6 +57,7 @@ class Checker {
   void check_issue_head(const ast::RuleDecl& rule, RuleInfo& info);
   void check_access_head(const ast::RuleDecl& rule);
   void check_grant(const ast::RuleDecl& rule, ExprScope& scope);
+  void check_test(const ast::TestDecl& test);
   bool is_builtin_file(std::size_t file_index) const { return file_index < options_.builtin_file_count; }
 
   // expr_checker.cpp

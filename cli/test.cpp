@@ -1,0 +1,104 @@
+// `writ test`: run the `test` blocks of policy sets; a line per failure, then `N passed, N failed`.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/terminal.h"
+#include "compiler/diag/render.h"
+#include "compiler/driver/policy_set.h"
+#include "runtime/interp/test_runner.h"
+
+namespace writ::cli {
+namespace {
+
+struct TestArgs {
+  std::vector<std::string> paths;
+  bool coverage = false;
+  bool verbose = false;
+  std::string format = "text";
+};
+
+void print_failure(const TestOutcome& o) {
+  std::cout << o.location << ": test \"" << o.name << "\" failed\n";
+  for (const auto& d : o.differences) std::cout << "  " << d << "\n";
+  std::string trace = decision_to_text(o.decision);
+  // Indent the decision's explanation under the failure.
+  std::size_t start = 0;
+  while (start < trace.size()) {
+    std::size_t end = trace.find('\n', start);
+    if (end == std::string::npos) end = trace.size();
+    std::cout << "  | " << trace.substr(start, end - start) << "\n";
+    start = end + 1;
+  }
+}
+
+int run_test(const TestArgs& args) {
+  auto policy = std::make_shared<LoadedPolicySet>(load_policy_set(args.paths));
+  for (const auto& e : policy->io_errors) std::cerr << "writ test: " << e << "\n";
+  if (!policy->io_errors.empty()) return kExitUsage;
+  if (policy->diagnostics.has_errors()) {
+    std::cerr << render_text(policy->diagnostics.diagnostics(), policy->sources);
+    std::cerr << "writ test: the policy set has errors; no test was run\n";
+    return kExitPolicyErrors;
+  }
+  auto interpreter = Interpreter::create(policy);
+  if (!interpreter) {
+    std::cerr << "writ test: " << interpreter.error() << "\n";
+    return kExitPolicyErrors;
+  }
+  TestReport report = run_tests(**interpreter, *policy);
+  std::vector<const RuleInfo*> unexercised;
+  for (const RuleInfo& rule : policy->program.rules) {
+    if (report.matched_rules.count(rule.id) == 0) unexercised.push_back(&rule);
+  }
+  if (args.format == "json") {
+    nlohmann::json out;
+    nlohmann::json tests = nlohmann::json::array();
+    for (const TestOutcome& o : report.outcomes) {
+      tests.push_back({{"name", o.name}, {"location", o.location}, {"passed", o.passed}, {"differences", o.differences},
+                       {"decision", decision_to_json(o.decision)}});
+    }
+    out["tests"] = tests;
+    out["passed"] = report.passed();
+    out["failed"] = report.failed();
+    if (args.coverage) {
+      nlohmann::json rules = nlohmann::json::array();
+      for (const RuleInfo* r : unexercised) rules.push_back(r->id);
+      out["unexercised_rules"] = rules;
+    }
+    std::cout << out.dump(2) << "\n";
+  } else {
+    for (const TestOutcome& o : report.outcomes) {
+      if (!o.passed) print_failure(o);
+      else if (args.verbose) std::cout << o.location << ": test \"" << o.name << "\" passed\n";
+    }
+    if (args.coverage) {
+      std::size_t total = policy->program.rules.size();
+      std::cout << "coverage: " << (total - unexercised.size()) << " of " << total << " rules matched in some test\n";
+      for (const RuleInfo* r : unexercised) {
+        const SourceFile& f = policy->sources.file(r->decl->span.file);
+        std::cout << "  not exercised: " << r->id << " (" << f.path() << ":" << f.line_column(r->decl->head_span.begin).line << ")\n";
+      }
+    }
+    std::cout << report.passed() << " passed, " << report.failed() << " failed\n";
+  }
+  return report.failed() > 0 ? kExitPolicyErrors : kExitOk;
+}
+
+}  // namespace
+
+void add_test_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<TestArgs>();
+  CLI::App* cmd = app.add_subcommand("test", "Run the `test` blocks of policy sets (exit 0 all passed, 1 failures, 2 usage)");
+  cmd->add_option("paths", args->paths, "Policy files or directories (tests live in them or in *_test.writ files)")->required();
+  cmd->add_flag("--coverage", args->coverage, "List the rules that no test made match");
+  cmd->add_flag("-v,--verbose", args->verbose, "Also list the tests that passed");
+  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->callback([args, &exit_code] { exit_code = run_test(*args); });
+}
+
+}  // namespace writ::cli

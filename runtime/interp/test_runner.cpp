@@ -1,0 +1,169 @@
+// Builds each test's request from its settings, decides it, and compares with the expectation.
+#include "runtime/interp/test_runner.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime/bind/to_json.h"
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+const ast::Setting* find(const ast::TestDecl& t, std::string_view key) {
+  for (const ast::Setting& s : t.settings) {
+    if (s.key == key) return &s;
+  }
+  return nullptr;
+}
+
+// The request JSON a test describes; evaluation errors become differences.
+json build_request(const Interpreter& interp, const LoadedPolicySet& policy, const TestInfo& test,
+                   std::vector<std::string>& problems) {
+  const ast::TestDecl& t = *test.decl;
+  Env env;
+  auto value = [&](std::string_view key) -> json {
+    const ast::Setting* s = find(t, key);
+    if (s == nullptr) return nullptr;
+    auto v = interp.evaluator().eval(*s->value, env);
+    if (!v) {
+      problems.push_back(fmt::format("`{}` cannot be evaluated: {}", key, v.error()));
+      return nullptr;
+    }
+    return value_to_json(*v);
+  };
+  json request;
+  if (test.access) {
+    request = {{"kind", "access"}, {"principal", value("principal")}, {"action", value("action")},
+               {"resource", value("resource")}, {"time", value("time")}};
+    return request;
+  }
+  const ast::Setting* issuer_setting = find(t, "issuer");
+  std::string issuer_name = issuer_setting != nullptr ? issuer_setting->value->text : "";
+  request = {{"kind", "issue"}, {"issuer", issuer_name}};
+  json claims = value("token");
+  if (claims.is_null()) claims = json::object();
+  if (json with = value("with"); with.is_object()) claims.merge_patch(with);
+  if (json without = value("without"); without.is_array()) {
+    for (const json& name : without) {
+      // A claim name, or a JSON pointer (`/kubernetes.io/pod`) for a nested claim.
+      std::string path = name.get<std::string>();
+      if (path.empty() || path[0] != '/') {
+        claims.erase(path);
+        continue;
+      }
+      try {
+        json::json_pointer pointer(path);
+        if (claims.contains(pointer)) claims[pointer.parent_pointer()].erase(pointer.back());
+      } catch (const json::exception&) {
+        problems.push_back(fmt::format("`without`: `{}` is not a JSON pointer", path));
+      }
+    }
+  }
+  request["claims"] = claims;
+  // Defaults that keep tests short: the issuer's first algorithm and type, and the token's
+  // issue time as the request time.
+  json header = value("header");
+  if (header.is_null()) {
+    header = json::object();
+    auto it = policy.program.issuers.find(issuer_name);
+    if (it != policy.program.issuers.end()) {
+      if (!it->second.algorithms.empty()) header["alg"] = it->second.algorithms.front();
+      if (!it->second.types.empty()) header["typ"] = it->second.types.front();
+    }
+  }
+  request["header"] = header;
+  json req = value("request");
+  if (req.is_null()) req = json::object();
+  if (json role = value("role"); !role.is_null()) req["role"] = role;
+  if (json time = value("time"); !time.is_null()) req["time"] = time;
+  if (!req.contains("time") && request["claims"].contains("iat")) req["time"] = request["claims"]["iat"];
+  request["request"] = req;
+  if (json exchange = value("exchange"); !exchange.is_null()) request["exchange"] = exchange;
+  return request;
+}
+
+void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) {
+  const ast::TestDecl& t = *test.decl;
+  Env env;
+  auto eval = [&](std::string_view key) -> std::optional<Value> {
+    const ast::Setting* s = find(t, key);
+    if (s == nullptr) return std::nullopt;
+    auto v = interp.evaluator().eval(*s->value, env);
+    return v ? std::optional<Value>(*v) : std::nullopt;
+  };
+  const Decision& d = out.decision;
+  std::string got = fmt::format("{} ({})", d.allow ? "allow" : "deny", d.reason);
+  if (const ast::Setting* expect = find(t, "expect"); expect != nullptr && (expect->value->text == "allow") != d.allow) {
+    out.differences.push_back(fmt::format("expected {}, got {}", expect->value->text, got));
+  }
+  if (auto reason = eval("reason"); reason && reason->as_string() != d.reason) {
+    out.differences.push_back(fmt::format("expected reason `{}`, got `{}`", reason->as_string(), d.reason));
+  }
+  auto rules_text = [](const std::vector<std::string>& rules) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < rules.size(); ++i) s += (i ? ", " : "") + rules[i];
+    return s + "]";
+  };
+  if (auto rule = eval("rule"); rule && std::find(d.rules.begin(), d.rules.end(), rule->as_string()) == d.rules.end()) {
+    out.differences.push_back(fmt::format("expected rule `{}` to decide, got {}", rule->as_string(), rules_text(d.rules)));
+  }
+  if (auto rules = eval("rules")) {
+    std::vector<std::string> expected;
+    for (const Value& r : rules->as_list()) expected.push_back(r.as_string());
+    if (expected != d.rules) out.differences.push_back(fmt::format("expected rules {}, got {}", rules_text(expected), rules_text(d.rules)));
+  }
+  if (auto ttl = eval("ttl")) {
+    std::int64_t got_ttl = d.grant && d.grant->ttl ? *d.grant->ttl : -1;
+    if (got_ttl != ttl->as_int()) {
+      out.differences.push_back(fmt::format("expected ttl {}s, got {}", ttl->as_int(), got_ttl < 0 ? std::string("no grant") : std::to_string(got_ttl) + "s"));
+    }
+  }
+  if (auto audience = eval("audience")) {
+    std::string got_aud = d.grant && d.grant->audience ? *d.grant->audience : "(none)";
+    if (got_aud != audience->as_string()) {
+      out.differences.push_back(fmt::format("expected audience `{}`, got `{}`", audience->as_string(), got_aud));
+    }
+  }
+  if (auto scopes = eval("scopes")) {
+    std::vector<std::string> expected;
+    for (const Value& s : scopes->as_list()) expected.push_back(s.as_string());
+    std::vector<std::string> got_scopes = d.grant ? d.grant->scopes : std::vector<std::string>{};
+    if (expected != got_scopes) out.differences.push_back(fmt::format("expected scopes {}, got {}", rules_text(expected), rules_text(got_scopes)));
+  }
+}
+
+}  // namespace
+
+std::size_t TestReport::passed() const {
+  return static_cast<std::size_t>(std::count_if(outcomes.begin(), outcomes.end(), [](const TestOutcome& o) { return o.passed; }));
+}
+
+std::size_t TestReport::failed() const { return outcomes.size() - passed(); }
+
+TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& policy) {
+  TestReport report;
+  for (const TestInfo& test : policy.program.tests) {
+    TestOutcome out;
+    out.name = test.name;
+    if (test.decl->span.valid()) {
+      const SourceFile& f = policy.sources.file(test.decl->span.file);
+      out.location = fmt::format("{}:{}", f.path(), f.line_column(test.decl->span.begin).line);
+    }
+    std::vector<std::string> problems;
+    json request = build_request(interpreter, policy, test, problems);
+    out.decision = interpreter.decide(request, DecideOptions{true});
+    out.differences = problems;
+    compare(interpreter, test, out);
+    out.passed = out.differences.empty();
+    for (const RuleTrace& trace : out.decision.explanation) {
+      if (trace.outcome == "matched") report.matched_rules.insert(trace.rule);
+    }
+    report.outcomes.push_back(std::move(out));
+  }
+  return report;
+}
+
+}  // namespace writ
