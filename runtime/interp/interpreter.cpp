@@ -206,6 +206,12 @@ Decision Interpreter::decide(const json& request, DecideOptions options) const {
 }
 
 Decision Interpreter::decide_issue(const json& in, DecideOptions options) const {
+  auto bound = bind_issue(in);
+  if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
+  return decide_bound(std::get<BoundIssueRequest>(bound), options);
+}
+
+std::variant<BoundIssueRequest, Decision> Interpreter::bind_issue(const json& in) const {
   const Program& program = policy_->program;
   // The issuer that verified the token, as the broker says; the token does not choose it.
   auto issuer_name = in.find("issuer");
@@ -276,12 +282,20 @@ Decision Interpreter::decide_issue(const json& in, DecideOptions options) const 
     return deny("token.issued_in_future", "the token's `iat` is in the future");
   }
 
-  std::string role = field(*request, "role")->as_string();
+  return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(), std::move(header_value).value(),
+                           std::move(exchange).value()};
+}
+
+Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions options) const {
+  const Program& program = policy_->program;
+  const IssuerInfo& issuer = *bound.issuer;
+  const Value* request = &bound.request;
+  const std::string& role = field(bound.request, "role")->as_string();
   Env env;
-  env.push("token", *token);
-  env.push("request", *request);
-  env.push("header", *header_value);
-  env.push("exchange", *exchange);
+  env.push("token", bound.token);
+  env.push("request", bound.request);
+  env.push("header", bound.header);
+  env.push("exchange", bound.exchange);
   Tally tally;
   for (const RuleInfo& rule : program.rules) {
     if (rule.decl->kind != ast::RuleKind::Issue) continue;

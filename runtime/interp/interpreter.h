@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,13 @@ struct InterpreterOptions {
   std::int64_t max_ttl_seconds = 3600;  // the global TTL cap of every grant
 };
 
+// An issuance request after the token checks and binding (docs/semantics.md §3, §5.1): what the
+// rules see. Binding once and deciding many times is how benchmarks separate the two costs.
+struct BoundIssueRequest {
+  const IssuerInfo* issuer = nullptr;
+  Value token, request, header, exchange;
+};
+
 // Immutable after creation; `decide` may be called from many threads at once.
 class Interpreter {
  public:
@@ -34,6 +42,10 @@ class Interpreter {
   // wrong with the request is a deny with a reason.
   Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
   Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
+
+  // The two halves of an issuance decision: checks and binding (a deny if they fail), then rules.
+  std::variant<BoundIssueRequest, Decision> bind_issue(const nlohmann::json& request) const;
+  Decision decide_bound(const BoundIssueRequest& request, DecideOptions options = {}) const;
 
   const std::string& policy_version() const { return version_; }
   const Evaluator& evaluator() const { return *evaluator_; }

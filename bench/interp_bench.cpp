@@ -1,0 +1,94 @@
+// Interpreter decision latency: a small policy (6 conditions) and generated sets of 1,000 and
+// 10,000 rules (one role per repository), from pre-bound input and from raw JSON claims.
+// These are the baseline the JIT must beat; compare ratios from one run.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "bench/policy_generator.h"
+#include "runtime/interp/interpreter.h"
+
+namespace {
+
+using nlohmann::json;
+
+// A ~1 KB GitHub Actions token for repository `repo` (matching the generated rule for it).
+json github_request(int repo) {
+  json claims = {
+      {"iss", "https://token.actions.githubusercontent.com"},
+      {"aud", "https://broker.example"},
+      {"sub", fmt::format("repo:acme/repo-{}:environment:production", repo)},
+      {"exp", 1767261900},
+      {"iat", 1767261600},
+      {"nbf", 1767261000},
+      {"jti", "8f1c2d3e-0001-4a5b-9c8d-7e6f5a4b3c2d"},
+      {"actor", "octocat"},
+      {"actor_id", "583231"},
+      {"repository", fmt::format("acme/repo-{}", repo)},
+      {"repository_id", std::to_string(100000 + repo)},
+      {"repository_owner", "acme"},
+      {"repository_owner_id", "4410117"},
+      {"repository_visibility", "private"},
+      {"ref", "refs/heads/main"},
+      {"ref_type", "branch"},
+      {"sha", "4e1243bd22c66e76c2ba9eddc1f91394e57f9f83"},
+      {"head_ref", ""},
+      {"base_ref", ""},
+      {"event_name", "push"},
+      {"workflow", "Deploy"},
+      {"workflow_ref", fmt::format("acme/repo-{}/.github/workflows/deploy.yml@refs/heads/main", repo)},
+      {"workflow_sha", "4e1243bd22c66e76c2ba9eddc1f91394e57f9f83"},
+      {"job_workflow_ref", fmt::format("acme/repo-{}/.github/workflows/deploy.yml@refs/heads/main", repo)},
+      {"job_workflow_sha", "4e1243bd22c66e76c2ba9eddc1f91394e57f9f83"},
+      {"run_id", "5652725410"},
+      {"run_number", "118"},
+      {"run_attempt", "1"},
+      {"runner_environment", "github-hosted"},
+      {"environment", "production"},
+  };
+  return {{"kind", "issue"},
+          {"issuer", "github"},
+          {"header", {{"alg", "RS256"}, {"typ", "JWT"}}},
+          {"claims", claims},
+          {"request", {{"role", fmt::format("deployer-{}", repo)}, {"time", 1767261700}}}};
+}
+
+std::shared_ptr<const writ::Interpreter> interpreter_for(int rules) {
+  auto set = std::make_shared<writ::LoadedPolicySet>(
+      writ::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100))));
+  auto interp = writ::Interpreter::create(set);
+  return interp.ok() ? *interp : nullptr;
+}
+
+// Each benchmark asks for the rule in the middle of the set, so a linear scan pays half the set.
+void BM_InterpreterBound(benchmark::State& state) {
+  int rules = static_cast<int>(state.range(0));
+  auto interp = interpreter_for(rules);
+  if (!interp) return state.SkipWithError("policy does not load");
+  auto bound = interp->bind_issue(github_request(rules / 2));
+  if (!std::holds_alternative<writ::BoundIssueRequest>(bound)) return state.SkipWithError("request does not bind");
+  const auto& request = std::get<writ::BoundIssueRequest>(bound);
+  if (!interp->decide_bound(request).allow) return state.SkipWithError("request is not allowed");
+  for (auto _ : state) benchmark::DoNotOptimize(interp->decide_bound(request));
+  state.counters["rules"] = rules;
+}
+
+void BM_InterpreterFromJson(benchmark::State& state) {
+  int rules = static_cast<int>(state.range(0));
+  auto interp = interpreter_for(rules);
+  if (!interp) return state.SkipWithError("policy does not load");
+  std::string text = github_request(rules / 2).dump();
+  if (!interp->decide_text(text).allow) return state.SkipWithError("request is not allowed");
+  for (auto _ : state) benchmark::DoNotOptimize(interp->decide_text(text));
+  state.counters["rules"] = rules;
+  state.counters["json_bytes"] = static_cast<double>(text.size());
+}
+
+BENCHMARK(BM_InterpreterBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_InterpreterFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
