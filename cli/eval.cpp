@@ -7,9 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "compiler/diag/render.h"
-#include "compiler/driver/policy_set.h"
-#include "runtime/interp/interpreter.h"
+#include "cli/load_interpreter.h"
 
 namespace writ::cli {
 namespace {
@@ -23,19 +21,8 @@ struct EvalArgs {
 };
 
 int run_eval(const EvalArgs& args) {
-  auto policy = std::make_shared<LoadedPolicySet>(load_policy_set(args.policy));
-  for (const auto& e : policy->io_errors) std::cerr << "writ eval: " << e << "\n";
-  if (!policy->io_errors.empty()) return kExitUsage;
-  if (policy->diagnostics.has_errors()) {
-    std::cerr << render_text(policy->diagnostics.diagnostics(), policy->sources);
-    std::cerr << "writ eval: the policy set has errors; nothing was decided\n";
-    return kExitPolicyErrors;
-  }
-  auto interpreter = Interpreter::create(policy);
-  if (!interpreter) {
-    std::cerr << "writ eval: " << interpreter.error() << "\n";
-    return kExitPolicyErrors;
-  }
+  LoadedInterpreter loaded = load_interpreter(args.policy, "eval");
+  if (!loaded.interpreter) return loaded.exit_code;
   std::string text;
   if (args.input == "-") {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -47,7 +34,7 @@ int run_eval(const EvalArgs& args) {
     }
     text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  Decision decision = (*interpreter)->decide_text(text, DecideOptions{args.explain});
+  Decision decision = loaded.interpreter->decide_text(text, DecideOptions{args.explain});
   if (args.format == "text") {
     std::cout << decision_to_text(decision);
   } else {

@@ -8,8 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/terminal.h"
-#include "compiler/diag/render.h"
-#include "compiler/driver/policy_set.h"
+#include "cli/load_interpreter.h"
 #include "runtime/interp/test_runner.h"
 
 namespace writ::cli {
@@ -37,20 +36,10 @@ void print_failure(const TestOutcome& o) {
 }
 
 int run_test(const TestArgs& args) {
-  auto policy = std::make_shared<LoadedPolicySet>(load_policy_set(args.paths));
-  for (const auto& e : policy->io_errors) std::cerr << "writ test: " << e << "\n";
-  if (!policy->io_errors.empty()) return kExitUsage;
-  if (policy->diagnostics.has_errors()) {
-    std::cerr << render_text(policy->diagnostics.diagnostics(), policy->sources);
-    std::cerr << "writ test: the policy set has errors; no test was run\n";
-    return kExitPolicyErrors;
-  }
-  auto interpreter = Interpreter::create(policy);
-  if (!interpreter) {
-    std::cerr << "writ test: " << interpreter.error() << "\n";
-    return kExitPolicyErrors;
-  }
-  TestReport report = run_tests(**interpreter, *policy);
+  LoadedInterpreter loaded = load_interpreter(args.paths, "test");
+  if (!loaded.interpreter) return loaded.exit_code;
+  const LoadedPolicySet* policy = loaded.policy.get();
+  TestReport report = run_tests(*loaded.interpreter, *policy);
   std::vector<const RuleInfo*> unexercised;
   for (const RuleInfo& rule : policy->program.rules) {
     if (report.matched_rules.count(rule.id) == 0) unexercised.push_back(&rule);

@@ -107,6 +107,25 @@ struct Tally {
   std::vector<RuleError> errors;
   std::vector<RuleTrace> trace;
 
+  // The effect of the tallied outcomes (docs/semantics.md §1), without any grant.
+  Decision effect(const std::string& version) {
+    Decision d;
+    d.policy_version = version;
+    d.errors = std::move(errors);
+    d.explanation = std::move(trace);
+    if (!forbids.empty()) {
+      d.reason = "forbid";
+      d.rules = forbids;
+    } else if (!permits.empty()) {
+      d.allow = true;
+      d.reason = "permit";
+      d.rules = permits;
+    } else {
+      d.reason = "no_permit";
+    }
+    return d;
+  }
+
   void add(const RuleInfo& rule, const RuleResult& r, bool explain, std::string location) {
     if (explain) {
       RuleTrace t;
@@ -303,19 +322,9 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
     tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, location(rule));
   }
 
-  Decision d;
-  d.policy_version = version_;
-  d.errors = tally.errors;
-  d.explanation = std::move(tally.trace);
-  if (!tally.forbids.empty()) {
-    d.reason = "forbid";
-    d.rules = tally.forbids;
-    return d;
-  }
-  if (tally.permits.empty()) {
-    d.reason = "no_permit";
-    return d;
-  }
+  Decision d = tally.effect(version_);
+  if (!d.allow) return d;
+  d.allow = false;  // until the grant is settled
   // The grant: the intersection of what every matching permit allows (docs/semantics.md §5.1).
   Grant grant;
   std::int64_t ttl = options_.max_ttl_seconds;
@@ -323,10 +332,10 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
   for (const Grant& g : tally.grants) {
     if (g.ttl) ttl = std::min(ttl, *g.ttl);
   }
+  // A grant that cannot be settled denies, still naming the permits that matched.
   auto refuse = [&](std::string reason, std::string detail) {
     d.reason = std::move(reason);
     d.detail = std::move(detail);
-    d.rules = tally.permits;
     return d;
   };
   if (ttl <= 0) return refuse("grant.ttl_not_positive", "the granted lifetime is not positive");
@@ -367,8 +376,6 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
     }
   }
   d.allow = true;
-  d.reason = "permit";
-  d.rules = tally.permits;
   d.grant = std::move(grant);
   return d;
 }
@@ -408,21 +415,7 @@ Decision Interpreter::decide_access(const json& in, DecideOptions options) const
     }
     tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, location(rule));
   }
-  Decision d;
-  d.policy_version = version_;
-  d.errors = tally.errors;
-  d.explanation = std::move(tally.trace);
-  if (!tally.forbids.empty()) {
-    d.reason = "forbid";
-    d.rules = tally.forbids;
-  } else if (!tally.permits.empty()) {
-    d.allow = true;
-    d.reason = "permit";
-    d.rules = tally.permits;
-  } else {
-    d.reason = "no_permit";
-  }
-  return d;
+  return tally.effect(version_);
 }
 
 }  // namespace writ
