@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -187,7 +188,32 @@ Result<std::shared_ptr<const Interpreter>> Interpreter::create(std::shared_ptr<c
 
 Interpreter::Interpreter(std::shared_ptr<const LoadedPolicySet> policy, std::shared_ptr<const Evaluator> evaluator,
                          InterpreterOptions options)
-    : policy_(std::move(policy)), evaluator_(std::move(evaluator)), options_(options), version_(policy_version_hash(*policy_)) {}
+    : policy_(std::move(policy)), evaluator_(std::move(evaluator)), options_(options), version_(policy_version_hash(*policy_)) {
+  const auto& rules = policy_->program.rules;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const ast::RuleDecl& r = *rules[i].decl;
+    if (r.kind != ast::RuleKind::Issue) continue;
+    if (r.roles.any) {
+      issue_rules_any_role_.push_back(i);
+      continue;
+    }
+    for (const auto& role : r.roles.items) {
+      auto& list = issue_rules_by_role_[role.text];
+      if (list.empty() || list.back() != i) list.push_back(i);  // a role listed twice counts once
+    }
+  }
+}
+
+std::vector<std::size_t> Interpreter::issue_candidates(const std::string& role) const {
+  // Both lists are ascending; merging keeps policy order.
+  static const std::vector<std::size_t> kNone;
+  auto it = issue_rules_by_role_.find(role);
+  const std::vector<std::size_t>& named = it == issue_rules_by_role_.end() ? kNone : it->second;
+  std::vector<std::size_t> out;
+  out.reserve(named.size() + issue_rules_any_role_.size());
+  std::merge(named.begin(), named.end(), issue_rules_any_role_.begin(), issue_rules_any_role_.end(), std::back_inserter(out));
+  return out;
+}
 
 Decision Interpreter::deny(std::string reason, std::string detail) const {
   Decision d;
@@ -316,9 +342,9 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
   env.push("header", bound.header);
   env.push("exchange", bound.exchange);
   Tally tally;
-  for (const RuleInfo& rule : program.rules) {
-    if (rule.decl->kind != ast::RuleKind::Issue) continue;
-    if (!name_set_contains(rule.decl->roles, role) || !name_set_contains(rule.decl->issuers, issuer.name)) continue;
+  for (std::size_t index : issue_candidates(role)) {
+    const RuleInfo& rule = program.rules[index];
+    if (!name_set_contains(rule.decl->issuers, issuer.name)) continue;
     tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, location(rule));
   }
 

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -57,6 +59,12 @@ class Interpreter {
   Decision decide_access(const nlohmann::json& request, DecideOptions options) const;
   std::string location(const RuleInfo& rule) const;
   Decision deny(std::string reason, std::string detail) const;
+
+  // Indices (into program.rules, ascending) of the issue rules naming each role, and of those
+  // for every role (`*`): candidates are found without scanning the whole policy set.
+  std::vector<std::size_t> issue_candidates(const std::string& role) const;
+  std::unordered_map<std::string, std::vector<std::size_t>> issue_rules_by_role_;
+  std::vector<std::size_t> issue_rules_any_role_;
 
   std::shared_ptr<const LoadedPolicySet> policy_;
   std::shared_ptr<const Evaluator> evaluator_;
