@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ast/clone.h"
 #include "compiler/check/check.h"
 #include "compiler/syntax/parse.h"
 #include "stdlib/schemas.h"
@@ -48,13 +49,29 @@ std::vector<std::string> find_policy_files(const std::vector<std::string>& paths
 
 namespace {
 
+// The built-in schema files, parsed once per process: every policy set starts with copies of
+// them, with the same file ids (they are always added first).
+const std::vector<ast::File>& parsed_builtins() {
+  static const std::vector<ast::File> files = [] {
+    SourceManager sources;
+    DiagnosticSink sink;
+    std::vector<ast::File> parsed;
+    for (const stdlib::EmbeddedFile& builtin : stdlib::builtin_schema_files()) {
+      FileId id = sources.add(std::string(builtin.path), std::string(builtin.text));
+      parsed.push_back(parse_file(sources, id, sink));
+    }
+    return parsed;
+  }();
+  return files;
+}
+
 // Parses every file, then checks them together with the built-in schemas.
 void parse_and_check(LoadedPolicySet& set, std::vector<SourceText> inputs) {
   std::vector<ast::File> files;
   for (const stdlib::EmbeddedFile& builtin : stdlib::builtin_schema_files()) {
-    FileId id = set.sources.add(std::string(builtin.path), std::string(builtin.text));
-    files.push_back(parse_file(set.sources, id, set.diagnostics));
+    set.sources.add(std::string(builtin.path), std::string(builtin.text));
   }
+  for (const ast::File& builtin : parsed_builtins()) files.push_back(ast::clone(builtin));
   std::size_t builtin_count = files.size();
   for (SourceText& input : inputs) {
     FileId id = set.sources.add(std::move(input.path), std::move(input.text));
