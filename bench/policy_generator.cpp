@@ -26,9 +26,9 @@ const allowed_events = ["push", "workflow_dispatch"]
 permit issue "deployer-{0}" to github when {{
   token.repository_id == "{2}"
   token.ref == "refs/heads/main"
-  has(token.environment)
-  token.environment == "production"
+  has(token.environment) && token.environment == "production"
   token.event_name in allowed_events
+  has(token.runner_environment) && token.runner_environment == "github-hosted"
   token.job_workflow_ref like "acme/repo-{0}/.github/workflows/*.yml@refs/heads/main"
 }} grant {{
   ttl: min(15m, token.exp - request.time)

@@ -1,5 +1,6 @@
-// Generates realistic policy sets of any size for benchmarks: one role per repository,
-// rules like a GitHub deploy rule (six conditions and a grant).
+// Generates realistic policy sets of any size for benchmarks: one role per repository, rules
+// like a GitHub deploy rule: repository id, ref, environment, event in a set, runner
+// environment and a job_workflow_ref glob (six conditions), and a grant.
 #pragma once
 
 #include <string>
