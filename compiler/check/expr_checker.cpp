@@ -23,12 +23,12 @@ std::string claim_path(const ast::Expr& e) {
   return {};
 }
 
-namespace {
-
 std::string show_path(std::string path) {
   std::replace(path.begin(), path.end(), '\x1f', '.');
   return path;
 }
+
+namespace {
 
 const char* kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 

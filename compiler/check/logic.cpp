@@ -92,11 +92,6 @@ void flatten_and(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
   }
 }
 
-std::string show_path(std::string path) {
-  std::replace(path.begin(), path.end(), '\x1f', '.');
-  return path;
-}
-
 }  // namespace
 
 void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) {

@@ -345,7 +345,7 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
   for (std::size_t index : issue_candidates(role)) {
     const RuleInfo& rule = program.rules[index];
     if (!name_set_contains(rule.decl->issuers, issuer.name)) continue;
-    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, location(rule));
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, options.explain ? location(rule) : std::string());
   }
 
   Decision d = tally.effect(version_);
@@ -439,7 +439,7 @@ Decision Interpreter::decide_access(const json& in, DecideOptions options) const
       if (principal_kind == "spiffe" && !valid_spiffe) continue;
       if (!name_set_matches(r.principals, principal_name)) continue;
     }
-    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, location(rule));
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, options.explain ? location(rule) : std::string());
   }
   return tally.effect(version_);
 }

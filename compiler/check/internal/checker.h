@@ -89,4 +89,7 @@ class Checker {
 // Canonical path of a claim access rooted at a name (`token.a.b`), or "" if not such a path.
 std::string claim_path(const ast::Expr& e);
 
+// A claim path as users write it (`token.a.b`), for messages.
+std::string show_path(std::string path);
+
 }  // namespace writ
