@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/load_interpreter.h"
+#include "runtime/bind/json_reader.h"
 
 namespace writ::cli {
 namespace {
@@ -23,17 +24,19 @@ struct EvalArgs {
 int run_eval(const EvalArgs& args) {
   LoadedInterpreter loaded = load_interpreter(args.policy, "eval");
   if (!loaded.interpreter) return loaded.exit_code;
-  std::string text;
-  if (args.input == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(args.input, std::ios::binary);
-    if (!in) {
+  std::ifstream file;
+  if (args.input != "-") {
+    file.open(args.input, std::ios::binary);
+    if (!file) {
       std::cerr << "writ eval: " << args.input << ": cannot be read\n";
       return kExitUsage;
     }
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
+  std::istream& in = args.input == "-" ? std::cin : file;
+  // One byte past the reader's limit is enough for it to refuse an oversized request.
+  std::string text(JsonLimits{}.max_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
   Decision decision = loaded.interpreter->decide_text(text, DecideOptions{args.explain});
   if (args.format == "text") {
     std::cout << decision_to_text(decision);

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -110,7 +109,11 @@ LoadedPolicySet load_policy_set(const std::vector<std::string>& paths) {
       set.io_errors.push_back(fmt::format("{}: cannot be read", path));
       continue;
     }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Read at most one byte past the parser's size limit: it reports the file as too large
+    // (E0005) without this process holding an arbitrarily large file in memory.
+    std::string text(ParseLimits{}.max_file_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
     if (in.bad()) {
       set.io_errors.push_back(fmt::format("{}: read error", path));
       continue;

@@ -139,7 +139,7 @@ ast::File parse_file(const SourceManager& sources, FileId file_id, DiagnosticSin
 
   if (text.size() > limits.max_file_bytes) {
     sink.report(DiagId::FileTooLarge, Span{file_id, 0, 0},
-                fmt::format("file is {} bytes; the limit is {} bytes", text.size(), limits.max_file_bytes))
+                fmt::format("the file is larger than the limit of {} bytes", limits.max_file_bytes))
         .with_help("split the policy into several files");
     result.had_syntax_errors = true;
     return result;

@@ -117,7 +117,7 @@ class StrictBuilder : public nlohmann::json_sax<json> {
 }  // namespace
 
 Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits) {
-  if (text.size() > limits.max_bytes) return Error{fmt::format("the JSON document is {} bytes; the limit is {}", text.size(), limits.max_bytes)};
+  if (text.size() > limits.max_bytes) return Error{fmt::format("the JSON document is larger than the limit of {} bytes", limits.max_bytes)};
   StrictBuilder builder(limits);
   bool ok = false;
   try {

@@ -195,6 +195,10 @@ TEST_F(Cli, EvalPrintsTheDecisionAsJson) {
   EXPECT_EQ(bad.exit_code, 2) << bad.out;
   EXPECT_NE(bad.out.find("appears twice"), std::string::npos) << bad.out;
   EXPECT_EQ(run("eval --policy " + write("broken.writ", "const x = nope\n"), write("e.json", "{}")).exit_code, 1);
+  // An oversized request is refused without being read whole.
+  auto huge = run("eval --policy " + policy, write("huge.json", std::string(3u << 20, ' ')));
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.out.find("larger than the limit of 1048576 bytes"), std::string::npos) << huge.out.substr(0, 500);
 }
 
 // Golden output of `writ eval --explain` on the sample requests of the GitHub Actions example.
