@@ -14,6 +14,13 @@ writ_require_package(fmt libfmt-dev CONFIG)
 writ_require_package(CLI11 libcli11-dev CONFIG)
 writ_require_package(OpenSSL libssl-dev)
 
+# LLVM 19 (ORC LLJIT). The version must be given as major.minor; Debian installs it aside.
+find_package(LLVM 19.1 CONFIG QUIET PATHS /usr/lib/llvm-19/lib/cmake/llvm NO_DEFAULT_PATH)
+if(NOT LLVM_FOUND)
+  message(FATAL_ERROR "Writ needs LLVM 19: install the Debian packages `llvm-19-dev` and `libzstd-dev` "
+                      "(or run scripts/install-deps.sh).")
+endif()
+
 find_package(PkgConfig QUIET)
 if(NOT PkgConfig_FOUND)
   message(FATAL_ERROR "Writ needs pkg-config: install the Debian package `pkg-config`.")

@@ -1,0 +1,114 @@
+// ORC LLJIT wrapper: every LLVM Error is converted to a writ Error here, at the boundary.
+#include "compiler/codegen/jit_session.h"
+
+#include <mutex>
+
+#include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IRReader/IRReader.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace writ::codegen {
+namespace {
+
+std::string message_of(llvm::Error error) {
+  std::string out;
+  llvm::raw_string_ostream stream(out);
+  stream << error;
+  return out;
+}
+
+// Runs the new pass manager's O2 pipeline on a module.
+void optimize_module(llvm::Module& module) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder builder;
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
+}
+
+}  // namespace
+
+void initialize_native_target() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+struct JitSession::Impl {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  JitOptions options;
+};
+
+JitSession::JitSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+JitSession::~JitSession() = default;
+
+Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
+  initialize_native_target();
+  auto jit = llvm::orc::LLJITBuilder().create();
+  if (!jit) return Error{"cannot start the JIT: " + message_of(jit.takeError())};
+  auto impl = std::make_unique<Impl>();
+  impl->jit = std::move(*jit);
+  impl->options = options;
+  if (options.optimize) {
+    impl->jit->getIRTransformLayer().setTransform(
+        [](llvm::orc::ThreadSafeModule module, const llvm::orc::MaterializationResponsibility&) {
+          module.withModuleDo([](llvm::Module& m) { optimize_module(m); });
+          return llvm::Expected<llvm::orc::ThreadSafeModule>(std::move(module));
+        });
+  }
+  return std::unique_ptr<JitSession>(new JitSession(std::move(impl)));
+}
+
+Result<bool> JitSession::define_helper(std::string_view name, const void* address) {
+  auto& jit = *impl_->jit;
+  llvm::orc::SymbolMap symbols;
+  symbols[jit.mangleAndIntern(llvm::StringRef(name.data(), name.size()))] = {
+      llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  if (auto error = jit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
+    return Error{"cannot define helper `" + std::string(name) + "`: " + message_of(std::move(error))};
+  }
+  return true;
+}
+
+Result<bool> JitSession::add_ir(std::string_view ir_text, std::string_view module_name) {
+  auto context = std::make_unique<llvm::LLVMContext>();
+  llvm::SMDiagnostic diagnostic;
+  auto buffer = llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(ir_text.data(), ir_text.size()),
+                                                 llvm::StringRef(module_name.data(), module_name.size()), false);
+  std::unique_ptr<llvm::Module> module = llvm::parseIR(buffer->getMemBufferRef(), diagnostic, *context);
+  if (!module) {
+    std::string out;
+    llvm::raw_string_ostream stream(out);
+    diagnostic.print(std::string(module_name).c_str(), stream);
+    return Error{"invalid LLVM IR: " + out};
+  }
+  if (auto error = impl_->jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+    return Error{"cannot add module: " + message_of(std::move(error))};
+  }
+  return true;
+}
+
+Result<std::uintptr_t> JitSession::lookup(std::string_view symbol) {
+  auto address = impl_->jit->lookup(llvm::StringRef(symbol.data(), symbol.size()));
+  if (!address) return Error{"cannot compile `" + std::string(symbol) + "`: " + message_of(address.takeError())};
+  return static_cast<std::uintptr_t>(address->getValue());
+}
+
+}  // namespace writ::codegen

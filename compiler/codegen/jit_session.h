@@ -1,0 +1,41 @@
+// An LLVM ORC LLJIT session: adds modules, registers host helpers callable from JIT code, and
+// looks up compiled functions. LLVM headers stay inside compiler/codegen.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "stdlib/result.h"
+
+namespace writ::codegen {
+
+struct JitOptions {
+  bool optimize = true;  // run the O2 pipeline (the optimised tier) or no IR passes (the fast tier)
+};
+
+class JitSession {
+ public:
+  static Result<std::unique_ptr<JitSession>> create(JitOptions options = {});
+  ~JitSession();
+  JitSession(const JitSession&) = delete;
+  JitSession& operator=(const JitSession&) = delete;
+
+  // Makes a host function callable from JIT code under `name` (an `extern "C"` function).
+  Result<bool> define_helper(std::string_view name, const void* address);
+  // Parses textual LLVM IR (used by tests and by hand-written runtime pieces) and adds it.
+  Result<bool> add_ir(std::string_view ir_text, std::string_view module_name);
+  // The address of a compiled function; compiles lazily on first lookup.
+  Result<std::uintptr_t> lookup(std::string_view symbol);
+
+ private:
+  struct Impl;
+  explicit JitSession(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Prepares LLVM's native target once per process (thread-safe).
+void initialize_native_target();
+
+}  // namespace writ::codegen
