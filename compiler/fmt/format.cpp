@@ -305,32 +305,43 @@ class Formatter {
     return s;
   }
 
-  void schema(const ast::SchemaDecl& s) {
-    out_ += "schema " + s.name;
-    if (!s.base.empty()) out_ += " extends " + s.base;
-    block_fields(s.fields, s.span.end, "");
-  }
-
-  void block_fields(const std::vector<ast::FieldDecl>& fields, std::uint32_t close, const std::string& indent) {
-    if (fields.empty() && !comment_before(close)) {
-      out_ += " {}\n";
+  // Prints ` { ... }` with one line per element, keeping comments and the blank lines that
+  // group elements. The line of the closing brace stays open for what follows it.
+  template <typename T, typename PrintLine>
+  void block(const std::vector<T>& items, std::uint32_t close, const std::string& indent, PrintLine print_line) {
+    if (items.empty() && !comment_before(close)) {
+      out_ += " {}";
       return;
     }
     out_ += " {";
-    end_line(fields.empty() ? close - 1 : first_line_end(fields.front().span.begin));
+    end_line(items.empty() ? close - 1 : first_line_end(items.front().span.begin));
     std::string inner = indent + kIndent;
     std::uint32_t previous_end = 0;
-    for (const ast::FieldDecl& f : fields) {
-      if (previous_end != 0 && blank_between(previous_end, first_offset(f.span.begin))) out_ += "\n";
-      leading_comments(f.span.begin, inner);
-      out_ += inner + field_text(f, inner);
-      end_line(f.span.end);
-      previous_end = f.span.end;
+    for (const T& item : items) {
+      if (previous_end != 0 && blank_between(previous_end, first_offset(item.span.begin))) out_ += "\n";
+      leading_comments(item.span.begin, inner);
+      out_ += inner + print_line(item, inner);
+      end_line(item.span.end);
+      previous_end = item.span.end;
     }
     leading_comments(close - 1, inner);
     out_ += indent + "}";
-    end_line(close);
   }
+
+  void settings(const std::vector<ast::Setting>& list, std::uint32_t close) {
+    block(list, close, "", [&](const ast::Setting& s, const std::string& inner) {
+      std::string key = s.key + ": ";
+      return key + expr(*s.value, inner, inner.size() + key.size());
+    });
+  }
+
+  void schema(const ast::SchemaDecl& s) {
+    out_ += "schema " + s.name;
+    if (!s.base.empty()) out_ += " extends " + s.base;
+    block(s.fields, s.span.end, "", [&](const ast::FieldDecl& f, const std::string& inner) { return field_text(f, inner); });
+    end_line(s.span.end);
+  }
+
 
   // The offset of the `{` line end: trailing comments after `{` stay there.
   std::uint32_t first_line_end(std::uint32_t first_child) const {
@@ -344,27 +355,6 @@ class Formatter {
     return next_comment_ < file_.comments.size() && file_.comments[next_comment_].span.begin < offset;
   }
 
-  void settings(const std::vector<ast::Setting>& list, std::uint32_t close, const std::string& indent) {
-    if (list.empty() && !comment_before(close)) {
-      out_ += " {}";
-      end_line(close);
-      return;
-    }
-    out_ += " {";
-    end_line(list.empty() ? close - 1 : first_line_end(list.front().span.begin));
-    std::string inner = indent + kIndent;
-    std::uint32_t previous_end = 0;
-    for (const ast::Setting& s : list) {
-      if (previous_end != 0 && blank_between(previous_end, first_offset(s.span.begin))) out_ += "\n";
-      leading_comments(s.span.begin, inner);
-      std::string key = s.key + ": ";
-      out_ += inner + key + expr(*s.value, inner, inner.size() + key.size());
-      end_line(s.span.end);
-      previous_end = s.span.end;
-    }
-    leading_comments(close - 1, inner);
-    out_ += indent + "}";
-  }
 
   std::string expr(const ast::Expr& e, const std::string& indent, std::size_t used) {
     ExprPrinter printer;
@@ -373,13 +363,13 @@ class Formatter {
 
   void issuer(const ast::IssuerDecl& i) {
     out_ += "issuer " + i.name + " = " + quote_string_literal(i.iss);
-    settings(i.settings, i.span.end, "");
+    settings(i.settings, i.span.end);
     end_line(i.span.end);
   }
 
   void test(const ast::TestDecl& t) {
     out_ += "test " + quote_string_literal(t.name);
-    settings(t.settings, t.span.end, "");
+    settings(t.settings, t.span.end);
     end_line(t.span.end);
   }
 
@@ -420,37 +410,18 @@ class Formatter {
     }
     if (r.has_when) {
       out_ += " when";
-      conditions(r);
+      block(r.conditions, r.when_span.end, "", [&](const ast::Condition& c, const std::string& inner) {
+        std::string head = c.is_let ? "let " + c.let_name + " = " : "";
+        return head + expr(*c.expr, inner, inner.size() + head.size());
+      });
     }
     if (r.has_grant) {
-      out_ += r.has_when ? " grant" : " grant";
-      settings(r.grant, r.grant_span.end, "");
+      out_ += " grant";
+      settings(r.grant, r.grant_span.end);
     }
     end_line(r.span.end);
   }
 
-  void conditions(const ast::RuleDecl& r) {
-    std::uint32_t close = r.when_span.end;
-    if (r.conditions.empty() && !comment_before(close)) {
-      out_ += " {}";
-      if (!r.has_grant) return;
-      return;
-    }
-    out_ += " {";
-    end_line(r.conditions.empty() ? close - 1 : first_line_end(r.conditions.front().span.begin));
-    std::string inner = kIndent;
-    std::uint32_t previous_end = 0;
-    for (const ast::Condition& c : r.conditions) {
-      if (previous_end != 0 && blank_between(previous_end, first_offset(c.span.begin))) out_ += "\n";
-      leading_comments(c.span.begin, inner);
-      std::string head = c.is_let ? "let " + c.let_name + " = " : "";
-      out_ += inner + head + expr(*c.expr, inner, inner.size() + head.size());
-      end_line(c.span.end);
-      previous_end = c.span.end;
-    }
-    leading_comments(close - 1, inner);
-    out_ += "}";
-  }
 
   const ast::File& file_;
   const SourceFile& source_;

@@ -36,6 +36,12 @@ TEST(Format, CanonicalLayout) {
             "}\n");
 }
 
+TEST(Format, EmptyBlocksStayOnOneLine) {
+  EXPECT_EQ(fmt_text("issuer x = \"y\" { }\nschema s { }\ntest \"t\" {}\nconst a = 1"),
+            "issuer x = \"y\" {}\n\nschema s {}\n\ntest \"t\" {}\n\nconst a = 1\n");
+  EXPECT_EQ(fmt_text("permit issue \"r\" to g when { } grant { }"), "permit issue \"r\" to g when {} grant {}\n");
+}
+
 TEST(Format, KeepsEveryComment) {
   std::string src =
       "// header\n\n"
