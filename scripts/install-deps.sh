@@ -6,7 +6,7 @@ packages=(
   cmake ninja-build g++ make git ca-certificates pkg-config
   default-jre-headless antlr4 libantlr4-runtime-dev uuid-dev
   nlohmann-json3-dev libfmt-dev libre2-dev libcli11-dev libssl-dev
-  llvm-19-dev libzstd-dev
+  llvm-19-dev libzstd-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev ccache tzdata
 )

@@ -41,7 +41,8 @@ struct TzCursor {
   bool number(std::int64_t& out, int max_digits = 3) {
     std::size_t start = i;
     out = 0;
-    while (!done() && s[i] >= '0' && s[i] <= '9' && static_cast<int>(i - start) < max_digits) out = out * 10 + (s[i++] - '0');
+    while (!done() && s[i] >= '0' && s[i] <= '9' && static_cast<int>(i - start) < max_digits)
+      out = out * 10 + (s[i++] - '0');
     return i > start;
   }
   // [+-]hh[:mm[:ss]] as seconds.
@@ -92,7 +93,9 @@ struct TzCursor {
   }
 };
 
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 // Local-time seconds (since the epoch, as if local were UTC) when transition `t` happens in `year`.
 std::int64_t transition_local(const PosixTzRule::Transition& t, std::int64_t year) {
@@ -124,7 +127,9 @@ std::int64_t transition_local(const PosixTzRule::Transition& t, std::int64_t yea
   return day * 86400 + t.time;
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 std::int64_t year_of(std::int64_t seconds) {
   // Civil year of a day count (inverse of days_from_civil, year part only).
@@ -158,7 +163,8 @@ std::string zoneinfo_dir() {
 namespace {
 
 bool plausible_zone_name(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string_view::npos) return false;
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string_view::npos)
+    return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
            c == '-' || c == '+';
@@ -250,13 +256,15 @@ Result<TimeZone> TimeZone::from_tzif(std::string_view name, std::string_view dat
     time_size = 8;
   }
   std::int64_t timecnt = c[3], typecnt = c[4];
-  std::size_t need = static_cast<std::size_t>(timecnt * (time_size + 1) + typecnt * 6 + c[5] +
-                                              c[2] * (time_size + 4) + c[1] + c[0]);
+  std::size_t need =
+      static_cast<std::size_t>(timecnt * (time_size + 1) + typecnt * 6 + c[5] + c[2] * (time_size + 4) + c[1] + c[0]);
   if (typecnt < 1 || at + need > data.size()) return bad;
   auto out = std::make_shared<Data>();
   out->name = std::string(name);
   std::size_t types_at = at + static_cast<std::size_t>(timecnt * (time_size + 1));
-  auto type_offset = [&](std::int64_t index) { return read_be(data, types_at + static_cast<std::size_t>(index) * 6, 4); };
+  auto type_offset = [&](std::int64_t index) {
+    return read_be(data, types_at + static_cast<std::size_t>(index) * 6, 4);
+  };
   for (std::int64_t k = 0; k < timecnt; ++k) {
     std::int64_t t = read_be(data, at + static_cast<std::size_t>(k * time_size), time_size);
     std::int64_t index = static_cast<unsigned char>(data[at + static_cast<std::size_t>(timecnt * time_size + k)]);
@@ -289,6 +297,20 @@ std::int64_t TimeZone::utc_offset(std::int64_t utc_seconds) const {
   if (utc_seconds >= d.transitions.back() && d.has_rule) return rule_offset(d.rule, utc_seconds);
   auto it = std::upper_bound(d.transitions.begin(), d.transitions.end(), utc_seconds);
   return d.offsets[static_cast<std::size_t>(it - d.transitions.begin()) - 1];
+}
+
+}  // namespace writ::stdlib
+
+namespace writ::stdlib {
+
+bool window_contains(unsigned days, std::int64_t start_minute, std::int64_t end_minute, const TimeZone& zone,
+                     std::int64_t utc_seconds) {
+  std::int64_t local = utc_seconds + zone.utc_offset(utc_seconds);
+  std::int64_t days_since_epoch = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  std::int64_t minute = (local - days_since_epoch * 86400) / 60;
+  // 1970-01-01 was a Thursday: Monday-based weekday index 3.
+  std::int64_t weekday = ((days_since_epoch % 7) + 7 + 3) % 7;
+  return (days & (1u << weekday)) != 0 && minute >= start_minute && minute < end_minute;
 }
 
 }  // namespace writ::stdlib

@@ -55,10 +55,15 @@ class TimeZone {
     std::vector<std::int64_t> offsets;      // offset in effect from each transition on
     std::int64_t initial_offset = 0;        // before the first transition
     bool has_rule = false;
-    PosixTzRule rule;                       // after the last transition
+    PosixTzRule rule;  // after the last transition
   };
   explicit TimeZone(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
   std::shared_ptr<const Data> data_;
 };
+
+// True if `utc_seconds` falls, in `zone`, on a weekday in `days` (bit 0 = Monday) between
+// `start_minute` (inclusive) and `end_minute` (exclusive) of the day: `window(...)` membership.
+bool window_contains(unsigned days, std::int64_t start_minute, std::int64_t end_minute, const TimeZone& zone,
+                     std::int64_t utc_seconds);
 
 }  // namespace writ::stdlib

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
@@ -61,7 +62,10 @@ JitSession::~JitSession() = default;
 
 Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
   initialize_native_target();
-  auto jit = llvm::orc::LLJITBuilder().create();
+  auto target = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!target) return Error{"cannot detect the host machine: " + message_of(target.takeError())};
+  target->setCodeGenOptLevel(options.optimize ? llvm::CodeGenOptLevel::Default : llvm::CodeGenOptLevel::None);
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*target)).create();
   if (!jit) return Error{"cannot start the JIT: " + message_of(jit.takeError())};
   auto impl = std::make_unique<Impl>();
   impl->jit = std::move(*jit);
@@ -76,13 +80,32 @@ Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
   return std::unique_ptr<JitSession>(new JitSession(std::move(impl)));
 }
 
-Result<bool> JitSession::define_helper(std::string_view name, const void* address) {
-  auto& jit = *impl_->jit;
+namespace {
+
+Result<bool> define_absolute(llvm::orc::LLJIT& jit, std::string_view name, const void* address,
+                             llvm::JITSymbolFlags flags) {
   llvm::orc::SymbolMap symbols;
-  symbols[jit.mangleAndIntern(llvm::StringRef(name.data(), name.size()))] = {
-      llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  symbols[jit.mangleAndIntern(llvm::StringRef(name.data(), name.size()))] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                                                             flags};
   if (auto error = jit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
-    return Error{"cannot define helper `" + std::string(name) + "`: " + message_of(std::move(error))};
+    return Error{"cannot define `" + std::string(name) + "`: " + message_of(std::move(error))};
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<bool> JitSession::define_helper(std::string_view name, const void* address) {
+  return define_absolute(*impl_->jit, name, address, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+}
+
+Result<bool> JitSession::define_data(std::string_view name, const void* address) {
+  return define_absolute(*impl_->jit, name, address, llvm::JITSymbolFlags::Exported);
+}
+
+Result<bool> JitSession::add_module(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context) {
+  if (auto error = impl_->jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+    return Error{"cannot add module: " + message_of(std::move(error))};
   }
   return true;
 }

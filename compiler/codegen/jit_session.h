@@ -9,10 +9,17 @@
 
 #include "stdlib/result.h"
 
+namespace llvm {
+class LLVMContext;
+class Module;
+}  // namespace llvm
+
 namespace writ::codegen {
 
 struct JitOptions {
-  bool optimize = true;  // run the O2 pipeline (the optimised tier) or no IR passes (the fast tier)
+  // The optimised tier runs the O2 pipeline and optimising instruction selection; the fast tier
+  // runs no IR passes and CodeGenOptLevel::None, compiling about 20 times faster.
+  bool optimize = true;
 };
 
 class JitSession {
@@ -24,6 +31,10 @@ class JitSession {
 
   // Makes a host function callable from JIT code under `name` (an `extern "C"` function).
   Result<bool> define_helper(std::string_view name, const void* address);
+  // Makes a host object (a compiled regex, a window...) addressable from JIT code as `name`.
+  Result<bool> define_data(std::string_view name, const void* address);
+  // Adds a module built in memory (by compiler/codegen); it compiles on first lookup.
+  Result<bool> add_module(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context);
   // Parses textual LLVM IR (used by tests and by hand-written runtime pieces) and adds it.
   Result<bool> add_ir(std::string_view ir_text, std::string_view module_name);
   // The address of a compiled function; compiles lazily on first lookup.

@@ -13,6 +13,7 @@
 #include "runtime/bind/bind.h"
 #include "runtime/bind/json_reader.h"
 #include "runtime/interp/explain.h"
+#include "runtime/interp/grant.h"
 #include "stdlib/glob.h"
 #include "stdlib/spiffe_id.h"
 
@@ -26,7 +27,7 @@ enum class Outcome { Matched, NotMatched, Errored };
 struct RuleResult {
   Outcome outcome = Outcome::NotMatched;
   std::string error;
-  Grant grant;  // for matched permit issue rules
+  Grant grant;                             // for matched permit issue rules
   const ast::Condition* failed = nullptr;  // the condition that was false or erred
   std::string because;                     // with explain: why it was false
 };
@@ -135,7 +136,8 @@ struct Tally {
       t.outcome = r.outcome == Outcome::Matched ? "matched" : r.outcome == Outcome::Errored ? "error" : "not_matched";
       t.location = std::move(location);
       if (r.failed != nullptr) {
-        t.condition = (r.failed->is_let ? "let " + r.failed->let_name + " = " : std::string()) + format_expr(*r.failed->expr);
+        t.condition =
+            (r.failed->is_let ? "let " + r.failed->let_name + " = " : std::string()) + format_expr(*r.failed->expr);
       }
       t.because = r.because;
       if (r.outcome == Outcome::Matched) {
@@ -188,7 +190,10 @@ Result<std::shared_ptr<const Interpreter>> Interpreter::create(std::shared_ptr<c
 
 Interpreter::Interpreter(std::shared_ptr<const LoadedPolicySet> policy, std::shared_ptr<const Evaluator> evaluator,
                          InterpreterOptions options)
-    : policy_(std::move(policy)), evaluator_(std::move(evaluator)), options_(options), version_(policy_version_hash(*policy_)) {
+    : policy_(std::move(policy)),
+      evaluator_(std::move(evaluator)),
+      options_(options),
+      version_(policy_version_hash(*policy_)) {
   const auto& rules = policy_->program.rules;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const ast::RuleDecl& r = *rules[i].decl;
@@ -211,7 +216,8 @@ std::vector<std::size_t> Interpreter::issue_candidates(const std::string& role) 
   const std::vector<std::size_t>& named = it == issue_rules_by_role_.end() ? kNone : it->second;
   std::vector<std::size_t> out;
   out.reserve(named.size() + issue_rules_any_role_.size());
-  std::merge(named.begin(), named.end(), issue_rules_any_role_.begin(), issue_rules_any_role_.end(), std::back_inserter(out));
+  std::merge(named.begin(), named.end(), issue_rules_any_role_.begin(), issue_rules_any_role_.end(),
+             std::back_inserter(out));
   return out;
 }
 
@@ -239,7 +245,8 @@ Decision Interpreter::decide(const json& request, DecideOptions options) const {
   try {
     if (!request.is_object()) return deny("request.invalid", "the request must be a JSON object");
     auto kind = request.find("kind");
-    if (kind == request.end() || !kind->is_string()) return deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    if (kind == request.end() || !kind->is_string())
+      return deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
     Decision d = *kind == "issue"    ? decide_issue(request, options)
                  : *kind == "access" ? decide_access(request, options)
                                      : deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
@@ -260,14 +267,16 @@ std::variant<BoundIssueRequest, Decision> Interpreter::bind_issue(const json& in
   const Program& program = policy_->program;
   // The issuer that verified the token, as the broker says; the token does not choose it.
   auto issuer_name = in.find("issuer");
-  if (issuer_name == in.end() || !issuer_name->is_string()) return deny("request.invalid", "`issuer` must name a declared issuer");
+  if (issuer_name == in.end() || !issuer_name->is_string())
+    return deny("request.invalid", "`issuer` must name a declared issuer");
   auto issuer_it = program.issuers.find(issuer_name->get<std::string>());
   if (issuer_it == program.issuers.end()) {
     return deny("issuer.unknown", fmt::format("`{}` is not a declared issuer", issuer_name->get<std::string>()));
   }
   const IssuerInfo& issuer = issuer_it->second;
   auto claims = in.find("claims");
-  if (claims == in.end() || !claims->is_object()) return deny("request.invalid", "`claims` must be the token's claims object");
+  if (claims == in.end() || !claims->is_object())
+    return deny("request.invalid", "`claims` must be the token's claims object");
   auto iss = claims->find("iss");
   if (iss == claims->end() || !iss->is_string() || *iss != issuer.iss) {
     return deny("token.issuer_mismatch", fmt::format("the token's `iss` is not `{}`", issuer.iss));
@@ -303,18 +312,23 @@ std::variant<BoundIssueRequest, Decision> Interpreter::bind_issue(const json& in
   for (const char* list : {"audience", "resource", "scope"}) {
     if (!exchange_json.contains(list)) exchange_json[list] = json::array();
   }
-  if (!exchange_json.contains("grant_type")) exchange_json["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange";
-  if (!exchange_json.contains("subject_token_type")) exchange_json["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt";
+  if (!exchange_json.contains("grant_type"))
+    exchange_json["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange";
+  if (!exchange_json.contains("subject_token_type"))
+    exchange_json["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt";
   if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
   auto exchange = bind_json(exchange_json, schema_type(program, "writ_token_exchange"), "exchange");
   if (!exchange) return deny("request.invalid", exchange.error());
 
   // Audience and time validity, with the issuer's leeway.
   const Value* aud = field(*token, "aud");
-  bool audience_ok = aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(), [&](const Value& a) {
-    return std::find(issuer.audiences.begin(), issuer.audiences.end(), a.as_string()) != issuer.audiences.end();
-  });
-  if (!audience_ok) return deny("token.audience", fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer.name));
+  bool audience_ok =
+      aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(), [&](const Value& a) {
+        return std::find(issuer.audiences.begin(), issuer.audiences.end(), a.as_string()) != issuer.audiences.end();
+      });
+  if (!audience_ok)
+    return deny("token.audience",
+                fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer.name));
   std::int64_t now = field(*request, "time")->as_int();
   std::int64_t leeway = issuer.leeway_seconds;
   const Value* exp = field(*token, "exp");
@@ -327,8 +341,8 @@ std::variant<BoundIssueRequest, Decision> Interpreter::bind_issue(const json& in
     return deny("token.issued_in_future", "the token's `iat` is in the future");
   }
 
-  return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(), std::move(header_value).value(),
-                           std::move(exchange).value()};
+  return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(),
+                           std::move(header_value).value(), std::move(exchange).value()};
 }
 
 Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions options) const {
@@ -345,101 +359,71 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
   for (std::size_t index : issue_candidates(role)) {
     const RuleInfo& rule = program.rules[index];
     if (!name_set_contains(rule.decl->issuers, issuer.name)) continue;
-    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, options.explain ? location(rule) : std::string());
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain,
+              options.explain ? location(rule) : std::string());
   }
 
   Decision d = tally.effect(version_);
   if (!d.allow) return d;
-  d.allow = false;  // until the grant is settled
-  // The grant: the intersection of what every matching permit allows (docs/semantics.md §5.1).
-  Grant grant;
-  std::int64_t ttl = options_.max_ttl_seconds;
-  if (const Value* requested = field(*request, "ttl")) ttl = std::min(ttl, requested->as_int());
-  for (const Grant& g : tally.grants) {
-    if (g.ttl) ttl = std::min(ttl, *g.ttl);
-  }
-  // A grant that cannot be settled denies, still naming the permits that matched.
-  auto refuse = [&](std::string reason, std::string detail) {
-    d.reason = std::move(reason);
-    d.detail = std::move(detail);
-    return d;
-  };
-  if (ttl <= 0) return refuse("grant.ttl_not_positive", "the granted lifetime is not positive");
-  grant.ttl = ttl;
-  for (const Grant& g : tally.grants) {
-    if (!g.audience) continue;
-    if (grant.audience && *grant.audience != *g.audience) {
-      return refuse("grant.audience_conflict", "matching rules grant different audiences");
-    }
-    grant.audience = g.audience;
-  }
-  if (const Value* requested = field(*request, "audience")) {
-    if (!grant.audience || *grant.audience != requested->as_string()) {
-      return refuse("grant.audience_not_granted", fmt::format("no matching rule grants the audience `{}`", requested->as_string()));
-    }
-  }
-  const auto& requested_scopes = field(*request, "scopes")->as_list();
-  std::vector<std::string> granted;
-  for (const Grant& g : tally.grants) {
-    for (const auto& s : g.scopes) {
-      if (std::find(granted.begin(), granted.end(), s) == granted.end()) granted.push_back(s);
-    }
-  }
-  if (requested_scopes.empty()) {
-    grant.scopes = granted;
-  } else {
-    for (const Value& s : requested_scopes) {
-      if (std::find(granted.begin(), granted.end(), s.as_string()) == granted.end()) {
-        return refuse("grant.scope_not_granted", fmt::format("no matching rule grants the scope `{}`", s.as_string()));
-      }
-      grant.scopes.push_back(s.as_string());
-    }
-  }
-  for (const Grant& g : tally.grants) {
-    for (const auto& [k, v] : g.tags) {
-      auto [it, inserted] = grant.tags.emplace(k, v);
-      if (!inserted && it->second != v) return refuse("grant.tag_conflict", fmt::format("matching rules set the tag `{}` differently", k));
-    }
-  }
-  d.allow = true;
-  d.grant = std::move(grant);
+  settle_grant(d, tally.grants, requested_grant(*request, options_.max_ttl_seconds));
   return d;
 }
 
-Decision Interpreter::decide_access(const json& in, DecideOptions options) const {
-  const Program& program = policy_->program;
+RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl) {
+  RequestedGrant requested;
+  requested.max_ttl = max_ttl;
+  if (const Value* ttl = field(request, "ttl")) requested.ttl = ttl->as_int();
+  if (const Value* audience = field(request, "audience")) requested.audience = audience->as_string();
+  for (const Value& s : field(request, "scopes")->as_list()) requested.scopes.push_back(s.as_string());
+  return requested;
+}
+
+std::variant<BoundAccessRequest, Decision> Interpreter::bind_access(const json& in) const {
   auto principal = in.find("principal");
   if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
       !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
     return deny("request.invalid", "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}");
   }
-  std::string principal_kind = principal->begin().key();
-  std::string principal_name = principal->begin()->get<std::string>();
-  bool valid_spiffe = principal_kind == "spiffe" &&
-                      std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(principal_name));
+  BoundAccessRequest bound;
+  bound.principal_kind = principal->begin().key();
+  bound.principal_name = principal->begin()->get<std::string>();
+  bound.valid_spiffe = bound.principal_kind == "spiffe" &&
+                       std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(bound.principal_name));
   json request_json = json::object();
   for (const char* key : {"time", "action", "resource", "source_ip", "broker"}) {
     if (in.contains(key)) request_json[key] = in[key];
   }
-  request_json["principal"] = principal_name;
-  auto request = bind_json(request_json, schema_type(program, "writ_access_request"), "request");
+  request_json["principal"] = bound.principal_name;
+  auto request = bind_json(request_json, schema_type(policy_->program, "writ_access_request"), "request");
   if (!request) return deny("request.invalid", request.error());
-  std::string action = field(*request, "action")->as_string();
-  std::string resource = field(*request, "resource")->as_string();
+  bound.request = std::move(request).value();
+  bound.action = field(bound.request, "action")->as_string();
+  bound.resource = field(bound.request, "resource")->as_string();
+  return bound;
+}
 
+bool access_rule_applies(const ast::RuleDecl& r, const BoundAccessRequest& request) {
+  if (r.kind != ast::RuleKind::Access) return false;
+  if (!name_set_matches(r.actions, request.action) || !name_set_matches(r.resources, request.resource)) return false;
+  if (!r.principal_kind.empty()) {
+    if (r.principal_kind != request.principal_kind) return false;
+    if (request.principal_kind == "spiffe" && !request.valid_spiffe) return false;
+    if (!name_set_matches(r.principals, request.principal_name)) return false;
+  }
+  return true;
+}
+
+Decision Interpreter::decide_access(const json& in, DecideOptions options) const {
+  auto bound = bind_access(in);
+  if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
+  const BoundAccessRequest& request = std::get<BoundAccessRequest>(bound);
   Env env;
-  env.push("request", *request);
+  env.push("request", request.request);
   Tally tally;
-  for (const RuleInfo& rule : program.rules) {
-    const ast::RuleDecl& r = *rule.decl;
-    if (r.kind != ast::RuleKind::Access) continue;
-    if (!name_set_matches(r.actions, action) || !name_set_matches(r.resources, resource)) continue;
-    if (!r.principal_kind.empty()) {
-      if (r.principal_kind != principal_kind) continue;
-      if (principal_kind == "spiffe" && !valid_spiffe) continue;
-      if (!name_set_matches(r.principals, principal_name)) continue;
-    }
-    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain, options.explain ? location(rule) : std::string());
+  for (const RuleInfo& rule : policy_->program.rules) {
+    if (!access_rule_applies(*rule.decl, request)) continue;
+    tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain,
+              options.explain ? location(rule) : std::string());
   }
   return tally.effect(version_);
 }

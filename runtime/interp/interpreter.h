@@ -14,6 +14,7 @@
 #include "compiler/driver/policy_set.h"
 #include "runtime/interp/decision.h"
 #include "runtime/interp/evaluator.h"
+#include "runtime/interp/grant.h"
 #include "stdlib/result.h"
 
 namespace writ {
@@ -33,6 +34,18 @@ struct BoundIssueRequest {
   Value token, request, header, exchange;
 };
 
+// An access request after binding (docs/semantics.md §5.2).
+struct BoundAccessRequest {
+  std::string principal_kind;  // "spiffe" or "role"
+  std::string principal_name;
+  bool valid_spiffe = false;
+  Value request = Value::boolean(false);
+  std::string action, resource;
+};
+
+// True if an access rule's action, resource and principal patterns select the request.
+bool access_rule_applies(const ast::RuleDecl& rule, const BoundAccessRequest& request);
+
 // Immutable after creation; `decide` may be called from many threads at once.
 class Interpreter {
  public:
@@ -48,8 +61,13 @@ class Interpreter {
   // The two halves of an issuance decision: checks and binding (a deny if they fail), then rules.
   std::variant<BoundIssueRequest, Decision> bind_issue(const nlohmann::json& request) const;
   Decision decide_bound(const BoundIssueRequest& request, DecideOptions options = {}) const;
+  std::variant<BoundAccessRequest, Decision> bind_access(const nlohmann::json& request) const;
+  // A deny for a request that fails its checks, stamped with the policy version.
+  Decision deny(std::string reason, std::string detail) const;
 
   const std::string& policy_version() const { return version_; }
+  const LoadedPolicySet& policy() const { return *policy_; }
+  const InterpreterOptions& options() const { return options_; }
   const Evaluator& evaluator() const { return *evaluator_; }
 
  private:
@@ -58,7 +76,6 @@ class Interpreter {
   Decision decide_issue(const nlohmann::json& request, DecideOptions options) const;
   Decision decide_access(const nlohmann::json& request, DecideOptions options) const;
   std::string location(const RuleInfo& rule) const;
-  Decision deny(std::string reason, std::string detail) const;
 
   // Indices (into program.rules, ascending) of the issue rules naming each role, and of those
   // for every role (`*`): candidates are found without scanning the whole policy set.
@@ -71,6 +88,9 @@ class Interpreter {
   InterpreterOptions options_;
   std::string version_;
 };
+
+// What an issuance request asks for (ttl, audience, scopes), read from its bound `request`.
+RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl);
 
 // "sha256:<hex>" over the user files of a policy set (paths and contents, in load order).
 std::string policy_version_hash(const LoadedPolicySet& policy);

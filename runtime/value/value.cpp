@@ -9,22 +9,20 @@
 namespace writ {
 
 bool WindowValue::contains(std::int64_t utc_seconds) const {
-  std::int64_t local = utc_seconds + zone.utc_offset(utc_seconds);
-  std::int64_t days_since_epoch = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  std::int64_t minute = (local - days_since_epoch * 86400) / 60;
-  // 1970-01-01 was a Thursday: Monday-based weekday index 3.
-  std::int64_t weekday = ((days_since_epoch % 7) + 7 + 3) % 7;
-  return (days & (1u << weekday)) != 0 && minute >= start_minute && minute < end_minute;
+  return stdlib::window_contains(days, start_minute, end_minute, zone, utc_seconds);
 }
 
 bool values_equal(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case ValueKind::String: return a.as_string() == b.as_string();
+    case ValueKind::String:
+      return a.as_string() == b.as_string();
     case ValueKind::Int:
     case ValueKind::Timestamp:
-    case ValueKind::Duration: return a.as_int() == b.as_int();
-    case ValueKind::Bool: return a.as_bool() == b.as_bool();
+    case ValueKind::Duration:
+      return a.as_int() == b.as_int();
+    case ValueKind::Bool:
+      return a.as_bool() == b.as_bool();
     case ValueKind::List: {
       const auto& x = a.as_list();
       const auto& y = b.as_list();
@@ -43,18 +41,24 @@ bool values_equal(const Value& a, const Value& b) {
       }
       return true;
     }
-    case ValueKind::Window: return &a.as_window() == &b.as_window();
+    case ValueKind::Window:
+      return &a.as_window() == &b.as_window();
   }
   return false;
 }
 
 std::string Value::to_display() const {
   switch (kind_) {
-    case ValueKind::String: return quote_string_literal(as_string());
-    case ValueKind::Int: return std::to_string(as_int());
-    case ValueKind::Bool: return as_bool() ? "true" : "false";
-    case ValueKind::Timestamp: return stdlib::format_rfc3339(as_int());
-    case ValueKind::Duration: return format_duration(as_int());
+    case ValueKind::String:
+      return quote_string_literal(as_string());
+    case ValueKind::Int:
+      return std::to_string(as_int());
+    case ValueKind::Bool:
+      return as_bool() ? "true" : "false";
+    case ValueKind::Timestamp:
+      return stdlib::format_rfc3339(as_int());
+    case ValueKind::Duration:
+      return format_duration(as_int());
     case ValueKind::List: {
       std::string out = "[";
       for (std::size_t i = 0; i < as_list().size(); ++i) out += (i ? ", " : "") + as_list()[i].to_display();
@@ -69,7 +73,8 @@ std::string Value::to_display() const {
       }
       return out + (first ? "}" : " }");
     }
-    case ValueKind::Window: return "window";
+    case ValueKind::Window:
+      return "window";
   }
   return "";
 }

@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/diag/render.h"
-#include "runtime/interp/interpreter.h"
+#include "runtime/engine/engine.h"
 
 namespace writ {
 namespace {
@@ -33,7 +33,9 @@ struct Case {
   std::string name;
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.file.filename().string() << " #" << c.index << " " << c.name; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.file.filename().string() << " #" << c.index << " " << c.name;
+}
 
 json read_json(const fs::path& p) {
   std::ifstream in(p);
@@ -54,39 +56,46 @@ std::vector<Case> all_cases() {
   return out;
 }
 
-// Interpreters are built once per file.
-std::shared_ptr<const Interpreter> interpreter_for(const fs::path& file, const json& doc) {
-  static std::map<fs::path, std::shared_ptr<const Interpreter>> cache;
-  auto it = cache.find(file);
+enum class Tier { Interpreter, NativeFast, NativeOptimized };
+
+// Engines are built once per file and tier.
+std::shared_ptr<const Engine> engine_for(const fs::path& file, const json& doc, Tier tier) {
+  static std::map<std::pair<fs::path, Tier>, std::shared_ptr<const Engine>> cache;
+  auto it = cache.find({file, tier});
   if (it != cache.end()) return it->second;
   std::vector<SourceText> sources;
   if (doc["policy"].is_string()) {
     sources.push_back({file.stem().string() + ".writ", doc["policy"].get<std::string>()});
   } else {
     for (std::size_t i = 0; i < doc["policy"].size(); ++i) {
-      sources.push_back({file.stem().string() + "_" + std::to_string(i) + ".writ", doc["policy"][i].get<std::string>()});
+      sources.push_back(
+          {file.stem().string() + "_" + std::to_string(i) + ".writ", doc["policy"][i].get<std::string>()});
     }
   }
   auto set = std::make_shared<LoadedPolicySet>(check_sources(std::move(sources)));
   EXPECT_FALSE(set->diagnostics.has_errors()) << render_text(set->diagnostics.diagnostics(), set->sources);
-  auto interp = Interpreter::create(set);
-  std::shared_ptr<const Interpreter> result = interp.ok() ? *interp : nullptr;
-  cache[file] = result;
+  EngineOptions options;
+  options.backend = tier == Tier::Interpreter ? Backend::Interpreter : Backend::Native;
+  options.require_native = tier != Tier::Interpreter;  // a conformance policy must compile
+  options.optimize = tier == Tier::NativeOptimized;
+  auto engine = Engine::create(set, options);
+  EXPECT_TRUE(engine.ok()) << (engine.ok() ? "" : engine.error());
+  std::shared_ptr<const Engine> result = engine.ok() ? *engine : nullptr;
+  cache[{file, tier}] = result;
   return result;
 }
 
 class Conformance : public ::testing::TestWithParam<Case> {};
 
-TEST_P(Conformance, Interpreter) {
-  const Case& c = GetParam();
+void run_case(const Case& c, Tier tier) {
   json doc = read_json(c.file);
   const json& spec = doc["cases"][c.index];
-  auto interp = interpreter_for(c.file, doc);
-  ASSERT_NE(interp, nullptr) << "the policy of " << c.file << " does not load";
+  auto engine = engine_for(c.file, doc, tier);
+  ASSERT_NE(engine, nullptr) << "the policy of " << c.file << " does not load";
   json request = spec.contains("request") ? spec["request"] : doc.value("base", json::object());
   if (spec.contains("patch")) request.merge_patch(spec["patch"]);
   for (const auto& s : spec.value("set", json::array())) request[json::json_pointer(s[0].get<std::string>())] = s[1];
-  json decision = decision_to_json(interp->decide(request));
+  json decision = decision_to_json(engine->decide(request));
   const json& expect = spec["expect"];
   for (const char* key : {"decision", "reason", "rules", "grant"}) {
     if (expect.contains(key)) {
@@ -97,15 +106,35 @@ TEST_P(Conformance, Interpreter) {
     EXPECT_EQ(decision["errors"].size(), expect["errors"].get<std::size_t>()) << decision.dump(2);
   }
   if (expect.contains("detail")) {
-    EXPECT_NE(decision.value("detail", "").find(expect["detail"].get<std::string>()), std::string::npos) << decision.dump(2);
+    EXPECT_NE(decision.value("detail", "").find(expect["detail"].get<std::string>()), std::string::npos)
+        << decision.dump(2);
+  }
+  // Native code must also give the interpreter's exact decision: same errors, same messages.
+  if (tier != Tier::Interpreter) {
+    json oracle = decision_to_json(engine_for(c.file, doc, Tier::Interpreter)->decide(request));
+    EXPECT_EQ(decision, oracle) << "native and interpreter disagree";
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Suite, Conformance, ::testing::ValuesIn(all_cases()), [](const ::testing::TestParamInfo<Case>& info) {
-  std::string name = info.param.file.stem().string() + "_" + std::to_string(info.param.index) + "_" + info.param.name;
-  std::replace_if(name.begin(), name.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
-  return name;
-});
+TEST_P(Conformance, Interpreter) {
+  run_case(GetParam(), Tier::Interpreter);
+}
+TEST_P(Conformance, NativeFast) {
+  run_case(GetParam(), Tier::NativeFast);
+}
+TEST_P(Conformance, NativeOptimized) {
+  run_case(GetParam(), Tier::NativeOptimized);
+}
+
+INSTANTIATE_TEST_SUITE_P(Suite, Conformance, ::testing::ValuesIn(all_cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           std::string name = info.param.file.stem().string() + "_" + std::to_string(info.param.index) +
+                                              "_" + info.param.name;
+                           std::replace_if(
+                               name.begin(), name.end(),
+                               [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace writ

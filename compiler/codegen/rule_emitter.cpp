@@ -1,0 +1,671 @@
+// IR rule -> LLVM function. Each step evaluates its expression; an error stores what went wrong
+// in the scratch area and returns `errored` for that step, a false condition returns
+// `not matched`, and a rule whose steps all hold computes its grant and returns `matched`.
+#include "compiler/codegen/rule_emitter.h"
+
+#include <cstddef>
+#include <map>
+
+#include <fmt/format.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include "compiler/codegen/abi.h"
+#include "stdlib/glob.h"
+
+namespace writ::codegen {
+
+std::string regex_symbol(std::size_t index) {
+  return fmt::format("writ_regex_{}", index);
+}
+std::string window_symbol(std::size_t index) {
+  return fmt::format("writ_window_{}", index);
+}
+std::string set_symbol(std::size_t index) {
+  return fmt::format("writ_set_{}", index);
+}
+
+namespace {
+
+using ir::Node;
+using ir::NodeId;
+using ir::Op;
+using ir::Rep;
+
+// A value in registers: `a` alone for bool (i1), int (i64), record and window (ptr); `a` and
+// `b` for strings (ptr, i64 length) and lists (ptr to cells, i64 count).
+struct Value {
+  llvm::Value* a = nullptr;
+  llvm::Value* b = nullptr;
+};
+
+class Emitter {
+ public:
+  Emitter(llvm::Module& module, const ir::Policy& policy, const ir::Rule& rule)
+      : ctx_(module.getContext()), module_(module), b_(ctx_), policy_(policy), rule_(rule) {
+    i1_ = b_.getInt1Ty();
+    i8_ = b_.getInt8Ty();
+    i32_ = b_.getInt32Ty();
+    i64_ = b_.getInt64Ty();
+    ptr_ = b_.getPtrTy();
+  }
+
+  llvm::Function* run(const std::string& name) {
+    auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_}, false);
+    fn_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module_);
+    fn_->addFnAttr(llvm::Attribute::NoUnwind);
+    roots_ = fn_->getArg(0);
+    scratch_ = fn_->getArg(1);
+    entry_ = block("entry");
+    b_.SetInsertPoint(entry_);
+    locals_.assign(rule_.locals, Value{});
+    for (const ir::Step& step : rule_.steps) {
+      error_ = return_block("error", native::kErrored | (step.condition << 8));
+      Value v = emit(step.expr);
+      if (step.is_let) {
+        locals_[step.local] = v;
+        continue;
+      }
+      llvm::BasicBlock* holds = block("holds");
+      b_.CreateCondBr(v.a, holds, return_block("false", native::kNotMatched | (step.condition << 8)));
+      b_.SetInsertPoint(holds);
+    }
+    if (!rule_.forbid) emit_grant();
+    b_.CreateRet(b_.getInt32(native::kMatched));
+    return fn_;
+  }
+
+ private:
+  // ----- Blocks, scratch and errors -----------------------------------------------------
+
+  llvm::BasicBlock* block(const char* name) { return llvm::BasicBlock::Create(ctx_, name, fn_); }
+
+  llvm::BasicBlock* return_block(const char* name, std::uint32_t outcome) {
+    llvm::BasicBlock* bb = block(name);
+    llvm::IRBuilder<> rb(bb);
+    rb.CreateRet(rb.getInt32(outcome));
+    return bb;
+  }
+
+  llvm::Value* scratch_field(std::size_t offset) { return b_.CreateConstInBoundsGEP1_64(i8_, scratch_, offset); }
+
+  llvm::Value* entry_alloca(llvm::Type* type) {
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    return eb.CreateAlloca(type);
+  }
+
+  // Continues where `failed` is false; where it is true, records the error and gives up.
+  void fail_if(llvm::Value* failed, std::uint32_t kind, std::uint32_t site,
+               std::pair<llvm::Value*, llvm::Value*> ints = {nullptr, nullptr}) {
+    llvm::BasicBlock* bad = block("fail");
+    llvm::BasicBlock* ok = block("ok");
+    b_.CreateCondBr(failed, bad, ok);
+    b_.SetInsertPoint(bad);
+    b_.CreateStore(b_.getInt32(kind), scratch_field(offsetof(WritScratch, error_kind)));
+    b_.CreateStore(b_.getInt32(site), scratch_field(offsetof(WritScratch, error_site)));
+    if (ints.first != nullptr) {
+      b_.CreateStore(ints.first, scratch_field(offsetof(WritScratch, error_ints)));
+      b_.CreateStore(ints.second, scratch_field(offsetof(WritScratch, error_ints) + 8));
+    }
+    b_.CreateBr(error_);
+    b_.SetInsertPoint(ok);
+  }
+
+  // Gives up when a helper reported failure (it has stored its message already).
+  void fail_if_helper_failed(llvm::Value* ok_flag) {
+    llvm::BasicBlock* ok = block("ok");
+    b_.CreateCondBr(b_.CreateICmpEQ(ok_flag, llvm::ConstantInt::get(ok_flag->getType(), 0)), error_, ok);
+    b_.SetInsertPoint(ok);
+  }
+
+  llvm::FunctionCallee helper(const char* name, llvm::Type* result, std::initializer_list<llvm::Type*> params) {
+    return module_.getOrInsertFunction(name, llvm::FunctionType::get(result, params, false));
+  }
+
+  llvm::Value* host_object(const std::string& symbol) { return module_.getOrInsertGlobal(symbol, i8_); }
+
+  llvm::Value* truthy(llvm::Value* i32_flag) { return b_.CreateICmpNE(i32_flag, b_.getInt32(0)); }
+
+  // ----- Cells ----------------------------------------------------------------------------
+
+  Value load_cell(llvm::Value* address, Rep rep) {
+    switch (rep) {
+      case Rep::Bool:
+        return {b_.CreateICmpNE(b_.CreateLoad(i64_, address), b_.getInt64(0)), nullptr};
+      case Rep::Int:
+        return {b_.CreateLoad(i64_, address), nullptr};
+      case Rep::Record:
+      case Rep::Window:
+        return {b_.CreateLoad(ptr_, address), nullptr};
+      case Rep::Str:
+      case Rep::List:
+        return {b_.CreateLoad(ptr_, address), b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i8_, address, 8))};
+    }
+    return {};
+  }
+
+  void store_cell(llvm::Value* address, Value v, Rep rep) {
+    switch (rep) {
+      case Rep::Bool:
+        b_.CreateStore(b_.CreateZExt(v.a, i64_), address);
+        break;
+      case Rep::Int:
+      case Rep::Record:
+      case Rep::Window:
+        b_.CreateStore(v.a, address);
+        break;
+      case Rep::Str:
+      case Rep::List:
+        b_.CreateStore(v.a, address);
+        b_.CreateStore(v.b, b_.CreateConstInBoundsGEP1_64(i8_, address, 8));
+        break;
+    }
+  }
+
+  // A scalar as the two words of a cell, for helpers that compare cells.
+  std::pair<llvm::Value*, llvm::Value*> cell_words(Value v, Rep rep) {
+    if (rep == Rep::Bool) return {b_.CreateZExt(v.a, i64_), b_.getInt64(0)};
+    if (rep == Rep::Str) return {b_.CreatePtrToInt(v.a, i64_), v.b};
+    return {v.a, b_.getInt64(0)};
+  }
+
+  // ----- Strings --------------------------------------------------------------------------
+
+  Value const_string(const std::string& text) {
+    auto it = strings_.find(text);
+    if (it == strings_.end()) it = strings_.emplace(text, b_.CreateGlobalString(text, "str", 0, &module_)).first;
+    return {it->second, b_.getInt64(text.size())};
+  }
+
+  // memcmp(a, b, n) == 0 for n > 0 (a constant n lets LLVM expand it to loads).
+  llvm::Value* bytes_equal(llvm::Value* a, llvm::Value* b, llvm::Value* n) {
+    auto memcmp = helper("memcmp", i32_, {ptr_, ptr_, i64_});
+    return b_.CreateICmpEQ(b_.CreateCall(memcmp, {a, b, n}), b_.getInt32(0));
+  }
+
+  // Equal lengths, then equal bytes (only compared when the lengths agree).
+  llvm::Value* string_equal(Value x, Value y) {
+    if (llvm::isa<llvm::ConstantInt>(x.b)) std::swap(x, y);  // a constant length on the right
+    llvm::Value* same_length = b_.CreateICmpEQ(x.b, y.b);
+    llvm::BasicBlock* from = b_.GetInsertBlock();
+    llvm::BasicBlock* compare = block("streq.bytes");
+    llvm::BasicBlock* done = block("streq.done");
+    b_.CreateCondBr(same_length, compare, done);
+    b_.SetInsertPoint(compare);
+    auto* c = llvm::dyn_cast<llvm::ConstantInt>(y.b);
+    llvm::Value* equal = c != nullptr && c->isZero() ? b_.getTrue() : bytes_equal(x.a, y.a, y.b);
+    llvm::BasicBlock* compared = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(i1_, 2);
+    phi->addIncoming(b_.getFalse(), from);
+    phi->addIncoming(equal, compared);
+    return phi;
+  }
+
+  // `s` starts with the constant `prefix`.
+  llvm::Value* has_prefix(Value s, const std::string& prefix) {
+    if (prefix.empty()) return b_.getTrue();
+    Value p = const_string(prefix);
+    llvm::BasicBlock* from = b_.GetInsertBlock();
+    llvm::BasicBlock* compare = block("prefix.bytes");
+    llvm::BasicBlock* done = block("prefix.done");
+    b_.CreateCondBr(b_.CreateICmpUGE(s.b, p.b), compare, done);
+    b_.SetInsertPoint(compare);
+    llvm::Value* equal = bytes_equal(s.a, p.a, p.b);
+    llvm::BasicBlock* compared = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(i1_, 2);
+    phi->addIncoming(b_.getFalse(), from);
+    phi->addIncoming(equal, compared);
+    return phi;
+  }
+
+  llvm::Value* call_flag(const char* name, std::initializer_list<llvm::Type*> params,
+                         llvm::ArrayRef<llvm::Value*> args) {
+    return truthy(b_.CreateCall(helper(name, i32_, params), args));
+  }
+
+  // A helper writing a string or list into an out cell.
+  Value call_out_cell(const char* name, std::initializer_list<llvm::Type*> params, std::vector<llvm::Value*> args,
+                      bool may_fail, std::uint32_t site = 0) {
+    llvm::Value* out = entry_alloca(llvm::ArrayType::get(i64_, 2));
+    args.push_back(out);
+    llvm::Value* r = b_.CreateCall(helper(name, may_fail ? i32_ : b_.getVoidTy(), params), args);
+    if (may_fail) fail_if(b_.CreateICmpEQ(r, b_.getInt32(0)), native::kErrorSite, site);
+    return load_cell(out, Rep::Str);
+  }
+
+  // ----- Expressions ----------------------------------------------------------------------
+
+  const Node& node(NodeId id) const { return policy_.node(id); }
+
+  Value emit(NodeId id) {
+    const Node& n = node(id);
+    switch (n.op) {
+      case Op::ConstBool:
+        return {b_.getInt1(n.imm != 0)};
+      case Op::ConstInt:
+        return {b_.getInt64(static_cast<std::uint64_t>(n.imm))};
+      case Op::ConstStr:
+        return const_string(n.str);
+      case Op::Root:
+        return {b_.CreateLoad(ptr_, b_.CreateConstInBoundsGEP1_64(ptr_, roots_, static_cast<std::uint64_t>(n.imm)))};
+      case Op::Local:
+        return locals_[static_cast<std::size_t>(n.imm)];
+      case Op::ConstWindow:
+        return {host_object(window_symbol(static_cast<std::size_t>(n.imm)))};
+      case Op::Field:
+        return emit_field(n);
+      case Op::Has: {
+        llvm::Value* record = emit(n.kids[0]).a;
+        return {is_present(record, static_cast<std::size_t>(n.imm))};
+      }
+      case Op::Index:
+        return emit_index(n);
+      case Op::ListLit:
+        return emit_list(n);
+      case Op::RecordLit:
+        return emit_record(n);
+      case Op::Not:
+        return {b_.CreateNot(emit(n.kids[0]).a)};
+      case Op::And:
+      case Op::Or:
+        return emit_logic(n);
+      case Op::Eq:
+      case Op::Ne: {
+        Value x = emit(n.kids[0]);
+        Value y = emit(n.kids[1]);
+        llvm::Value* eq = node(n.kids[0]).rep == Rep::Str ? string_equal(x, y) : b_.CreateICmpEQ(x.a, y.a);
+        return {n.op == Op::Eq ? eq : b_.CreateNot(eq)};
+      }
+      case Op::Lt:
+        return {b_.CreateICmpSLT(emit(n.kids[0]).a, emit(n.kids[1]).a)};
+      case Op::Le:
+        return {b_.CreateICmpSLE(emit(n.kids[0]).a, emit(n.kids[1]).a)};
+      case Op::Gt:
+        return {b_.CreateICmpSGT(emit(n.kids[0]).a, emit(n.kids[1]).a)};
+      case Op::Ge:
+        return {b_.CreateICmpSGE(emit(n.kids[0]).a, emit(n.kids[1]).a)};
+      case Op::InList:
+        return {emit_list_contains(n.kids[1], n.kids[0])};
+      case Op::ContainsList:
+        return {emit_list_contains(n.kids[0], n.kids[1])};
+      case Op::InSet:
+        return {emit_in_set(n)};
+      case Op::InWindow: {
+        Value t = emit(n.kids[0]);
+        Value w = emit(n.kids[1]);
+        return {call_flag("writ_window_contains", {ptr_, i64_}, {w.a, t.a})};
+      }
+      case Op::Like:
+        return {emit_like(n)};
+      case Op::Matches: {
+        Value s = emit(n.kids[0]);
+        llvm::Value* re = host_object(regex_symbol(static_cast<std::size_t>(n.imm)));
+        return {call_flag("writ_regex_match", {ptr_, ptr_, i64_}, {re, s.a, s.b})};
+      }
+      case Op::Under:
+        return {string_predicate("writ_path_under", n)};
+      case Op::StartsWith: {
+        if (node(n.kids[1]).op == Op::ConstStr) return {has_prefix(emit(n.kids[0]), node(n.kids[1]).str)};
+        return {string_predicate("writ_starts_with", n)};
+      }
+      case Op::EndsWith:
+        return {string_predicate("writ_ends_with", n)};
+      case Op::ContainsStr:
+        return {string_predicate("writ_contains_str", n)};
+      case Op::Add:
+      case Op::Sub:
+      case Op::Mul:
+        return emit_checked_arithmetic(n);
+      case Op::Div:
+      case Op::Mod:
+        return emit_division(n);
+      case Op::Neg: {
+        llvm::Value* x = emit(n.kids[0]).a;
+        fail_if(b_.CreateICmpEQ(x, b_.getInt64(static_cast<std::uint64_t>(INT64_MIN))), native::kErrorSite, n.site);
+        return {b_.CreateNeg(x)};
+      }
+      case Op::Concat: {
+        Value x = emit(n.kids[0]);
+        Value y = emit(n.kids[1]);
+        return call_out_cell("writ_concat", {ptr_, ptr_, i64_, ptr_, i64_, ptr_}, {scratch_, x.a, x.b, y.a, y.b},
+                             false);
+      }
+      case Op::Lower:
+      case Op::Upper: {
+        Value s = emit(n.kids[0]);
+        return call_out_cell(n.op == Op::Lower ? "writ_lower" : "writ_upper", {ptr_, ptr_, i64_, ptr_},
+                             {scratch_, s.a, s.b}, false);
+      }
+      case Op::Split: {
+        Value s = emit(n.kids[0]);
+        Value sep = emit(n.kids[1]);
+        return call_out_cell("writ_split", {ptr_, ptr_, i64_, ptr_, i64_, ptr_}, {scratch_, s.a, s.b, sep.a, sep.b},
+                             true, n.site);
+      }
+      case Op::SizeStr: {
+        Value s = emit(n.kids[0]);
+        return {b_.CreateCall(helper("writ_size_str", i64_, {ptr_, i64_}), {s.a, s.b})};
+      }
+      case Op::SizeList:
+        return {emit(n.kids[0]).b};
+      case Op::ParseInt:
+      case Op::ParseTimestamp: {
+        Value s = emit(n.kids[0]);
+        llvm::Value* out = entry_alloca(i64_);
+        const char* name = n.op == Op::ParseInt ? "writ_parse_int" : "writ_parse_timestamp";
+        fail_if_helper_failed(b_.CreateCall(helper(name, i32_, {ptr_, ptr_, i64_, ptr_}), {scratch_, s.a, s.b, out}));
+        return {b_.CreateLoad(i64_, out)};
+      }
+      case Op::ToString:
+        return emit_to_string(n);
+      case Op::Min:
+      case Op::Max: {
+        llvm::Value* best = emit(n.kids[0]).a;
+        for (std::size_t i = 1; i < n.kids.size(); ++i) {
+          llvm::Value* v = emit(n.kids[i]).a;
+          llvm::Value* better = n.op == Op::Min ? b_.CreateICmpSLT(v, best) : b_.CreateICmpSGT(v, best);
+          best = b_.CreateSelect(better, v, best);
+        }
+        return {best};
+      }
+      case Op::Spiffe:
+      case Op::GithubSub: {
+        Value s = emit(n.kids[0]);
+        const char* name = n.op == Op::Spiffe ? "writ_spiffe" : "writ_github_sub";
+        llvm::Value* record = b_.CreateCall(helper(name, ptr_, {ptr_, ptr_, i64_}), {scratch_, s.a, s.b});
+        fail_if_helper_failed(b_.CreateIsNotNull(record));
+        return {record};
+      }
+      case Op::IsSpiffeId: {
+        Value s = emit(n.kids[0]);
+        return {call_flag("writ_is_spiffe_id", {ptr_, i64_}, {s.a, s.b})};
+      }
+      case Op::All:
+      case Op::Any:
+        return emit_quantifier(n);
+    }
+    return {};
+  }
+
+  llvm::Value* byte_address(llvm::Value* base, std::ptrdiff_t offset) {
+    return b_.CreateInBoundsGEP(i8_, base, b_.getInt64(static_cast<std::uint64_t>(offset)));
+  }
+
+  llvm::Value* is_present(llvm::Value* record, std::size_t index) {
+    llvm::Value* flag = b_.CreateLoad(i8_, byte_address(record, native::presence_offset(index)));
+    return b_.CreateICmpNE(flag, b_.getInt8(0));
+  }
+
+  Value emit_field(const Node& n) {
+    const Node& base = node(n.kids[0]);
+    llvm::Value* record = emit(n.kids[0]).a;
+    const RecordType& type = base.type.record();
+    auto index = static_cast<std::size_t>(n.imm);
+    // Binders and helpers always fill required fields; only an optional one can be absent.
+    if (type.fields[index].optional) fail_if(b_.CreateNot(is_present(record, index)), native::kErrorSite, n.site);
+    return load_cell(byte_address(record, native::field_offset(index)), n.rep);
+  }
+
+  Value emit_index(const Node& n) {
+    Value list = emit(n.kids[0]);
+    llvm::Value* i = emit(n.kids[1]).a;
+    // One unsigned comparison rejects negative indices too.
+    fail_if(b_.CreateICmpUGE(i, list.b), native::kErrorIndex, n.site, {i, list.b});
+    llvm::Value* address = b_.CreateInBoundsGEP(i8_, list.a, b_.CreateMul(i, b_.getInt64(sizeof(WritCell))));
+    return load_cell(address, n.rep);
+  }
+
+  llvm::Value* allocate(std::size_t bytes) {
+    return b_.CreateCall(helper("writ_alloc", ptr_, {ptr_, i64_}),
+                         {scratch_, b_.getInt64(std::max<std::size_t>(bytes, 16))});
+  }
+
+  Value emit_list(const Node& n) {
+    std::vector<Value> items;
+    for (NodeId k : n.kids) items.push_back(emit(k));
+    llvm::Value* cells = allocate(n.kids.size() * sizeof(WritCell));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      store_cell(b_.CreateConstInBoundsGEP1_64(i8_, cells, i * sizeof(WritCell)), items[i], node(n.kids[i]).rep);
+    }
+    return {cells, b_.getInt64(n.kids.size())};
+  }
+
+  Value emit_record(const Node& n) {
+    std::vector<Value> values;
+    for (NodeId k : n.kids) values.push_back(emit(k));
+    std::size_t count = n.kids.size();
+    llvm::Value* block = allocate(native::record_cells(count) * sizeof(WritCell));
+    llvm::Value* record =
+        byte_address(block, static_cast<std::ptrdiff_t>(native::presence_cells(count) * sizeof(WritCell)));
+    for (std::size_t i = 0; i < count; ++i) {
+      b_.CreateStore(b_.getInt8(1), byte_address(record, native::presence_offset(i)));
+      store_cell(byte_address(record, native::field_offset(i)), values[i], node(n.kids[i]).rep);
+    }
+    return {record};
+  }
+
+  Value emit_logic(const Node& n) {
+    bool is_and = n.op == Op::And;
+    llvm::Value* first = emit(n.kids[0]).a;
+    llvm::BasicBlock* from = b_.GetInsertBlock();
+    llvm::BasicBlock* second = block(is_and ? "and.rhs" : "or.rhs");
+    llvm::BasicBlock* done = block(is_and ? "and.done" : "or.done");
+    if (is_and)
+      b_.CreateCondBr(first, second, done);
+    else
+      b_.CreateCondBr(first, done, second);
+    b_.SetInsertPoint(second);
+    llvm::Value* value = emit(n.kids[1]).a;
+    llvm::BasicBlock* second_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(i1_, 2);
+    phi->addIncoming(b_.getInt1(!is_and), from);
+    phi->addIncoming(value, second_end);
+    return {phi};
+  }
+
+  llvm::Value* emit_list_contains(NodeId list_id, NodeId item_id) {
+    Value list = emit(list_id);
+    Value item = emit(item_id);
+    Rep rep = node(item_id).rep;
+    auto [a, b] = cell_words(item, rep);
+    return call_flag("writ_list_contains", {ptr_, i64_, i32_, i64_, i64_},
+                     {list.a, list.b, b_.getInt32(rep == Rep::Str ? 1 : 0), a, b});
+  }
+
+  llvm::Value* emit_in_set(const Node& n) {
+    const ir::ConstSet& set = policy_.sets[static_cast<std::size_t>(n.imm)];
+    Value item = emit(n.kids[0]);
+    std::size_t size = set.ints ? set.numbers.size() : set.strings.size();
+    if (size > kInlineSetLimit) {
+      llvm::Value* host = host_object(set_symbol(static_cast<std::size_t>(n.imm)));
+      if (set.ints) return call_flag("writ_int_set_contains", {ptr_, i64_}, {host, item.a});
+      return call_flag("writ_string_set_contains", {ptr_, ptr_, i64_}, {host, item.a, item.b});
+    }
+    if (set.ints) {
+      llvm::Value* found = b_.getFalse();
+      for (std::int64_t v : set.numbers)
+        found = b_.CreateOr(found, b_.CreateICmpEQ(item.a, b_.getInt64(static_cast<std::uint64_t>(v))));
+      return found;
+    }
+    // A chain: each member is tried only when the lengths agree.
+    llvm::BasicBlock* done = block("set.done");
+    std::vector<std::pair<llvm::Value*, llvm::BasicBlock*>> incoming;
+    for (const std::string& member : set.strings) {
+      llvm::Value* eq = string_equal(item, const_string(member));
+      llvm::BasicBlock* next = block("set.next");
+      incoming.emplace_back(b_.getTrue(), b_.GetInsertBlock());
+      b_.CreateCondBr(eq, done, next);
+      b_.SetInsertPoint(next);
+    }
+    incoming.emplace_back(b_.getFalse(), b_.GetInsertBlock());
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(i1_, static_cast<unsigned>(incoming.size()));
+    for (auto& [v, bb] : incoming) phi->addIncoming(v, bb);
+    return phi;
+  }
+
+  // Globs become an equality or a prefix test when they can; the rest call the matcher.
+  llvm::Value* emit_like(const Node& n) {
+    Value s = emit(n.kids[0]);
+    const std::string& pattern = n.str;
+    std::string literal;
+    if (stdlib::glob_is_literal(pattern, &literal)) return string_equal(s, const_string(literal));
+    if (pattern.size() >= 2 && pattern.back() == '*') {
+      std::string head = pattern.substr(0, pattern.size() - 1);
+      if (!stdlib::validate_glob(head) && stdlib::glob_is_literal(head, &literal)) return has_prefix(s, literal);
+    }
+    Value p = const_string(pattern);
+    return call_flag("writ_glob_match", {ptr_, i64_, ptr_, i64_}, {p.a, p.b, s.a, s.b});
+  }
+
+  llvm::Value* string_predicate(const char* helper_name, const Node& n) {
+    Value x = emit(n.kids[0]);
+    Value y = emit(n.kids[1]);
+    return call_flag(helper_name, {ptr_, i64_, ptr_, i64_}, {x.a, x.b, y.a, y.b});
+  }
+
+  Value emit_checked_arithmetic(const Node& n) {
+    llvm::Value* x = emit(n.kids[0]).a;
+    llvm::Value* y = emit(n.kids[1]).a;
+    llvm::Intrinsic::ID id = n.op == Op::Add   ? llvm::Intrinsic::sadd_with_overflow
+                             : n.op == Op::Sub ? llvm::Intrinsic::ssub_with_overflow
+                                               : llvm::Intrinsic::smul_with_overflow;
+    llvm::Value* pair = b_.CreateBinaryIntrinsic(id, x, y);
+    fail_if(b_.CreateExtractValue(pair, 1), native::kErrorSite, n.site);
+    return {b_.CreateExtractValue(pair, 0)};
+  }
+
+  Value emit_division(const Node& n) {
+    llvm::Value* x = emit(n.kids[0]).a;
+    llvm::Value* y = emit(n.kids[1]).a;
+    fail_if(b_.CreateICmpEQ(y, b_.getInt64(0)), native::kErrorDivideByZero, n.site);
+    llvm::Value* overflow = b_.CreateAnd(b_.CreateICmpEQ(x, b_.getInt64(static_cast<std::uint64_t>(INT64_MIN))),
+                                         b_.CreateICmpEQ(y, b_.getInt64(static_cast<std::uint64_t>(-1))));
+    fail_if(overflow, native::kErrorSite, n.site);
+    return {n.op == Op::Div ? b_.CreateSDiv(x, y) : b_.CreateSRem(x, y)};
+  }
+
+  Value emit_to_string(const Node& n) {
+    Value v = emit(n.kids[0]);
+    auto kind = static_cast<ir::ToStringKind>(n.imm);
+    if (kind == ir::ToStringKind::Str) return v;
+    llvm::Value* word = kind == ir::ToStringKind::Bool ? b_.CreateZExt(v.a, i64_) : v.a;
+    return call_out_cell("writ_to_string", {ptr_, i32_, i64_, ptr_},
+                         {scratch_, b_.getInt32(static_cast<std::uint32_t>(kind)), word}, false);
+  }
+
+  // all/any: items in order; the first deciding item (or error) ends the loop.
+  Value emit_quantifier(const Node& n) {
+    bool is_all = n.op == Op::All;
+    Value list = emit(n.kids[0]);
+    Rep item_rep = ir::Rep::Bool;
+    const Type& list_type = node(n.kids[0]).type;
+    switch (list_type.element().kind()) {
+      case TypeKind::String:
+      case TypeKind::Enum:
+        item_rep = Rep::Str;
+        break;
+      case TypeKind::Int:
+      case TypeKind::Duration:
+      case TypeKind::Timestamp:
+        item_rep = Rep::Int;
+        break;
+      case TypeKind::List:
+        item_rep = Rep::List;
+        break;
+      case TypeKind::Record:
+        item_rep = Rep::Record;
+        break;
+      default:
+        item_rep = Rep::Bool;
+        break;
+    }
+    llvm::BasicBlock* before = b_.GetInsertBlock();
+    llvm::BasicBlock* header = block("q.header");
+    llvm::BasicBlock* body = block("q.body");
+    llvm::BasicBlock* latch = block("q.latch");
+    llvm::BasicBlock* done = block("q.done");
+    b_.CreateBr(header);
+    b_.SetInsertPoint(header);
+    llvm::PHINode* i = b_.CreatePHI(i64_, 2);
+    i->addIncoming(b_.getInt64(0), before);
+    b_.CreateCondBr(b_.CreateICmpULT(i, list.b), body, done);
+    b_.SetInsertPoint(body);
+    llvm::Value* address = b_.CreateInBoundsGEP(i8_, list.a, b_.CreateMul(i, b_.getInt64(sizeof(WritCell))));
+    locals_[static_cast<std::size_t>(n.imm)] = load_cell(address, item_rep);
+    llvm::Value* p = emit(n.kids[1]).a;
+    llvm::BasicBlock* decided_from = b_.GetInsertBlock();
+    // all: a false item decides; any: a true one.
+    if (is_all)
+      b_.CreateCondBr(p, latch, done);
+    else
+      b_.CreateCondBr(p, done, latch);
+    b_.SetInsertPoint(latch);
+    llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1));
+    i->addIncoming(next, latch);
+    b_.CreateBr(header);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* result = b_.CreatePHI(i1_, 2);
+    result->addIncoming(b_.getInt1(is_all), header);
+    result->addIncoming(b_.getInt1(!is_all), decided_from);
+    return {result};
+  }
+
+  // ----- Grant ----------------------------------------------------------------------------
+
+  void emit_grant() {
+    std::uint32_t mask = 0;
+    for (std::size_t j = 0; j < rule_.grant.size(); ++j) {
+      const ir::GrantOutput& g = rule_.grant[j];
+      error_ =
+          return_block("grant.error", native::kErrored | ((native::kGrantStep + static_cast<std::uint32_t>(j)) << 8));
+      Value v = emit(g.expr);
+      mask |= 1u << static_cast<unsigned>(g.key);
+      switch (g.key) {
+        case ir::GrantKey::Ttl:
+          b_.CreateStore(v.a, scratch_field(offsetof(WritScratch, grant_ttl)));
+          break;
+        case ir::GrantKey::Audience:
+          store_cell(scratch_field(offsetof(WritScratch, grant_audience)), v, Rep::Str);
+          break;
+        case ir::GrantKey::Scopes:
+          store_cell(scratch_field(offsetof(WritScratch, grant_scopes)), v, Rep::List);
+          break;
+        case ir::GrantKey::Tags:
+          store_cell(scratch_field(offsetof(WritScratch, grant_tags)), v, Rep::Record);
+          break;
+      }
+    }
+    b_.CreateStore(b_.getInt32(mask), scratch_field(offsetof(WritScratch, grant_mask)));
+  }
+
+  llvm::LLVMContext& ctx_;
+  llvm::Module& module_;
+  llvm::IRBuilder<> b_;
+  const ir::Policy& policy_;
+  const ir::Rule& rule_;
+  llvm::Type *i1_, *i8_, *i32_, *i64_, *ptr_;
+  llvm::Function* fn_ = nullptr;
+  llvm::Value* roots_ = nullptr;
+  llvm::Value* scratch_ = nullptr;
+  llvm::BasicBlock* entry_ = nullptr;
+  llvm::BasicBlock* error_ = nullptr;  // where an error in the current step goes
+  std::vector<Value> locals_;
+  std::map<std::string, llvm::Value*> strings_;
+};
+
+}  // namespace
+
+llvm::Function* emit_rule(llvm::Module& module, const ir::Policy& policy, const ir::Rule& rule,
+                          const std::string& name) {
+  return Emitter(module, policy, rule).run(name);
+}
+
+}  // namespace writ::codegen

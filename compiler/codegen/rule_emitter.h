@@ -1,0 +1,25 @@
+// Emits one LLVM function per IR rule (the WritRuleFn ABI of abi.h). Internal to codegen.
+#pragma once
+
+#include <string>
+
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Module.h>
+
+#include "compiler/ir/ir.h"
+
+namespace writ::codegen {
+
+// Names of the host objects generated code refers to (defined as absolute symbols).
+std::string regex_symbol(std::size_t index);
+std::string window_symbol(std::size_t index);
+std::string set_symbol(std::size_t index);
+
+// Sets larger than this are searched by a helper instead of a chain of comparisons.
+inline constexpr std::size_t kInlineSetLimit = 16;
+
+// Adds `name` to `module`: the compiled form of `rule`.
+llvm::Function* emit_rule(llvm::Module& module, const ir::Policy& policy, const ir::Rule& rule,
+                          const std::string& name);
+
+}  // namespace writ::codegen

@@ -1,0 +1,14 @@
+// Lays out a bound value in native cells (compiler/codegen/abi.h), in an arena.
+#pragma once
+
+#include "compiler/check/types.h"
+#include "compiler/codegen/abi.h"
+#include "runtime/value/value.h"
+#include "stdlib/arena.h"
+
+namespace writ {
+
+// `value` must have been bound to `type` (runtime/bind): records follow the type's field order.
+WritCell to_cell(const Value& value, const Type& type, stdlib::Arena& arena);
+
+}  // namespace writ

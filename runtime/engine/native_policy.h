@@ -1,0 +1,69 @@
+// Deciding with native code: requests are checked and bound as the interpreter does, laid out
+// in cells, and given to the compiled rule functions of the candidate rules.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/codegen/compiled_policy.h"
+#include "compiler/ir/ir.h"
+#include "runtime/interp/interpreter.h"
+#include "stdlib/arena.h"
+
+namespace writ {
+
+// An issuance request laid out for native code. Bind once, decide many times.
+struct NativeIssueRequest {
+  explicit NativeIssueRequest(BoundIssueRequest b) : bound(std::move(b)) {}
+  BoundIssueRequest bound;  // owns the strings the cells point into
+  stdlib::Arena arena;      // owns the cells
+  const void* roots[4] = {};
+  std::size_t issuer = 0;  // index in NativePolicy's issuer order
+  std::string_view role;
+  RequestedGrant requested;
+};
+
+class NativePolicy {
+ public:
+  // Lowers and compiles the interpreter's policy set; fails if a construct is not supported
+  // natively or code generation fails (the engine then keeps the interpreter).
+  static Result<std::shared_ptr<const NativePolicy>> create(std::shared_ptr<const Interpreter> interpreter,
+                                                            codegen::CompileOptions options = {});
+
+  Decision decide(const nlohmann::json& request) const;
+  std::variant<std::unique_ptr<NativeIssueRequest>, Decision> bind_issue(const nlohmann::json& request) const;
+  Decision decide_bound(const NativeIssueRequest& request) const;
+
+  const ir::Policy& ir() const { return ir_; }
+  const codegen::CompiledPolicy& code() const { return *code_; }
+
+ private:
+  NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::Policy ir,
+               std::unique_ptr<codegen::CompiledPolicy> code);
+  Decision decide_access(const nlohmann::json& request) const;
+  const std::vector<std::uint32_t>& issue_candidates(std::string_view role) const;
+
+  struct Tally;
+  void run_rule(std::size_t rule, const void* const* roots, Tally& tally) const;
+  std::string error_message(const ir::Rule& rule, std::uint32_t outcome, const WritScratch& scratch) const;
+  Grant grant_of(const ir::Rule& rule, const WritScratch& scratch) const;
+
+  std::shared_ptr<const Interpreter> interpreter_;
+  ir::Policy ir_;
+  std::unique_ptr<codegen::CompiledPolicy> code_;
+  std::vector<std::string> issuer_names_;
+  // For each issue rule, the issuers it applies to (by index); empty = every issuer.
+  std::vector<std::vector<bool>> rule_issuers_;
+  // Issue candidates per role, in policy order, with the rules for every role merged in.
+  std::unordered_map<std::string, std::vector<std::uint32_t>> candidates_by_role_;
+  std::vector<std::uint32_t> candidates_any_role_;
+  std::vector<std::uint32_t> access_rules_;
+};
+
+}  // namespace writ
