@@ -1,14 +1,16 @@
-// Interpreter decision latency: a small policy (6 conditions) and generated sets of 1,000 and
-// 10,000 rules (one role per repository), from pre-bound input and from raw JSON claims.
-// These are the baseline the JIT must beat; compare ratios from one run.
+// Decision latency of every back end in one run: the interpreter and native code (fast and
+// optimised tiers), for a small policy (6 conditions) and generated sets of 1,000 and 10,000
+// rules (one role per repository), from pre-bound input and from raw JSON claims. Compare
+// ratios from one run: the machines are noisy.
 #include <benchmark/benchmark.h>
 
+#include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "bench/policy_generator.h"
-#include "runtime/interp/interpreter.h"
+#include "runtime/engine/engine.h"
 
 namespace {
 
@@ -55,11 +57,28 @@ json github_request(int repo) {
           {"request", {{"role", fmt::format("deployer-{}", repo)}, {"time", 1767261700}}}};
 }
 
-std::shared_ptr<const writ::Interpreter> interpreter_for(int rules) {
-  auto set = std::make_shared<writ::LoadedPolicySet>(
+std::shared_ptr<const writ::LoadedPolicySet> policy_for(int rules) {
+  return std::make_shared<writ::LoadedPolicySet>(
       writ::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100))));
-  auto interp = writ::Interpreter::create(set);
+}
+
+std::shared_ptr<const writ::Interpreter> interpreter_for(int rules) {
+  auto interp = writ::Interpreter::create(policy_for(rules));
   return interp.ok() ? *interp : nullptr;
+}
+
+// Engines are cached: compiling 10,000 rules once per benchmark is enough.
+std::shared_ptr<const writ::Engine> engine_for(int rules, bool optimize) {
+  static std::map<std::pair<int, bool>, std::shared_ptr<const writ::Engine>> cache;
+  auto& slot = cache[{rules, optimize}];
+  if (!slot) {
+    writ::EngineOptions options;
+    options.require_native = true;
+    options.optimize = optimize;
+    auto engine = writ::Engine::create(policy_for(rules), options);
+    if (engine.ok()) slot = *engine;
+  }
+  return slot;
 }
 
 // Each benchmark asks for the rule in the middle of the set, so a linear scan pays half the set.
@@ -86,6 +105,36 @@ void BM_InterpreterFromJson(benchmark::State& state) {
   state.counters["json_bytes"] = static_cast<double>(text.size());
 }
 
+void native_bound(benchmark::State& state, bool optimize) {
+  int rules = static_cast<int>(state.range(0));
+  auto engine = engine_for(rules, optimize);
+  if (!engine) return state.SkipWithError("policy does not compile");
+  auto bound = engine->native()->bind_issue(github_request(rules / 2));
+  if (!std::holds_alternative<std::unique_ptr<writ::NativeIssueRequest>>(bound)) return state.SkipWithError("request does not bind");
+  const auto& request = *std::get<std::unique_ptr<writ::NativeIssueRequest>>(bound);
+  if (!engine->native()->decide_bound(request).allow) return state.SkipWithError("request is not allowed");
+  for (auto _ : state) benchmark::DoNotOptimize(engine->native()->decide_bound(request));
+  state.counters["rules"] = rules;
+}
+
+void native_from_json(benchmark::State& state, bool optimize) {
+  int rules = static_cast<int>(state.range(0));
+  auto engine = engine_for(rules, optimize);
+  if (!engine) return state.SkipWithError("policy does not compile");
+  std::string text = github_request(rules / 2).dump();
+  if (!engine->decide_text(text).allow) return state.SkipWithError("request is not allowed");
+  for (auto _ : state) benchmark::DoNotOptimize(engine->decide_text(text));
+  state.counters["rules"] = rules;
+  state.counters["json_bytes"] = static_cast<double>(text.size());
+}
+
+void BM_NativeBound(benchmark::State& state) { native_bound(state, true); }
+void BM_NativeFastTierBound(benchmark::State& state) { native_bound(state, false); }
+void BM_NativeFromJson(benchmark::State& state) { native_from_json(state, true); }
+
+BENCHMARK(BM_NativeBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_NativeFastTierBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_NativeFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_InterpreterBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_InterpreterFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
