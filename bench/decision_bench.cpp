@@ -113,7 +113,12 @@ void native_bound(benchmark::State& state, bool optimize) {
   if (!std::holds_alternative<std::unique_ptr<writ::NativeIssueRequest>>(bound)) return state.SkipWithError("request does not bind");
   const auto& request = *std::get<std::unique_ptr<writ::NativeIssueRequest>>(bound);
   if (!engine->native()->decide_bound(request).allow) return state.SkipWithError("request is not allowed");
-  for (auto _ : state) benchmark::DoNotOptimize(engine->native()->decide_bound(request));
+  writ::DecisionContext context;
+  writ::Verdict verdict;
+  for (auto _ : state) {
+    engine->native()->decide_issue(request, context, verdict);
+    benchmark::DoNotOptimize(verdict);
+  }
   state.counters["rules"] = rules;
 }
 

@@ -87,6 +87,21 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return e == elements.size();
 }
 
+std::optional<std::vector<std::string>> glob_star_segments(std::string_view pattern) {
+  std::vector<std::string> segments(1);
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '?') return std::nullopt;
+    if (c == '*') {
+      segments.emplace_back();
+      continue;
+    }
+    if (c == '\\' && i + 1 < pattern.size()) c = pattern[++i];
+    segments.back().push_back(c);
+  }
+  return segments;
+}
+
 std::string glob_literal_prefix(std::string_view pattern) {
   std::string out;
   for (std::size_t i = 0; i < pattern.size(); ++i) {

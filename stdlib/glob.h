@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace writ::stdlib {
 
@@ -24,6 +25,12 @@ bool glob_match(std::string_view pattern, std::string_view text);
 
 // The literal text a pattern starts with before its first wildcard (for indexing).
 std::string glob_literal_prefix(std::string_view pattern);
+
+// The literal pieces around the `*`s of a pattern with no `?`: "a*b*c" gives {"a", "b", "c"},
+// "*x" gives {"", "x"}. Such a pattern matches a text that starts with the first piece, ends
+// with the last and holds the others in order between them (a leftmost search is exact).
+// Empty if the pattern has a `?`.
+std::optional<std::vector<std::string>> glob_star_segments(std::string_view pattern);
 
 // True if the pattern has no wildcard; `literal` receives its unescaped text.
 bool glob_is_literal(std::string_view pattern, std::string* literal = nullptr);

@@ -110,6 +110,12 @@ std::int32_t writ_ends_with(const char* s, std::uint64_t sn, const char* p, std:
   return view(s, sn).ends_with(view(p, pn));
 }
 
+// The offset of the first `needle` in `haystack`, or -1.
+std::int64_t writ_find(const char* haystack, std::uint64_t hn, const char* needle, std::uint64_t nn) {
+  auto at = view(haystack, hn).find(view(needle, nn));
+  return at == std::string_view::npos ? -1 : static_cast<std::int64_t>(at);
+}
+
 std::int32_t writ_contains_str(const char* s, std::uint64_t sn, const char* p, std::uint64_t pn) {
   return view(s, sn).find(view(p, pn)) != std::string_view::npos;
 }
@@ -238,6 +244,7 @@ std::span<const HelperSymbol> helper_symbols() {
       {"writ_list_contains", reinterpret_cast<const void*>(&writ_list_contains)},
       {"writ_starts_with", reinterpret_cast<const void*>(&writ_starts_with)},
       {"writ_ends_with", reinterpret_cast<const void*>(&writ_ends_with)},
+      {"writ_find", reinterpret_cast<const void*>(&writ_find)},
       {"writ_contains_str", reinterpret_cast<const void*>(&writ_contains_str)},
       {"writ_lower", reinterpret_cast<const void*>(&writ_lower)},
       {"writ_upper", reinterpret_cast<const void*>(&writ_upper)},

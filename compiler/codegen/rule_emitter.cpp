@@ -281,17 +281,26 @@ class Emitter {
         return {n.op == Op::Eq ? eq : b_.CreateNot(eq)};
       }
       case Op::Lt:
-        return {b_.CreateICmpSLT(emit(n.kids[0]).a, emit(n.kids[1]).a)};
       case Op::Le:
-        return {b_.CreateICmpSLE(emit(n.kids[0]).a, emit(n.kids[1]).a)};
       case Op::Gt:
-        return {b_.CreateICmpSGT(emit(n.kids[0]).a, emit(n.kids[1]).a)};
-      case Op::Ge:
-        return {b_.CreateICmpSGE(emit(n.kids[0]).a, emit(n.kids[1]).a)};
-      case Op::InList:
-        return {emit_list_contains(n.kids[1], n.kids[0])};
-      case Op::ContainsList:
-        return {emit_list_contains(n.kids[0], n.kids[1])};
+      case Op::Ge: {
+        // Operands in source order: which one errs first decides the error reported.
+        llvm::Value* x = emit(n.kids[0]).a;
+        llvm::Value* y = emit(n.kids[1]).a;
+        auto predicate = n.op == Op::Lt   ? llvm::CmpInst::ICMP_SLT
+                         : n.op == Op::Le ? llvm::CmpInst::ICMP_SLE
+                         : n.op == Op::Gt ? llvm::CmpInst::ICMP_SGT
+                                          : llvm::CmpInst::ICMP_SGE;
+        return {b_.CreateICmp(predicate, x, y)};
+      }
+      case Op::InList: {
+        Value item = emit(n.kids[0]);
+        return {emit_list_contains(emit(n.kids[1]), item, node(n.kids[0]).rep)};
+      }
+      case Op::ContainsList: {
+        Value list = emit(n.kids[0]);
+        return {emit_list_contains(list, emit(n.kids[1]), node(n.kids[1]).rep)};
+      }
       case Op::InSet:
         return {emit_in_set(n)};
       case Op::InWindow: {
@@ -469,10 +478,7 @@ class Emitter {
     return {phi};
   }
 
-  llvm::Value* emit_list_contains(NodeId list_id, NodeId item_id) {
-    Value list = emit(list_id);
-    Value item = emit(item_id);
-    Rep rep = node(item_id).rep;
+  llvm::Value* emit_list_contains(Value list, Value item, Rep rep) {
     auto [a, b] = cell_words(item, rep);
     return call_flag("writ_list_contains", {ptr_, i64_, i32_, i64_, i64_},
                      {list.a, list.b, b_.getInt32(rep == Rep::Str ? 1 : 0), a, b});
@@ -511,18 +517,52 @@ class Emitter {
     return phi;
   }
 
-  // Globs become an equality or a prefix test when they can; the rest call the matcher.
+  // Globs of literals and `*` become straight-line code: a length test, the first piece as a
+  // prefix, the last as a suffix, and a leftmost search for each piece between. Globs with `?`
+  // call the matcher.
   llvm::Value* emit_like(const Node& n) {
     Value s = emit(n.kids[0]);
     const std::string& pattern = n.str;
-    std::string literal;
-    if (stdlib::glob_is_literal(pattern, &literal)) return string_equal(s, const_string(literal));
-    if (pattern.size() >= 2 && pattern.back() == '*') {
-      std::string head = pattern.substr(0, pattern.size() - 1);
-      if (!stdlib::validate_glob(head) && stdlib::glob_is_literal(head, &literal)) return has_prefix(s, literal);
+    auto segments = stdlib::glob_star_segments(pattern);
+    if (!segments) {
+      Value p = const_string(pattern);
+      return call_flag("writ_glob_match", {ptr_, i64_, ptr_, i64_}, {p.a, p.b, s.a, s.b});
     }
-    Value p = const_string(pattern);
-    return call_flag("writ_glob_match", {ptr_, i64_, ptr_, i64_}, {p.a, p.b, s.a, s.b});
+    if (segments->size() == 1) return string_equal(s, const_string(segments->front()));
+    const std::string& first = segments->front();
+    const std::string& last = segments->back();
+    std::size_t total = 0;
+    for (const auto& piece : *segments) total += piece.size();
+    llvm::BasicBlock* no = block("like.no");
+    llvm::BasicBlock* done = block("like.done");
+    auto require = [&](llvm::Value* holds) {
+      llvm::BasicBlock* next = block("like.next");
+      b_.CreateCondBr(holds, next, no);
+      b_.SetInsertPoint(next);
+    };
+    require(b_.CreateICmpUGE(s.b, b_.getInt64(total)));
+    if (!first.empty()) require(bytes_equal(s.a, const_string(first).a, b_.getInt64(first.size())));
+    llvm::Value* end = b_.CreateSub(s.b, b_.getInt64(last.size()));
+    if (!last.empty()) require(bytes_equal(b_.CreateInBoundsGEP(i8_, s.a, end), const_string(last).a, b_.getInt64(last.size())));
+    llvm::Value* position = b_.getInt64(first.size());
+    auto find = helper("writ_find", i64_, {ptr_, i64_, ptr_, i64_});
+    for (std::size_t i = 1; i + 1 < segments->size(); ++i) {
+      const std::string& piece = (*segments)[i];
+      if (piece.empty()) continue;
+      Value p = const_string(piece);
+      llvm::Value* at = b_.CreateCall(find, {b_.CreateInBoundsGEP(i8_, s.a, position), b_.CreateSub(end, position), p.a, p.b});
+      require(b_.CreateICmpSGE(at, b_.getInt64(0)));
+      position = b_.CreateAdd(position, b_.CreateAdd(at, p.b));
+    }
+    llvm::BasicBlock* yes = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(no);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(i1_, 2);
+    phi->addIncoming(b_.getTrue(), yes);
+    phi->addIncoming(b_.getFalse(), no);
+    return phi;
   }
 
   llvm::Value* string_predicate(const char* helper_name, const Node& n) {

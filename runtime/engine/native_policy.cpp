@@ -13,11 +13,18 @@ namespace writ {
 
 using nlohmann::json;
 
-struct NativePolicy::Tally {
-  std::vector<std::string> permits, forbids;
-  std::vector<Grant> grants;
-  std::vector<RuleError> errors;
-};
+namespace {
+
+std::optional<std::string_view> optional_text(const Value& record, const char* name) {
+  const auto& fields = record.as_record().fields;
+  auto it = fields.find(name);
+  if (it == fields.end()) return std::nullopt;
+  return std::string_view(it->second.as_string());
+}
+
+std::string_view cell_text(const WritCell& c) { return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)}; }
+
+}  // namespace
 
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr<const Interpreter> interpreter,
                                                                  codegen::CompileOptions options) {
@@ -106,27 +113,34 @@ std::variant<std::unique_ptr<NativeIssueRequest>, Decision> NativePolicy::bind_i
   native->issuer = static_cast<std::size_t>(std::find(issuer_names_.begin(), issuer_names_.end(), b.issuer->name) -
                                             issuer_names_.begin());
   native->role = b.request.as_record().fields.at("role").as_string();
-  native->requested = requested_grant(b.request, interpreter_->options().max_ttl_seconds);
+  native->candidates = &issue_candidates(native->role);
+  const auto& fields = b.request.as_record().fields;
+  GrantRequest& requested = native->requested;
+  requested.max_ttl = interpreter_->options().max_ttl_seconds;
+  if (auto ttl = fields.find("ttl"); ttl != fields.end()) requested.ttl = ttl->second.as_int();
+  requested.audience = optional_text(b.request, "audience");
+  for (const Value& scope : fields.at("scopes").as_list()) requested.scopes.push_back(scope.as_string());
   return native;
 }
 
-void NativePolicy::run_rule(std::size_t index, const void* const* roots, Tally& tally) const {
+void NativePolicy::run_rule(std::uint32_t index, const void* const* roots, DecisionContext& context) const {
   const ir::Rule& rule = ir_.rules[index];
-  stdlib::Arena arena;
-  WritScratch scratch{};
-  scratch.arena = &arena;
+  // Rules write only what they report: an error, or a matching permit's grant outputs.
+  WritScratch& scratch = context.scratch;
+  scratch.error_kind = native::kErrorNone;
   std::uint32_t outcome = code_->rule(index)(roots, &scratch);
   std::uint32_t kind = native::outcome_kind(outcome);
-  if (kind == native::kErrored) tally.errors.push_back({rule.id, error_message(rule, outcome, scratch)});
-  if (kind != native::kMatched && kind != native::kNotMatched && kind != native::kErrored) {
+  if (kind == native::kErrored) {
+    context.errors.push_back({index, error_message(rule, outcome, scratch)});
+  } else if (kind != native::kMatched && kind != native::kNotMatched) {
     kind = native::kErrored;  // never happens; if it did, fail closed
-    tally.errors.push_back({rule.id, "internal error: unknown rule outcome"});
+    context.errors.push_back({index, "internal error: unknown rule outcome"});
   }
   // Fail closed: an erring forbid matches; an erring permit does not.
-  if (rule.forbid && kind != native::kNotMatched) tally.forbids.push_back(rule.id);
+  if (rule.forbid && kind != native::kNotMatched) context.forbids.push_back(index);
   if (!rule.forbid && kind == native::kMatched) {
-    tally.permits.push_back(rule.id);
-    tally.grants.push_back(grant_of(rule, scratch));
+    context.permits.push_back(index);
+    context.grants.push_back(grant_of(rule, scratch));
   }
 }
 
@@ -159,57 +173,79 @@ std::string NativePolicy::error_message(const ir::Rule& rule, std::uint32_t outc
   return message;
 }
 
-Grant NativePolicy::grant_of(const ir::Rule& rule, const WritScratch& scratch) const {
-  Grant g;
-  auto text = [](const WritCell& c) { return std::string(reinterpret_cast<const char*>(c.a), c.b); };
+GrantPart NativePolicy::grant_of(const ir::Rule& rule, const WritScratch& scratch) const {
+  GrantPart g;
   for (const ir::GrantOutput& out : rule.grant) {
     switch (out.key) {
-      case ir::GrantKey::Ttl:
-        g.ttl = scratch.grant_ttl;
+      case ir::GrantKey::Ttl: g.ttl = scratch.grant_ttl; break;
+      case ir::GrantKey::Audience: g.audience = cell_text(scratch.grant_audience); break;
+      case ir::GrantKey::Scopes:
+        g.scopes = reinterpret_cast<const WritCell*>(scratch.grant_scopes.a);
+        g.scope_count = scratch.grant_scopes.b;
         break;
-      case ir::GrantKey::Audience:
-        g.audience = text(scratch.grant_audience);
+      case ir::GrantKey::Tags:
+        g.tags = reinterpret_cast<const std::uint8_t*>(scratch.grant_tags.a);
+        g.tags_type = &ir_.node(out.expr).type.record();
         break;
-      case ir::GrantKey::Scopes: {
-        const auto* items = reinterpret_cast<const WritCell*>(scratch.grant_scopes.a);
-        for (std::uint64_t i = 0; i < scratch.grant_scopes.b; ++i) g.scopes.push_back(text(items[i]));
-        break;
-      }
-      case ir::GrantKey::Tags: {
-        const auto& fields = ir_.node(out.expr).type.record().fields;
-        const auto* record = reinterpret_cast<const std::uint8_t*>(scratch.grant_tags.a);
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-          if (record[native::presence_offset(i)] == 0) continue;
-          WritCell c;
-          std::memcpy(&c, record + native::field_offset(i), sizeof c);
-          g.tags[fields[i].name] = text(c);
-        }
-        break;
-      }
     }
   }
   return g;
 }
 
-Decision NativePolicy::decide_bound(const NativeIssueRequest& request) const {
-  Tally tally;
-  for (std::uint32_t index : issue_candidates(request.role)) {
+void NativePolicy::tally_effect(const DecisionContext& context, Verdict& verdict) {
+  verdict = Verdict{};
+  if (!context.forbids.empty()) {
+    verdict.reason = Reason::Forbid;
+  } else if (!context.permits.empty()) {
+    verdict.allow = true;
+    verdict.reason = Reason::Permit;
+  }
+}
+
+void NativePolicy::decide_issue(const NativeIssueRequest& request, DecisionContext& context, Verdict& verdict) const {
+  context.reset();
+  for (std::uint32_t index : *request.candidates) {
     const auto& issuers = rule_issuers_[index];
     if (!issuers.empty() && !issuers[request.issuer]) continue;
-    run_rule(index, request.roots, tally);
+    run_rule(index, request.roots, context);
   }
-  Decision d = interpreter_->deny("no_permit", "");
-  d.errors = std::move(tally.errors);
-  if (!tally.forbids.empty()) {
-    d.reason = "forbid";
-    d.rules = std::move(tally.forbids);
-    return d;
+  tally_effect(context, verdict);
+  if (verdict.allow) settle_native_grant(context, request.requested, verdict);
+}
+
+Decision NativePolicy::decide_bound(const NativeIssueRequest& request) const {
+  DecisionContext context;
+  Verdict verdict;
+  decide_issue(request, context, verdict);
+  return to_decision(context, verdict);
+}
+
+Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict& verdict) const {
+  const Program& program = interpreter_->policy().program;
+  Decision d = interpreter_->deny(reason_name(verdict.reason), "");
+  d.allow = verdict.allow;
+  for (const NativeRuleError& e : context.errors) d.errors.push_back({program.rules[e.rule].id, e.message});
+  if (verdict.reason == Reason::NoPermit) return d;
+  for (std::uint32_t index : verdict.reason == Reason::Forbid ? context.forbids : context.permits) {
+    d.rules.push_back(program.rules[index].id);
   }
-  if (tally.permits.empty()) return d;
-  d.allow = true;
-  d.reason = "permit";
-  d.rules = std::move(tally.permits);
-  settle_grant(d, tally.grants, request.requested);
+  std::string refused(verdict.refused);
+  switch (verdict.reason) {
+    case Reason::GrantTtlNotPositive: d.detail = "the granted lifetime is not positive"; break;
+    case Reason::GrantAudienceConflict: d.detail = "matching rules grant different audiences"; break;
+    case Reason::GrantAudienceNotGranted: d.detail = fmt::format("no matching rule grants the audience `{}`", refused); break;
+    case Reason::GrantScopeNotGranted: d.detail = fmt::format("no matching rule grants the scope `{}`", refused); break;
+    case Reason::GrantTagConflict: d.detail = fmt::format("matching rules set the tag `{}` differently", refused); break;
+    default: break;
+  }
+  if (verdict.allow && !context.grants.empty()) {
+    Grant g;
+    g.ttl = verdict.ttl;
+    if (verdict.audience) g.audience = std::string(*verdict.audience);
+    for (std::string_view s : context.scopes) g.scopes.emplace_back(s);
+    for (const auto& [k, v] : context.tags) g.tags.emplace(std::string(k), std::string(v));
+    d.grant = std::move(g);
+  }
   return d;
 }
 
@@ -221,22 +257,15 @@ Decision NativePolicy::decide_access(const json& in) const {
   stdlib::Arena arena;
   const void* roots[1] = {reinterpret_cast<const void*>(
       to_cell(request.request, Type::record(program.schemas.at("writ_access_request")), arena).a)};
-  Tally tally;
+  DecisionContext context;
   for (std::uint32_t index : access_rules_) {
     if (!access_rule_applies(*program.rules[index].decl, request)) continue;
-    run_rule(index, roots, tally);
+    run_rule(index, roots, context);
   }
-  Decision d = interpreter_->deny("no_permit", "");
-  d.errors = std::move(tally.errors);
-  if (!tally.forbids.empty()) {
-    d.reason = "forbid";
-    d.rules = std::move(tally.forbids);
-  } else if (!tally.permits.empty()) {
-    d.allow = true;
-    d.reason = "permit";
-    d.rules = std::move(tally.permits);
-  }
-  return d;
+  context.grants.clear();  // access decisions grant nothing
+  Verdict verdict;
+  tally_effect(context, verdict);
+  return to_decision(context, verdict);
 }
 
 }  // namespace writ

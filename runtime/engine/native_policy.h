@@ -13,6 +13,7 @@
 
 #include "compiler/codegen/compiled_policy.h"
 #include "compiler/ir/ir.h"
+#include "runtime/engine/verdict.h"
 #include "runtime/interp/interpreter.h"
 #include "stdlib/arena.h"
 
@@ -26,7 +27,8 @@ struct NativeIssueRequest {
   const void* roots[4] = {};
   std::size_t issuer = 0;  // index in NativePolicy's issuer order
   std::string_view role;
-  RequestedGrant requested;
+  const std::vector<std::uint32_t>* candidates = nullptr;  // the role's rules, resolved when bound
+  GrantRequest requested;
 };
 
 class NativePolicy {
@@ -38,6 +40,10 @@ class NativePolicy {
 
   Decision decide(const nlohmann::json& request) const;
   std::variant<std::unique_ptr<NativeIssueRequest>, Decision> bind_issue(const nlohmann::json& request) const;
+  // The hot path: no allocation once `context` is warm. The verdict's views stay valid until
+  // the context is reset or reused.
+  void decide_issue(const NativeIssueRequest& request, DecisionContext& context, Verdict& verdict) const;
+  Decision to_decision(const DecisionContext& context, const Verdict& verdict) const;
   Decision decide_bound(const NativeIssueRequest& request) const;
 
   const ir::Policy& ir() const { return ir_; }
@@ -49,10 +55,11 @@ class NativePolicy {
   Decision decide_access(const nlohmann::json& request) const;
   const std::vector<std::uint32_t>& issue_candidates(std::string_view role) const;
 
-  struct Tally;
-  void run_rule(std::size_t rule, const void* const* roots, Tally& tally) const;
+  void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
+  // The effect of the tallied outcomes, before any grant.
+  static void tally_effect(const DecisionContext& context, Verdict& verdict);
   std::string error_message(const ir::Rule& rule, std::uint32_t outcome, const WritScratch& scratch) const;
-  Grant grant_of(const ir::Rule& rule, const WritScratch& scratch) const;
+  GrantPart grant_of(const ir::Rule& rule, const WritScratch& scratch) const;
 
   std::shared_ptr<const Interpreter> interpreter_;
   ir::Policy ir_;

@@ -1,0 +1,86 @@
+// Reason names and grant settlement for native decisions.
+#include "runtime/engine/verdict.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace writ {
+namespace {
+
+std::string_view cell_text(const WritCell& c) { return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)}; }
+
+}  // namespace
+
+const char* reason_name(Reason reason) {
+  switch (reason) {
+    case Reason::Permit: return "permit";
+    case Reason::Forbid: return "forbid";
+    case Reason::NoPermit: return "no_permit";
+    case Reason::GrantTtlNotPositive: return "grant.ttl_not_positive";
+    case Reason::GrantAudienceConflict: return "grant.audience_conflict";
+    case Reason::GrantAudienceNotGranted: return "grant.audience_not_granted";
+    case Reason::GrantScopeNotGranted: return "grant.scope_not_granted";
+    case Reason::GrantTagConflict: return "grant.tag_conflict";
+  }
+  return "no_permit";
+}
+
+void settle_native_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
+  auto refuse = [&](Reason reason, std::string_view item = {}) {
+    verdict.allow = false;
+    verdict.reason = reason;
+    verdict.refused = item;
+  };
+  std::int64_t ttl = requested.max_ttl;
+  if (requested.ttl) ttl = std::min(ttl, *requested.ttl);
+  for (const GrantPart& g : context.grants) {
+    if (g.ttl) ttl = std::min(ttl, *g.ttl);
+  }
+  if (ttl <= 0) return refuse(Reason::GrantTtlNotPositive);
+  verdict.ttl = ttl;
+  for (const GrantPart& g : context.grants) {
+    if (!g.audience) continue;
+    if (verdict.audience && *verdict.audience != *g.audience) return refuse(Reason::GrantAudienceConflict);
+    verdict.audience = g.audience;
+  }
+  if (requested.audience && (!verdict.audience || *verdict.audience != *requested.audience)) {
+    return refuse(Reason::GrantAudienceNotGranted, *requested.audience);
+  }
+  auto& granted = context.granted_scopes;
+  for (const GrantPart& g : context.grants) {
+    for (std::uint64_t i = 0; i < g.scope_count; ++i) {
+      std::string_view s = cell_text(g.scopes[i]);
+      if (std::find(granted.begin(), granted.end(), s) == granted.end()) granted.push_back(s);
+    }
+  }
+  if (requested.scopes.empty()) {
+    context.scopes = granted;
+  } else {
+    for (std::string_view s : requested.scopes) {
+      if (std::find(granted.begin(), granted.end(), s) == granted.end()) return refuse(Reason::GrantScopeNotGranted, s);
+      context.scopes.push_back(s);
+    }
+  }
+  bool single = context.grants.size() == 1;  // one permit: its tags cannot conflict
+  for (const GrantPart& g : context.grants) {
+    if (g.tags == nullptr) continue;
+    const auto& fields = g.tags_type->fields;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (g.tags[native::presence_offset(i)] == 0) continue;
+      WritCell c;
+      std::memcpy(&c, g.tags + native::field_offset(i), sizeof c);
+      std::string_view key = fields[i].name, value = cell_text(c);
+      if (single) {
+        context.tags.emplace_back(key, value);
+        continue;
+      }
+      auto it = std::find_if(context.tags.begin(), context.tags.end(), [&](const auto& t) { return t.first == key; });
+      if (it == context.tags.end()) context.tags.emplace_back(key, value);
+      else if (it->second != value) return refuse(Reason::GrantTagConflict, key);
+    }
+  }
+  verdict.allow = true;
+  verdict.reason = Reason::Permit;
+}
+
+}  // namespace writ

@@ -1,0 +1,100 @@
+// The hot-path result of a native decision: what was decided, by which rules, with which grant,
+// as indices and views into a reusable context, so deciding allocates nothing in the common
+// case. `NativePolicy::to_decision` turns it into the documented Decision.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "compiler/check/types.h"
+#include "compiler/codegen/abi.h"
+#include "stdlib/arena.h"
+
+namespace writ {
+
+enum class Reason : std::uint8_t {
+  Permit,
+  Forbid,
+  NoPermit,
+  GrantTtlNotPositive,
+  GrantAudienceConflict,
+  GrantAudienceNotGranted,
+  GrantScopeNotGranted,
+  GrantTagConflict,
+};
+
+// "permit", "grant.scope_not_granted", ...: the reason as the decision's JSON names it.
+const char* reason_name(Reason reason);
+
+struct NativeRuleError {
+  std::uint32_t rule;  // index in Program::rules
+  std::string message;
+};
+
+// What one matching permit grants, as views (into the request, the policy or the arena).
+struct GrantPart {
+  std::optional<std::int64_t> ttl;
+  std::optional<std::string_view> audience;
+  const WritCell* scopes = nullptr;  // string cells
+  std::uint64_t scope_count = 0;
+  const std::uint8_t* tags = nullptr;  // a record block of strings
+  const RecordType* tags_type = nullptr;
+};
+
+// What the request asks for, read once when it is bound.
+struct GrantRequest {
+  std::int64_t max_ttl = 3600;
+  std::optional<std::int64_t> ttl;
+  std::optional<std::string_view> audience;
+  std::vector<std::string_view> scopes;
+};
+
+// Reusable per thread: vectors keep their capacity and the arena its memory between decisions.
+class DecisionContext {
+ public:
+  DecisionContext() = default;
+  DecisionContext(const DecisionContext&) = delete;
+  DecisionContext& operator=(const DecisionContext&) = delete;
+
+  void reset() {
+    arena.reset();
+    scratch.error_kind = native::kErrorNone;
+    permits.clear();
+    forbids.clear();
+    errors.clear();
+    grants.clear();
+    scopes.clear();
+    granted_scopes.clear();
+    tags.clear();
+  }
+
+  stdlib::Arena arena{2048};
+  WritScratch scratch{&arena, 0, 0, {}, nullptr, 0, 0, 0, 0, {}, {}, {}};
+  std::vector<std::uint32_t> permits, forbids;
+  std::vector<NativeRuleError> errors;
+  std::vector<GrantPart> grants;
+  // The settled grant.
+  std::vector<std::string_view> scopes, granted_scopes;
+  std::vector<std::pair<std::string_view, std::string_view>> tags;
+};
+
+// The determining rules are the context's forbids (Forbid), none (NoPermit), or its permits.
+// With an allow, the grant is `ttl`, `audience` and the context's scopes and tags.
+struct Verdict {
+  bool allow = false;
+  Reason reason = Reason::NoPermit;
+  std::string_view refused;  // the audience, scope or tag key that a grant refusal names
+  std::int64_t ttl = 0;
+  std::optional<std::string_view> audience;
+};
+
+// The intersection of what every matching permit grants with what the request asks for
+// (docs/semantics.md §5.1); the native counterpart of settle_grant, proved equal to it by the
+// conformance and differential tests. Fills `verdict` and the context's scopes and tags.
+void settle_native_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict);
+
+}  // namespace writ

@@ -1,0 +1,361 @@
+// Random policies over a schema with every claim type, and requests that mostly pass the token
+// checks and draw claim values from the literals the policies use (near misses included), so
+// that rules match, miss by a little, and err (bad integers, division by zero, overflow,
+// indices out of range, invalid SPIFFE IDs) in every combination.
+#include "tests/differential/policy_fuzzer.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace writ::fuzz {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
+
+const std::vector<std::string> kStrings = {
+    "alpha", "beta", "gamma", "", "acme/api", "acme/api-x", "ACME/API", "refs/heads/main", "refs/heads/main2",
+    "a/b/c", "a/b", "a", "spiffe://acme.org/ns/prod/sa/api", "spiffe://acme.org/ns/dev", "spiffe://Bad/x", "12",
+    "-3", "x12", "9223372036854775807", "héllo", "日本/x", "repo:acme/api:environment:prod",
+    "repo:acme/api:ref:refs/heads/main", "repo:acme@1/api@2:pull_request"};
+const std::vector<std::string> kGlobs = {"acme/*", "*api", "a*b*c", "refs/heads/*", "a?b", "*/*", "acme/api",
+                                         "h*o", "日本*", "*a*", "a*", "??"};
+const std::vector<std::string> kRegexes = {"a.*", "^refs/heads/[a-z]+$", "[0-9]+", "acme/(api|web)", "x*12"};
+const std::vector<std::string> kPaths = {"a", "a/b", "acme", "spiffe://acme.org/ns", "refs/heads"};
+const std::vector<std::string> kInts = {"0", "1", "-1", "2", "7", "12", "100", "9223372036854775807"};
+const std::vector<std::string> kDurations = {"0s", "30s", "15m", "1h", "2h"};
+const std::vector<std::string> kEnum = {"alpha", "beta", "gamma"};
+const std::vector<std::string> kRoles = {"r1", "r2", "r3"};
+const std::vector<std::string> kScopes = {"s:a", "s:b", "s:c"};
+const std::vector<std::string> kAudiences = {"aud-a", "aud-b"};
+const std::vector<std::int64_t> kIntValues = {0, 1, -1, 2, 7, 12, 100, INT64_MAX, INT64_MIN, 3};
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+std::string PolicyFuzzer::pick(const std::vector<std::string>& options) {
+  return options[static_cast<std::size_t>(below(static_cast<int>(options.size())))];
+}
+
+void PolicyFuzzer::need(const std::string& guard) {
+  if (std::find(guards_.begin(), guards_.end(), guard) == guards_.end()) guards_.push_back(guard);
+}
+
+std::string PolicyFuzzer::text(int depth) {
+  if (access_rule_) {
+    int k = below(depth > 0 ? 6 : 4);
+    switch (k) {
+      case 0: return "request.principal";
+      case 1: return "request.action";
+      case 2: return "request.resource";
+      case 3: return quoted(pick(kStrings));
+      case 4: return fmt::format("lower({})", text(depth - 1));
+      default: return fmt::format("spiffe(request.principal).{}", chance(0.5) ? "trust_domain" : "path");
+    }
+  }
+  if (!variables_.empty() && chance(0.3)) return variables_.back();
+  if (jwt_only_) {
+    int k = below(depth > 0 ? 6 : 4);
+    switch (k) {
+      case 0: return "token.sub";
+      case 1: return "token.iss";
+      case 2: return quoted(pick(kStrings));
+      case 3: need("has(token.jti)"); return "token.jti";
+      case 4: return fmt::format("lower({})", text(depth - 1));
+      default: need("has(token.aud)"); return fmt::format("token.aud[{}]", pick({"0", "1"}));
+    }
+  }
+  int k = below(depth > 0 ? 16 : 7);
+  switch (k) {
+    case 0: return "token.s1";
+    case 1: return "token.sub";
+    case 2: return quoted(pick(kStrings));
+    case 3: return "request.role";
+    case 4: need("has(token.s2)"); return "token.s2";
+    case 5: need("has(token.r1)"); return "token.r1.x";
+    case 6: need("has(token.\"odd.name\")"); return "token.\"odd.name\"";
+    case 7: return fmt::format("lower({})", text(depth - 1));
+    case 8: return fmt::format("upper({})", text(depth - 1));
+    case 9: return fmt::format("{} + {}", text(depth - 1), text(depth - 1));
+    case 10: return fmt::format("string({})", integer(depth - 1));
+    case 11: return fmt::format("token.l1[{}]", integer(depth - 1));
+    case 12: return fmt::format("split({}, \"/\")[{}]", text(depth - 1), pick({"0", "1", "2"}));
+    case 13: return fmt::format("spiffe(token.s1).{}", pick({"trust_domain", "path"}));
+    case 14: return fmt::format("github_sub(token.sub).{}", pick({"owner", "repository", "context"}));
+    default: return fmt::format("string({})", pick({"token.b1", "15m", "request.time"}));
+  }
+}
+
+std::string PolicyFuzzer::integer(int depth) {
+  if (access_rule_ || jwt_only_) return depth > 0 && chance(0.5) ? fmt::format("size({})", text(depth - 1)) : pick(kInts);
+  int k = below(depth > 0 ? 14 : 4);
+  switch (k) {
+    case 0: return "token.n1";
+    case 1: return pick(kInts);
+    case 2: need("has(token.n2)"); return "token.n2";
+    case 3: need("has(token.r1)"); need("has(token.r1.y)"); return "token.r1.y";
+    case 4: return fmt::format("size({})", text(depth - 1));
+    case 5: return fmt::format("size({})", string_list(depth - 1));
+    case 6: return fmt::format("int({})", chance(0.5) ? "token.s1" : "token.sub");
+    case 7: return fmt::format("({} + {})", integer(depth - 1), integer(depth - 1));
+    case 8: return fmt::format("({} - {})", integer(depth - 1), integer(depth - 1));
+    case 9: return fmt::format("({} * {})", integer(depth - 1), integer(depth - 1));
+    case 10: return fmt::format("({} / {})", integer(depth - 1), integer(depth - 1));
+    case 11: return fmt::format("({} % {})", integer(depth - 1), integer(depth - 1));
+    case 12: return fmt::format("-{}", integer(depth - 1));
+    default: return fmt::format("{}({}, {})", chance(0.5) ? "min" : "max", integer(depth - 1), integer(depth - 1));
+  }
+}
+
+std::string PolicyFuzzer::instant(int depth) {
+  if (access_rule_) return "request.time";
+  int k = below(depth > 0 ? 6 : 4);
+  switch (k) {
+    case 0: return "request.time";
+    case 1: need("has(token.exp)"); return "token.exp";
+    case 2:
+      if (jwt_only_) return "request.time";
+      need("has(token.t1)");
+      return "token.t1";
+    case 3: return "timestamp(\"2026-01-01T00:00:00Z\")";
+    case 4: return fmt::format("({} + {})", instant(depth - 1), span(depth - 1));
+    default: return fmt::format("({} - {})", instant(depth - 1), span(depth - 1));
+  }
+}
+
+std::string PolicyFuzzer::span(int depth) {
+  int k = below(depth > 0 ? 5 : 1);
+  switch (k) {
+    case 0: return pick(kDurations);
+    case 1: return fmt::format("({} - {})", instant(depth - 1), instant(depth - 1));
+    case 2: return fmt::format("({} * {})", span(depth - 1), integer(depth - 1));
+    case 3: return fmt::format("({} / {})", span(depth - 1), integer(depth - 1));
+    default: return fmt::format("min({}, {})", span(depth - 1), span(depth - 1));
+  }
+}
+
+std::string PolicyFuzzer::string_list(int depth) {
+  if (access_rule_) return fmt::format("split(request.resource, \"/\")");
+  if (jwt_only_) {
+    if (chance(0.5)) return fmt::format("split({}, \"/\")", text(depth - 1));
+    need("has(token.aud)");
+    return "token.aud";
+  }
+  int k = below(depth > 0 ? 4 : 2);
+  switch (k) {
+    case 0: return "token.l1";
+    case 1: return fmt::format("[{}, {}]", quoted(pick(kStrings)), quoted(pick(kStrings)));
+    case 2: return fmt::format("split({}, \"/\")", text(depth - 1));
+    default: return fmt::format("[{}, {}]", text(depth - 1), quoted(pick(kStrings)));
+  }
+}
+
+std::string PolicyFuzzer::boolean(int depth) {
+  int k = below(depth > 0 ? 24 : 12);
+  switch (k) {
+    case 0: return fmt::format("{} == {}", text(depth), text(depth));
+    case 1: return fmt::format("{} != {}", text(depth), quoted(pick(kStrings)));
+    case 2: return fmt::format("{} like {}", text(depth), quoted(pick(kGlobs)));
+    case 3: return fmt::format("{} matches {}", text(depth), quoted(pick(kRegexes)));
+    case 4: return fmt::format("{} under {}", text(depth), quoted(pick(kPaths)));
+    case 5: return fmt::format("{} in [{}, {}, {}]", text(depth), quoted(pick(kStrings)), quoted(pick(kStrings)), quoted(pick(kStrings)));
+    case 6: return fmt::format("{} {} {}", integer(depth), pick({"<", "<=", ">", ">=", "==", "!="}), integer(depth));
+    case 7: return fmt::format("{}({}, {})", pick({"starts_with", "ends_with", "contains"}), text(depth), quoted(pick(kStrings)));
+    case 8:
+      if (jwt_only_) {
+        need("has(token.aud)");
+        return fmt::format("contains(token.aud, {})", quoted(pick({"aud", "x"})));
+      }
+      if (access_rule_) return fmt::format("request.time in window({}, 09:00..17:00{})", pick({"mon..fri", "sat", "fri..mon"}), chance(0.5) ? ", \"Europe/Berlin\"" : "");
+      return fmt::format("token.e1 {} {}", chance(0.5) ? "==" : "!=", quoted(pick(kEnum)));
+    case 9: return access_rule_ ? "is_spiffe_id(request.principal)" : jwt_only_ ? "has(token.nbf)" : "token.b1";
+    case 10: return fmt::format("{} {} {}", instant(depth), pick({"<", ">=", "=="}), instant(depth));
+    case 11: return fmt::format("{} in {}", text(depth), string_list(depth));
+    case 12: return fmt::format("!({})", boolean(depth - 1));
+    case 13: return fmt::format("({} && {})", boolean(depth - 1), boolean(depth - 1));
+    case 14: return fmt::format("({} || {})", boolean(depth - 1), boolean(depth - 1));
+    case 15: {
+      std::string var = fmt::format("v{}", variables_.size());
+      std::string list = string_list(depth - 1);
+      variables_.push_back(var);
+      std::string predicate = boolean(depth - 1);
+      variables_.pop_back();
+      return fmt::format("{}({} in {}, {})", chance(0.5) ? "all" : "any", var, list, predicate);
+    }
+    case 16: return fmt::format("{} {} {}", span(depth), pick({"<", ">", "<="}), pick(kDurations));
+    case 17: return fmt::format("contains({}, {})", string_list(depth), text(depth - 1));
+    case 18: return fmt::format("is_spiffe_id({})", text(depth));
+    case 19:
+      if (access_rule_) return "request.principal under \"spiffe://acme.org/ns\"";
+      if (jwt_only_) return fmt::format("{} in [1, 2]", integer(depth - 1));
+      need("has(token.l2)");
+      return fmt::format("{} in token.l2", integer(depth - 1));
+    case 20: return fmt::format("{} in [1, 2, 12]", integer(depth - 1));
+    case 21: return access_rule_ ? "has(request.broker)" : jwt_only_ ? "has(token.jti)" : "has(token.s2)";
+    default: return fmt::format("{} == {}", text(depth - 1), text(depth - 1));
+  }
+}
+
+std::string PolicyFuzzer::condition() {
+  guards_.clear();
+  std::string e = boolean(2);
+  if (guards_.empty()) return e;
+  if (guards_.size() == 1 && chance(0.3)) return fmt::format("!{} || ({})", guards_[0], e);
+  std::string out;
+  for (const auto& g : guards_) out += g + " && ";
+  return out + "(" + e + ")";
+}
+
+std::string PolicyFuzzer::rule(int index) {
+  access_rule_ = chance(0.2);
+  bool forbid = chance(0.25);
+  std::string head;
+  if (access_rule_) {
+    head = fmt::format("{} access {} on {} by {}", forbid ? "forbid" : "permit",
+                       pick({"*", "\"read\"", "[\"read\", \"write\"]", "\"deploy.*\""}),
+                       pick({"*", "\"res/*\"", "\"res/a\""}),
+                       pick({"*", "spiffe \"spiffe://acme.org/ns/*\"", "role \"r*\""}));
+  } else {
+    std::string roles = chance(0.2) ? "*" : chance(0.3) ? "[\"r1\", \"r2\"]" : quoted(pick(kRoles));
+    std::string issuers = chance(0.7) ? "t" : chance(0.5) ? "u" : chance(0.5) ? "*" : "[t, u]";
+    jwt_only_ = issuers != "t";
+    head = fmt::format("{} issue {} to {}", forbid ? "forbid" : "permit", roles, issuers);
+  }
+  std::string out = fmt::format("@id(\"rule-{}\")\n{}", index, head);
+  int conditions = below(4);
+  std::vector<std::string> lines;
+  for (int i = 0; i < conditions; ++i) {
+    if (!access_rule_ && chance(0.15)) {
+      guards_.clear();
+      lines.push_back(fmt::format("let x{} = {}", i, text(1)));
+      // A let reading optional claims needs its guards on the lines before it.
+      for (auto g = guards_.rbegin(); g != guards_.rend(); ++g) lines.insert(lines.end() - 1, *g);
+      continue;
+    }
+    lines.push_back(condition());
+  }
+  bool issue_permit = !access_rule_ && !forbid;
+  std::string ttl = pick({"30s", "15m", "1h", "2h"});
+  if (issue_permit && chance(0.3)) {
+    lines.push_back("has(token.exp)");
+    ttl = "min(15m, token.exp - request.time)";
+  }
+  if (!lines.empty()) {
+    out += " when {\n";
+    for (const auto& l : lines) out += "  " + l + "\n";
+    out += "}";
+  }
+  if (issue_permit && chance(0.8)) {
+    out += " grant {\n";
+    if (chance(0.8)) out += "  ttl: " + ttl + "\n";
+    if (chance(0.3)) out += "  audience: " + quoted(pick(kAudiences)) + "\n";
+    if (chance(0.4)) out += fmt::format("  scopes: [{}, {}]\n", quoted(pick(kScopes)), quoted(pick(kScopes)));
+    if (chance(0.4)) {
+      out += fmt::format("  tags: {{ team: {}, src: \"fuzz\" }}\n", pick({jwt_only_ ? "token.iss" : "token.s1", "lower(token.sub)", "\"x\""}));
+    }
+    out += "}";
+  }
+  access_rule_ = false;
+  jwt_only_ = false;
+  return out + "\n";
+}
+
+std::string PolicyFuzzer::policy() {
+  std::string out = R"(schema diff_token extends jwt {
+  s1: string
+  s2: string?
+  e1: "alpha" | "beta" | "gamma"
+  n1: int
+  n2: int?
+  b1: bool
+  l1: list<string>
+  l2: list<int>?
+  t1: timestamp?
+  r1: { x: string, y: int? }?
+  "odd.name": string?
+}
+
+schema diff_other extends jwt {
+  s1: string
+  n1: int?
+}
+
+issuer u = "https://issuer.other" {
+  schema: diff_other
+  audience: ["aud", "aud2"]
+  algorithms: [RS256]
+}
+
+issuer t = "https://issuer.test" {
+  schema: diff_token
+  audience: "aud"
+  leeway: 30s
+  algorithms: [RS256, ES256]
+}
+
+)";
+  int rules = 2 + below(6);
+  for (int i = 0; i < rules; ++i) out += rule(i) + "\n";
+  return out;
+}
+
+json PolicyFuzzer::request() {
+  auto str = [&] { return pick(kStrings); };
+  auto num = [&] { return kIntValues[static_cast<std::size_t>(below(static_cast<int>(kIntValues.size())))]; };
+  if (chance(0.2)) {
+    json principal = chance(0.6) ? json{{"spiffe", pick({"spiffe://acme.org/ns/prod/sa/api", "spiffe://acme.org/ns/dev",
+                                                          "spiffe://other.org/ns/x", "not-spiffe"})}}
+                                 : json{{"role", pick({"r1", "r2", "x"})}};
+    json r = {{"kind", "access"},
+              {"principal", principal},
+              {"action", pick({"read", "write", "deploy.prod", "delete"})},
+              {"resource", pick({"res/a", "res/b/c", "other", "res"})},
+              {"time", kNow + below(8) * 3 * 3600 + below(7) * 86400}};
+    if (chance(0.3)) r["broker"] = "b1";
+    return r;
+  }
+  json claims = {{"iss", chance(0.97) ? "https://issuer.test" : "https://other"},
+                 {"sub", str()},
+                 {"aud", chance(0.7) ? json("aud") : chance(0.8) ? json::array({"x", "aud"}) : json("nope")},
+                 {"s1", str()},
+                 {"e1", chance(0.97) ? pick(kEnum) : "delta"},
+                 {"n1", num()},
+                 {"b1", chance(0.5)},
+                 {"l1", json::array()}};
+  if (chance(0.95)) claims["exp"] = kNow + std::vector<std::int64_t>{-100, 10, 900, 3600, 100000}[static_cast<std::size_t>(below(5))];
+  for (int i = below(4); i > 0; --i) claims["l1"].push_back(str());
+  if (chance(0.5)) claims["s2"] = str();
+  if (chance(0.5)) claims["n2"] = num();
+  if (chance(0.5)) {
+    claims["l2"] = json::array();
+    for (int i = below(3); i > 0; --i) claims["l2"].push_back(num());
+  }
+  if (chance(0.4)) claims["t1"] = kNow + (below(5) - 2) * 1000;
+  if (chance(0.5)) {
+    claims["r1"] = {{"x", str()}};
+    if (chance(0.5)) claims["r1"]["y"] = num();
+  }
+  if (chance(0.3)) claims["odd.name"] = str();
+  if (chance(0.2)) claims["iat"] = kNow - 60;
+  if (chance(0.03)) claims["n1"] = "12";  // a wrong type: binding denies
+  if (chance(0.02)) claims["r1"] = json::array();
+  json request = {{"role", chance(0.9) ? pick(kRoles) : "other"}, {"time", kNow + below(3) * 600}};
+  if (chance(0.3)) request["ttl"] = std::vector<int>{0, 60, 900, 7200, -5}[static_cast<std::size_t>(below(5))];
+  if (chance(0.2)) request["audience"] = pick(kAudiences);
+  if (chance(0.3)) request["scopes"] = json::array({pick(kScopes)});
+  bool other = chance(0.15);  // a token from issuer `u`, whose schema has fewer claims
+  if (other) {
+    claims["iss"] = "https://issuer.other";
+    if (chance(0.5)) claims.erase("n1");
+  }
+  return {{"kind", "issue"},
+          {"issuer", other ? "u" : "t"},
+          {"header", {{"alg", chance(0.97) ? "RS256" : "none"}}},
+          {"claims", claims},
+          {"request", request}};
+}
+
+}  // namespace writ::fuzz

@@ -1,0 +1,46 @@
+// Random well-typed policies and random requests, biased toward near-miss values, for
+// differential testing of native code against the interpreter. Deterministic per seed.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace writ::fuzz {
+
+class PolicyFuzzer {
+ public:
+  explicit PolicyFuzzer(std::uint64_t seed) : rng_(seed) {}
+
+  // One policy file: a schema exercising every claim type, an issuer and 2-7 rules.
+  std::string policy();
+  // A request for the last generated policy: usually issuance, sometimes access.
+  nlohmann::json request();
+
+ private:
+  // Expressions of a type; `guards` collects the `has(...)` facts they need.
+  std::string boolean(int depth);
+  std::string text(int depth);
+  std::string integer(int depth);
+  std::string instant(int depth);
+  std::string span(int depth);
+  std::string string_list(int depth);
+  std::string condition();
+  std::string rule(int index);
+
+  std::string pick(const std::vector<std::string>& options);
+  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+  int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  void need(const std::string& guard);
+
+  std::mt19937_64 rng_;
+  std::vector<std::string> guards_;     // for the expression being generated
+  std::vector<std::string> variables_;  // quantifier variables in scope (strings)
+  bool access_rule_ = false;
+  bool jwt_only_ = false;  // an issue rule for several issuers sees only the JWT claims
+};
+
+}  // namespace writ::fuzz
