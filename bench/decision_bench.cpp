@@ -110,7 +110,8 @@ void native_bound(benchmark::State& state, bool optimize) {
   auto engine = engine_for(rules, optimize);
   if (!engine) return state.SkipWithError("policy does not compile");
   auto bound = engine->native()->bind_issue(github_request(rules / 2));
-  if (!std::holds_alternative<std::unique_ptr<writ::NativeIssueRequest>>(bound)) return state.SkipWithError("request does not bind");
+  if (!std::holds_alternative<std::unique_ptr<writ::NativeIssueRequest>>(bound))
+    return state.SkipWithError("request does not bind");
   const auto& request = *std::get<std::unique_ptr<writ::NativeIssueRequest>>(bound);
   if (!engine->native()->decide_bound(request).allow) return state.SkipWithError("request is not allowed");
   writ::DecisionContext context;
@@ -133,9 +134,15 @@ void native_from_json(benchmark::State& state, bool optimize) {
   state.counters["json_bytes"] = static_cast<double>(text.size());
 }
 
-void BM_NativeBound(benchmark::State& state) { native_bound(state, true); }
-void BM_NativeFastTierBound(benchmark::State& state) { native_bound(state, false); }
-void BM_NativeFromJson(benchmark::State& state) { native_from_json(state, true); }
+void BM_NativeBound(benchmark::State& state) {
+  native_bound(state, true);
+}
+void BM_NativeFastTierBound(benchmark::State& state) {
+  native_bound(state, false);
+}
+void BM_NativeFromJson(benchmark::State& state) {
+  native_from_json(state, true);
+}
 
 BENCHMARK(BM_NativeBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeFastTierBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);

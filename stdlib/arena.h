@@ -18,12 +18,18 @@ class Arena {
 
   // `bytes` of zeroed memory aligned to 16.
   void* allocate(std::size_t bytes) {
+    void* p = allocate_uninitialized(bytes);
+    std::fill_n(static_cast<std::byte*>(p), (bytes + 15) & ~std::size_t{15}, std::byte{0});
+    return p;
+  }
+
+  // For callers that write every byte they later read.
+  void* allocate_uninitialized(std::size_t bytes) {
     bytes = (bytes + 15) & ~std::size_t{15};
     if (bytes > remaining_) grow(bytes);
     void* p = next_;
     next_ += bytes;
     remaining_ -= bytes;
-    std::fill_n(static_cast<std::byte*>(p), bytes, std::byte{0});
     return p;
   }
 

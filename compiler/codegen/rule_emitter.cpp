@@ -543,14 +543,16 @@ class Emitter {
     require(b_.CreateICmpUGE(s.b, b_.getInt64(total)));
     if (!first.empty()) require(bytes_equal(s.a, const_string(first).a, b_.getInt64(first.size())));
     llvm::Value* end = b_.CreateSub(s.b, b_.getInt64(last.size()));
-    if (!last.empty()) require(bytes_equal(b_.CreateInBoundsGEP(i8_, s.a, end), const_string(last).a, b_.getInt64(last.size())));
+    if (!last.empty())
+      require(bytes_equal(b_.CreateInBoundsGEP(i8_, s.a, end), const_string(last).a, b_.getInt64(last.size())));
     llvm::Value* position = b_.getInt64(first.size());
     auto find = helper("writ_find", i64_, {ptr_, i64_, ptr_, i64_});
     for (std::size_t i = 1; i + 1 < segments->size(); ++i) {
       const std::string& piece = (*segments)[i];
       if (piece.empty()) continue;
       Value p = const_string(piece);
-      llvm::Value* at = b_.CreateCall(find, {b_.CreateInBoundsGEP(i8_, s.a, position), b_.CreateSub(end, position), p.a, p.b});
+      llvm::Value* at =
+          b_.CreateCall(find, {b_.CreateInBoundsGEP(i8_, s.a, position), b_.CreateSub(end, position), p.a, p.b});
       require(b_.CreateICmpSGE(at, b_.getInt64(0)));
       position = b_.CreateAdd(position, b_.CreateAdd(at, p.b));
     }

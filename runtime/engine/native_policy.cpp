@@ -22,7 +22,9 @@ std::optional<std::string_view> optional_text(const Value& record, const char* n
   return std::string_view(it->second.as_string());
 }
 
-std::string_view cell_text(const WritCell& c) { return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)}; }
+std::string_view cell_text(const WritCell& c) {
+  return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)};
+}
 
 }  // namespace
 
@@ -41,43 +43,55 @@ NativePolicy::NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::P
     : interpreter_(std::move(interpreter)), ir_(std::move(ir)), code_(std::move(code)) {
   const Program& program = interpreter_->policy().program;
   for (const auto& [name, info] : program.issuers) issuer_names_.push_back(name);
-  rule_issuers_.resize(program.rules.size());
+  std::vector<std::uint32_t> any_role;
   std::unordered_map<std::string, std::vector<std::uint32_t>> named;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
     const ast::RuleDecl& decl = *program.rules[i].decl;
     auto index = static_cast<std::uint32_t>(i);
     if (decl.kind == ast::RuleKind::Access) {
       access_rules_.push_back(index);
-      continue;
-    }
-    const auto& issuers = program.rules[i].issuers;  // resolved; empty = every issuer
-    if (!issuers.empty()) {
-      rule_issuers_[i].resize(issuer_names_.size());
-      for (std::size_t k = 0; k < issuer_names_.size(); ++k) {
-        rule_issuers_[i][k] = std::find(issuers.begin(), issuers.end(), issuer_names_[k]) != issuers.end();
+    } else if (decl.roles.any) {
+      any_role.push_back(index);
+    } else {
+      for (const auto& role : decl.roles.items) {
+        auto& list = named[role.text];
+        if (list.empty() || list.back() != index) list.push_back(index);  // a role listed twice counts once
       }
     }
-    if (decl.roles.any) {
-      candidates_any_role_.push_back(index);
-      continue;
-    }
-    for (const auto& role : decl.roles.items) {
-      auto& list = named[role.text];
-      if (list.empty() || list.back() != index) list.push_back(index);  // a role listed twice counts once
-    }
   }
-  // Merged once here, so a decision reads one list in policy order.
+  // Resolved once here, so a bound request points at one list, in policy order, of the rules
+  // for its role and issuer.
+  auto per_issuer = [&](const std::vector<std::uint32_t>& rules) {
+    CandidateLists lists(issuer_names_.size());
+    for (std::size_t k = 0; k < issuer_names_.size(); ++k) {
+      for (std::uint32_t r : rules) {
+        const auto& issuers = program.rules[r].issuers;  // resolved; empty = every issuer
+        if (issuers.empty() || std::find(issuers.begin(), issuers.end(), issuer_names_[k]) != issuers.end()) {
+          lists[k].push_back(r);
+        }
+      }
+    }
+    return lists;
+  };
+  candidates_any_role_ = per_issuer(any_role);
   for (auto& [role, list] : named) {
     std::vector<std::uint32_t> merged;
-    std::merge(list.begin(), list.end(), candidates_any_role_.begin(), candidates_any_role_.end(),
-               std::back_inserter(merged));
-    candidates_by_role_.emplace(role, std::move(merged));
+    std::merge(list.begin(), list.end(), any_role.begin(), any_role.end(), std::back_inserter(merged));
+    candidates_by_role_.emplace(role, per_issuer(merged));
+  }
+  for (const ir::Rule& rule : ir_.rules) {
+    GrantLayout layout;
+    for (const ir::GrantOutput& out : rule.grant) {
+      layout.mask |= 1u << static_cast<unsigned>(out.key);
+      if (out.key == ir::GrantKey::Tags) layout.tags = &ir_.node(out.expr).type.record();
+    }
+    grant_layouts_.push_back(layout);
   }
 }
 
-const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_view role) const {
+const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_view role, std::size_t issuer) const {
   auto it = candidates_by_role_.find(std::string(role));
-  return it == candidates_by_role_.end() ? candidates_any_role_ : it->second;
+  return (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer];
 }
 
 Decision NativePolicy::decide(const json& request) const {
@@ -113,7 +127,7 @@ std::variant<std::unique_ptr<NativeIssueRequest>, Decision> NativePolicy::bind_i
   native->issuer = static_cast<std::size_t>(std::find(issuer_names_.begin(), issuer_names_.end(), b.issuer->name) -
                                             issuer_names_.begin());
   native->role = b.request.as_record().fields.at("role").as_string();
-  native->candidates = &issue_candidates(native->role);
+  native->candidates = &issue_candidates(native->role, native->issuer);
   const auto& fields = b.request.as_record().fields;
   GrantRequest& requested = native->requested;
   requested.max_ttl = interpreter_->options().max_ttl_seconds;
@@ -140,7 +154,7 @@ void NativePolicy::run_rule(std::uint32_t index, const void* const* roots, Decis
   if (rule.forbid && kind != native::kNotMatched) context.forbids.push_back(index);
   if (!rule.forbid && kind == native::kMatched) {
     context.permits.push_back(index);
-    context.grants.push_back(grant_of(rule, scratch));
+    context.grants.push_back(grant_of(index, scratch));
   }
 }
 
@@ -173,21 +187,20 @@ std::string NativePolicy::error_message(const ir::Rule& rule, std::uint32_t outc
   return message;
 }
 
-GrantPart NativePolicy::grant_of(const ir::Rule& rule, const WritScratch& scratch) const {
+GrantPart NativePolicy::grant_of(std::uint32_t rule, const WritScratch& scratch) const {
+  const GrantLayout& layout = grant_layouts_[rule];
   GrantPart g;
-  for (const ir::GrantOutput& out : rule.grant) {
-    switch (out.key) {
-      case ir::GrantKey::Ttl: g.ttl = scratch.grant_ttl; break;
-      case ir::GrantKey::Audience: g.audience = cell_text(scratch.grant_audience); break;
-      case ir::GrantKey::Scopes:
-        g.scopes = reinterpret_cast<const WritCell*>(scratch.grant_scopes.a);
-        g.scope_count = scratch.grant_scopes.b;
-        break;
-      case ir::GrantKey::Tags:
-        g.tags = reinterpret_cast<const std::uint8_t*>(scratch.grant_tags.a);
-        g.tags_type = &ir_.node(out.expr).type.record();
-        break;
-    }
+  if (layout.mask == 0) return g;
+  auto has = [&](ir::GrantKey key) { return (layout.mask & (1u << static_cast<unsigned>(key))) != 0; };
+  if (has(ir::GrantKey::Ttl)) g.ttl = scratch.grant_ttl;
+  if (has(ir::GrantKey::Audience)) g.audience = cell_text(scratch.grant_audience);
+  if (has(ir::GrantKey::Scopes)) {
+    g.scopes = reinterpret_cast<const WritCell*>(scratch.grant_scopes.a);
+    g.scope_count = scratch.grant_scopes.b;
+  }
+  if (layout.tags != nullptr) {
+    g.tags = reinterpret_cast<const std::uint8_t*>(scratch.grant_tags.a);
+    g.tags_type = layout.tags;
   }
   return g;
 }
@@ -204,11 +217,7 @@ void NativePolicy::tally_effect(const DecisionContext& context, Verdict& verdict
 
 void NativePolicy::decide_issue(const NativeIssueRequest& request, DecisionContext& context, Verdict& verdict) const {
   context.reset();
-  for (std::uint32_t index : *request.candidates) {
-    const auto& issuers = rule_issuers_[index];
-    if (!issuers.empty() && !issuers[request.issuer]) continue;
-    run_rule(index, request.roots, context);
-  }
+  for (std::uint32_t index : *request.candidates) run_rule(index, request.roots, context);
   tally_effect(context, verdict);
   if (verdict.allow) settle_native_grant(context, request.requested, verdict);
 }
@@ -231,12 +240,23 @@ Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict
   }
   std::string refused(verdict.refused);
   switch (verdict.reason) {
-    case Reason::GrantTtlNotPositive: d.detail = "the granted lifetime is not positive"; break;
-    case Reason::GrantAudienceConflict: d.detail = "matching rules grant different audiences"; break;
-    case Reason::GrantAudienceNotGranted: d.detail = fmt::format("no matching rule grants the audience `{}`", refused); break;
-    case Reason::GrantScopeNotGranted: d.detail = fmt::format("no matching rule grants the scope `{}`", refused); break;
-    case Reason::GrantTagConflict: d.detail = fmt::format("matching rules set the tag `{}` differently", refused); break;
-    default: break;
+    case Reason::GrantTtlNotPositive:
+      d.detail = "the granted lifetime is not positive";
+      break;
+    case Reason::GrantAudienceConflict:
+      d.detail = "matching rules grant different audiences";
+      break;
+    case Reason::GrantAudienceNotGranted:
+      d.detail = fmt::format("no matching rule grants the audience `{}`", refused);
+      break;
+    case Reason::GrantScopeNotGranted:
+      d.detail = fmt::format("no matching rule grants the scope `{}`", refused);
+      break;
+    case Reason::GrantTagConflict:
+      d.detail = fmt::format("matching rules set the tag `{}` differently", refused);
+      break;
+    default:
+      break;
   }
   if (verdict.allow && !context.grants.empty()) {
     Grant g;

@@ -53,23 +53,29 @@ class NativePolicy {
   NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::Policy ir,
                std::unique_ptr<codegen::CompiledPolicy> code);
   Decision decide_access(const nlohmann::json& request) const;
-  const std::vector<std::uint32_t>& issue_candidates(std::string_view role) const;
+  const std::vector<std::uint32_t>& issue_candidates(std::string_view role, std::size_t issuer) const;
 
   void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
   // The effect of the tallied outcomes, before any grant.
   static void tally_effect(const DecisionContext& context, Verdict& verdict);
   std::string error_message(const ir::Rule& rule, std::uint32_t outcome, const WritScratch& scratch) const;
-  GrantPart grant_of(const ir::Rule& rule, const WritScratch& scratch) const;
+  GrantPart grant_of(std::uint32_t rule, const WritScratch& scratch) const;
 
   std::shared_ptr<const Interpreter> interpreter_;
   ir::Policy ir_;
   std::unique_ptr<codegen::CompiledPolicy> code_;
   std::vector<std::string> issuer_names_;
-  // For each issue rule, the issuers it applies to (by index); empty = every issuer.
-  std::vector<std::vector<bool>> rule_issuers_;
-  // Issue candidates per role, in policy order, with the rules for every role merged in.
-  std::unordered_map<std::string, std::vector<std::uint32_t>> candidates_by_role_;
-  std::vector<std::uint32_t> candidates_any_role_;
+  // Issue candidates per role and issuer (by index), in policy order, with the rules for
+  // every role merged in.
+  using CandidateLists = std::vector<std::vector<std::uint32_t>>;
+  std::unordered_map<std::string, CandidateLists> candidates_by_role_;
+  CandidateLists candidates_any_role_;
+  // What each rule's grant computes: which outputs, and the record type of its tags.
+  struct GrantLayout {
+    std::uint32_t mask = 0;
+    const RecordType* tags = nullptr;
+  };
+  std::vector<GrantLayout> grant_layouts_;
   std::vector<std::uint32_t> access_rules_;
 };
 

@@ -7,20 +7,63 @@
 namespace writ {
 namespace {
 
-std::string_view cell_text(const WritCell& c) { return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)}; }
+std::string_view cell_text(const WritCell& c) {
+  return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)};
+}
+
+// The common case, one matching permit that grants no scopes to a request that asks for none:
+// nothing to intersect or reconcile (the general path below gives the same result).
+void settle_single_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
+  const GrantPart& g = context.grants[0];
+  std::int64_t ttl = requested.max_ttl;
+  if (requested.ttl && *requested.ttl < ttl) ttl = *requested.ttl;
+  if (g.ttl && *g.ttl < ttl) ttl = *g.ttl;
+  if (ttl <= 0) {
+    verdict.allow = false;
+    verdict.reason = Reason::GrantTtlNotPositive;
+    return;
+  }
+  verdict.ttl = ttl;
+  verdict.audience = g.audience;
+  if (requested.audience && (!g.audience || *g.audience != *requested.audience)) {
+    verdict.allow = false;
+    verdict.reason = Reason::GrantAudienceNotGranted;
+    verdict.refused = *requested.audience;
+    return;
+  }
+  if (g.tags != nullptr) {
+    const auto& fields = g.tags_type->fields;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (g.tags[native::presence_offset(i)] == 0) continue;
+      WritCell c;
+      std::memcpy(&c, g.tags + native::field_offset(i), sizeof c);
+      context.tags.emplace_back(fields[i].name, cell_text(c));
+    }
+  }
+  verdict.allow = true;
+  verdict.reason = Reason::Permit;
+}
 
 }  // namespace
 
 const char* reason_name(Reason reason) {
   switch (reason) {
-    case Reason::Permit: return "permit";
-    case Reason::Forbid: return "forbid";
-    case Reason::NoPermit: return "no_permit";
-    case Reason::GrantTtlNotPositive: return "grant.ttl_not_positive";
-    case Reason::GrantAudienceConflict: return "grant.audience_conflict";
-    case Reason::GrantAudienceNotGranted: return "grant.audience_not_granted";
-    case Reason::GrantScopeNotGranted: return "grant.scope_not_granted";
-    case Reason::GrantTagConflict: return "grant.tag_conflict";
+    case Reason::Permit:
+      return "permit";
+    case Reason::Forbid:
+      return "forbid";
+    case Reason::NoPermit:
+      return "no_permit";
+    case Reason::GrantTtlNotPositive:
+      return "grant.ttl_not_positive";
+    case Reason::GrantAudienceConflict:
+      return "grant.audience_conflict";
+    case Reason::GrantAudienceNotGranted:
+      return "grant.audience_not_granted";
+    case Reason::GrantScopeNotGranted:
+      return "grant.scope_not_granted";
+    case Reason::GrantTagConflict:
+      return "grant.tag_conflict";
   }
   return "no_permit";
 }
@@ -31,6 +74,9 @@ void settle_native_grant(DecisionContext& context, const GrantRequest& requested
     verdict.reason = reason;
     verdict.refused = item;
   };
+  if (context.grants.size() == 1 && requested.scopes.empty() && context.grants[0].scope_count == 0) {
+    return settle_single_grant(context, requested, verdict);
+  }
   std::int64_t ttl = requested.max_ttl;
   if (requested.ttl) ttl = std::min(ttl, *requested.ttl);
   for (const GrantPart& g : context.grants) {
@@ -61,7 +107,6 @@ void settle_native_grant(DecisionContext& context, const GrantRequest& requested
       context.scopes.push_back(s);
     }
   }
-  bool single = context.grants.size() == 1;  // one permit: its tags cannot conflict
   for (const GrantPart& g : context.grants) {
     if (g.tags == nullptr) continue;
     const auto& fields = g.tags_type->fields;
@@ -70,13 +115,11 @@ void settle_native_grant(DecisionContext& context, const GrantRequest& requested
       WritCell c;
       std::memcpy(&c, g.tags + native::field_offset(i), sizeof c);
       std::string_view key = fields[i].name, value = cell_text(c);
-      if (single) {
-        context.tags.emplace_back(key, value);
-        continue;
-      }
       auto it = std::find_if(context.tags.begin(), context.tags.end(), [&](const auto& t) { return t.first == key; });
-      if (it == context.tags.end()) context.tags.emplace_back(key, value);
-      else if (it->second != value) return refuse(Reason::GrantTagConflict, key);
+      if (it == context.tags.end())
+        context.tags.emplace_back(key, value);
+      else if (it->second != value)
+        return refuse(Reason::GrantTagConflict, key);
     }
   }
   verdict.allow = true;

@@ -37,10 +37,14 @@ Options parse(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--cases") o.cases = std::stoll(value());
-    else if (a == "--seed") o.seed = std::stoull(value());
-    else if (a == "--requests") o.requests = std::stoi(value());
-    else if (a == "--verbose") o.verbose = true;
+    if (a == "--cases")
+      o.cases = std::stoll(value());
+    else if (a == "--seed")
+      o.seed = std::stoull(value());
+    else if (a == "--requests")
+      o.requests = std::stoi(value());
+    else if (a == "--verbose")
+      o.verbose = true;
     else {
       std::cerr << "usage: writ_differential [--cases N] [--seed S] [--requests K] [--verbose]\n";
       std::exit(2);
@@ -96,8 +100,10 @@ int main(int argc, char** argv) {
       if (!expected["errors"].empty()) ++errored;
       if (expected == actual) continue;
       ++mismatches;
-      std::cerr << fmt::format("MISMATCH (seed {}, request {}, {} tier)\n--- policy\n{}--- request\n{}\n--- interpreter\n{}\n--- native\n{}\n\n",
-                               seed, k, optimize ? "optimised" : "fast", source, request.dump(), expected.dump(2), actual.dump(2));
+      std::cerr << fmt::format(
+          "MISMATCH (seed {}, request {}, {} tier)\n--- policy\n{}--- request\n{}\n--- interpreter\n{}\n--- "
+          "native\n{}\n\n",
+          seed, k, optimize ? "optimised" : "fast", source, request.dump(), expected.dump(2), actual.dump(2));
       if (mismatches >= 5) return 1;
     }
   }

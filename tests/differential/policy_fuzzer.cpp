@@ -15,13 +15,32 @@ using nlohmann::json;
 
 constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
 
-const std::vector<std::string> kStrings = {
-    "alpha", "beta", "gamma", "", "acme/api", "acme/api-x", "ACME/API", "refs/heads/main", "refs/heads/main2",
-    "a/b/c", "a/b", "a", "spiffe://acme.org/ns/prod/sa/api", "spiffe://acme.org/ns/dev", "spiffe://Bad/x", "12",
-    "-3", "x12", "9223372036854775807", "héllo", "日本/x", "repo:acme/api:environment:prod",
-    "repo:acme/api:ref:refs/heads/main", "repo:acme@1/api@2:pull_request"};
-const std::vector<std::string> kGlobs = {"acme/*", "*api", "a*b*c", "refs/heads/*", "a?b", "*/*", "acme/api",
-                                         "h*o", "日本*", "*a*", "a*", "??"};
+const std::vector<std::string> kStrings = {"alpha",
+                                           "beta",
+                                           "gamma",
+                                           "",
+                                           "acme/api",
+                                           "acme/api-x",
+                                           "ACME/API",
+                                           "refs/heads/main",
+                                           "refs/heads/main2",
+                                           "a/b/c",
+                                           "a/b",
+                                           "a",
+                                           "spiffe://acme.org/ns/prod/sa/api",
+                                           "spiffe://acme.org/ns/dev",
+                                           "spiffe://Bad/x",
+                                           "12",
+                                           "-3",
+                                           "x12",
+                                           "9223372036854775807",
+                                           "héllo",
+                                           "日本/x",
+                                           "repo:acme/api:environment:prod",
+                                           "repo:acme/api:ref:refs/heads/main",
+                                           "repo:acme@1/api@2:pull_request"};
+const std::vector<std::string> kGlobs = {"acme/*",   "*api", "a*b*c", "refs/heads/*", "a?b", "*/*",
+                                         "acme/api", "h*o",  "日本*", "*a*",          "a*",  "??"};
 const std::vector<std::string> kRegexes = {"a.*", "^refs/heads/[a-z]+$", "[0-9]+", "acme/(api|web)", "x*12"};
 const std::vector<std::string> kPaths = {"a", "a/b", "acme", "spiffe://acme.org/ns", "refs/heads"};
 const std::vector<std::string> kInts = {"0", "1", "-1", "2", "7", "12", "100", "9223372036854775807"};
@@ -32,7 +51,9 @@ const std::vector<std::string> kScopes = {"s:a", "s:b", "s:c"};
 const std::vector<std::string> kAudiences = {"aud-a", "aud-b"};
 const std::vector<std::int64_t> kIntValues = {0, 1, -1, 2, 7, 12, 100, INT64_MAX, INT64_MIN, 3};
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 }  // namespace
 
@@ -48,65 +69,116 @@ std::string PolicyFuzzer::text(int depth) {
   if (access_rule_) {
     int k = below(depth > 0 ? 6 : 4);
     switch (k) {
-      case 0: return "request.principal";
-      case 1: return "request.action";
-      case 2: return "request.resource";
-      case 3: return quoted(pick(kStrings));
-      case 4: return fmt::format("lower({})", text(depth - 1));
-      default: return fmt::format("spiffe(request.principal).{}", chance(0.5) ? "trust_domain" : "path");
+      case 0:
+        return "request.principal";
+      case 1:
+        return "request.action";
+      case 2:
+        return "request.resource";
+      case 3:
+        return quoted(pick(kStrings));
+      case 4:
+        return fmt::format("lower({})", text(depth - 1));
+      default:
+        return fmt::format("spiffe(request.principal).{}", chance(0.5) ? "trust_domain" : "path");
     }
   }
   if (!variables_.empty() && chance(0.3)) return variables_.back();
   if (jwt_only_) {
     int k = below(depth > 0 ? 6 : 4);
     switch (k) {
-      case 0: return "token.sub";
-      case 1: return "token.iss";
-      case 2: return quoted(pick(kStrings));
-      case 3: need("has(token.jti)"); return "token.jti";
-      case 4: return fmt::format("lower({})", text(depth - 1));
-      default: need("has(token.aud)"); return fmt::format("token.aud[{}]", pick({"0", "1"}));
+      case 0:
+        return "token.sub";
+      case 1:
+        return "token.iss";
+      case 2:
+        return quoted(pick(kStrings));
+      case 3:
+        need("has(token.jti)");
+        return "token.jti";
+      case 4:
+        return fmt::format("lower({})", text(depth - 1));
+      default:
+        need("has(token.aud)");
+        return fmt::format("token.aud[{}]", pick({"0", "1"}));
     }
   }
   int k = below(depth > 0 ? 16 : 7);
   switch (k) {
-    case 0: return "token.s1";
-    case 1: return "token.sub";
-    case 2: return quoted(pick(kStrings));
-    case 3: return "request.role";
-    case 4: need("has(token.s2)"); return "token.s2";
-    case 5: need("has(token.r1)"); return "token.r1.x";
-    case 6: need("has(token.\"odd.name\")"); return "token.\"odd.name\"";
-    case 7: return fmt::format("lower({})", text(depth - 1));
-    case 8: return fmt::format("upper({})", text(depth - 1));
-    case 9: return fmt::format("{} + {}", text(depth - 1), text(depth - 1));
-    case 10: return fmt::format("string({})", integer(depth - 1));
-    case 11: return fmt::format("token.l1[{}]", integer(depth - 1));
-    case 12: return fmt::format("split({}, \"/\")[{}]", text(depth - 1), pick({"0", "1", "2"}));
-    case 13: return fmt::format("spiffe(token.s1).{}", pick({"trust_domain", "path"}));
-    case 14: return fmt::format("github_sub(token.sub).{}", pick({"owner", "repository", "context"}));
-    default: return fmt::format("string({})", pick({"token.b1", "15m", "request.time"}));
+    case 0:
+      return "token.s1";
+    case 1:
+      return "token.sub";
+    case 2:
+      return quoted(pick(kStrings));
+    case 3:
+      return "request.role";
+    case 4:
+      need("has(token.s2)");
+      return "token.s2";
+    case 5:
+      need("has(token.r1)");
+      return "token.r1.x";
+    case 6:
+      need("has(token.\"odd.name\")");
+      return "token.\"odd.name\"";
+    case 7:
+      return fmt::format("lower({})", text(depth - 1));
+    case 8:
+      return fmt::format("upper({})", text(depth - 1));
+    case 9:
+      return fmt::format("{} + {}", text(depth - 1), text(depth - 1));
+    case 10:
+      return fmt::format("string({})", integer(depth - 1));
+    case 11:
+      return fmt::format("token.l1[{}]", integer(depth - 1));
+    case 12:
+      return fmt::format("split({}, \"/\")[{}]", text(depth - 1), pick({"0", "1", "2"}));
+    case 13:
+      return fmt::format("spiffe(token.s1).{}", pick({"trust_domain", "path"}));
+    case 14:
+      return fmt::format("github_sub(token.sub).{}", pick({"owner", "repository", "context"}));
+    default:
+      return fmt::format("string({})", pick({"token.b1", "15m", "request.time"}));
   }
 }
 
 std::string PolicyFuzzer::integer(int depth) {
-  if (access_rule_ || jwt_only_) return depth > 0 && chance(0.5) ? fmt::format("size({})", text(depth - 1)) : pick(kInts);
+  if (access_rule_ || jwt_only_)
+    return depth > 0 && chance(0.5) ? fmt::format("size({})", text(depth - 1)) : pick(kInts);
   int k = below(depth > 0 ? 14 : 4);
   switch (k) {
-    case 0: return "token.n1";
-    case 1: return pick(kInts);
-    case 2: need("has(token.n2)"); return "token.n2";
-    case 3: need("has(token.r1)"); need("has(token.r1.y)"); return "token.r1.y";
-    case 4: return fmt::format("size({})", text(depth - 1));
-    case 5: return fmt::format("size({})", string_list(depth - 1));
-    case 6: return fmt::format("int({})", chance(0.5) ? "token.s1" : "token.sub");
-    case 7: return fmt::format("({} + {})", integer(depth - 1), integer(depth - 1));
-    case 8: return fmt::format("({} - {})", integer(depth - 1), integer(depth - 1));
-    case 9: return fmt::format("({} * {})", integer(depth - 1), integer(depth - 1));
-    case 10: return fmt::format("({} / {})", integer(depth - 1), integer(depth - 1));
-    case 11: return fmt::format("({} % {})", integer(depth - 1), integer(depth - 1));
-    case 12: return fmt::format("-{}", integer(depth - 1));
-    default: return fmt::format("{}({}, {})", chance(0.5) ? "min" : "max", integer(depth - 1), integer(depth - 1));
+    case 0:
+      return "token.n1";
+    case 1:
+      return pick(kInts);
+    case 2:
+      need("has(token.n2)");
+      return "token.n2";
+    case 3:
+      need("has(token.r1)");
+      need("has(token.r1.y)");
+      return "token.r1.y";
+    case 4:
+      return fmt::format("size({})", text(depth - 1));
+    case 5:
+      return fmt::format("size({})", string_list(depth - 1));
+    case 6:
+      return fmt::format("int({})", chance(0.5) ? "token.s1" : "token.sub");
+    case 7:
+      return fmt::format("({} + {})", integer(depth - 1), integer(depth - 1));
+    case 8:
+      return fmt::format("({} - {})", integer(depth - 1), integer(depth - 1));
+    case 9:
+      return fmt::format("({} * {})", integer(depth - 1), integer(depth - 1));
+    case 10:
+      return fmt::format("({} / {})", integer(depth - 1), integer(depth - 1));
+    case 11:
+      return fmt::format("({} % {})", integer(depth - 1), integer(depth - 1));
+    case 12:
+      return fmt::format("-{}", integer(depth - 1));
+    default:
+      return fmt::format("{}({}, {})", chance(0.5) ? "min" : "max", integer(depth - 1), integer(depth - 1));
   }
 }
 
@@ -114,26 +186,37 @@ std::string PolicyFuzzer::instant(int depth) {
   if (access_rule_) return "request.time";
   int k = below(depth > 0 ? 6 : 4);
   switch (k) {
-    case 0: return "request.time";
-    case 1: need("has(token.exp)"); return "token.exp";
+    case 0:
+      return "request.time";
+    case 1:
+      need("has(token.exp)");
+      return "token.exp";
     case 2:
       if (jwt_only_) return "request.time";
       need("has(token.t1)");
       return "token.t1";
-    case 3: return "timestamp(\"2026-01-01T00:00:00Z\")";
-    case 4: return fmt::format("({} + {})", instant(depth - 1), span(depth - 1));
-    default: return fmt::format("({} - {})", instant(depth - 1), span(depth - 1));
+    case 3:
+      return "timestamp(\"2026-01-01T00:00:00Z\")";
+    case 4:
+      return fmt::format("({} + {})", instant(depth - 1), span(depth - 1));
+    default:
+      return fmt::format("({} - {})", instant(depth - 1), span(depth - 1));
   }
 }
 
 std::string PolicyFuzzer::span(int depth) {
   int k = below(depth > 0 ? 5 : 1);
   switch (k) {
-    case 0: return pick(kDurations);
-    case 1: return fmt::format("({} - {})", instant(depth - 1), instant(depth - 1));
-    case 2: return fmt::format("({} * {})", span(depth - 1), integer(depth - 1));
-    case 3: return fmt::format("({} / {})", span(depth - 1), integer(depth - 1));
-    default: return fmt::format("min({}, {})", span(depth - 1), span(depth - 1));
+    case 0:
+      return pick(kDurations);
+    case 1:
+      return fmt::format("({} - {})", instant(depth - 1), instant(depth - 1));
+    case 2:
+      return fmt::format("({} * {})", span(depth - 1), integer(depth - 1));
+    case 3:
+      return fmt::format("({} / {})", span(depth - 1), integer(depth - 1));
+    default:
+      return fmt::format("min({}, {})", span(depth - 1), span(depth - 1));
   }
 }
 
@@ -146,37 +229,59 @@ std::string PolicyFuzzer::string_list(int depth) {
   }
   int k = below(depth > 0 ? 4 : 2);
   switch (k) {
-    case 0: return "token.l1";
-    case 1: return fmt::format("[{}, {}]", quoted(pick(kStrings)), quoted(pick(kStrings)));
-    case 2: return fmt::format("split({}, \"/\")", text(depth - 1));
-    default: return fmt::format("[{}, {}]", text(depth - 1), quoted(pick(kStrings)));
+    case 0:
+      return "token.l1";
+    case 1:
+      return fmt::format("[{}, {}]", quoted(pick(kStrings)), quoted(pick(kStrings)));
+    case 2:
+      return fmt::format("split({}, \"/\")", text(depth - 1));
+    default:
+      return fmt::format("[{}, {}]", text(depth - 1), quoted(pick(kStrings)));
   }
 }
 
 std::string PolicyFuzzer::boolean(int depth) {
   int k = below(depth > 0 ? 24 : 12);
   switch (k) {
-    case 0: return fmt::format("{} == {}", text(depth), text(depth));
-    case 1: return fmt::format("{} != {}", text(depth), quoted(pick(kStrings)));
-    case 2: return fmt::format("{} like {}", text(depth), quoted(pick(kGlobs)));
-    case 3: return fmt::format("{} matches {}", text(depth), quoted(pick(kRegexes)));
-    case 4: return fmt::format("{} under {}", text(depth), quoted(pick(kPaths)));
-    case 5: return fmt::format("{} in [{}, {}, {}]", text(depth), quoted(pick(kStrings)), quoted(pick(kStrings)), quoted(pick(kStrings)));
-    case 6: return fmt::format("{} {} {}", integer(depth), pick({"<", "<=", ">", ">=", "==", "!="}), integer(depth));
-    case 7: return fmt::format("{}({}, {})", pick({"starts_with", "ends_with", "contains"}), text(depth), quoted(pick(kStrings)));
+    case 0:
+      return fmt::format("{} == {}", text(depth), text(depth));
+    case 1:
+      return fmt::format("{} != {}", text(depth), quoted(pick(kStrings)));
+    case 2:
+      return fmt::format("{} like {}", text(depth), quoted(pick(kGlobs)));
+    case 3:
+      return fmt::format("{} matches {}", text(depth), quoted(pick(kRegexes)));
+    case 4:
+      return fmt::format("{} under {}", text(depth), quoted(pick(kPaths)));
+    case 5:
+      return fmt::format("{} in [{}, {}, {}]", text(depth), quoted(pick(kStrings)), quoted(pick(kStrings)),
+                         quoted(pick(kStrings)));
+    case 6:
+      return fmt::format("{} {} {}", integer(depth), pick({"<", "<=", ">", ">=", "==", "!="}), integer(depth));
+    case 7:
+      return fmt::format("{}({}, {})", pick({"starts_with", "ends_with", "contains"}), text(depth),
+                         quoted(pick(kStrings)));
     case 8:
       if (jwt_only_) {
         need("has(token.aud)");
         return fmt::format("contains(token.aud, {})", quoted(pick({"aud", "x"})));
       }
-      if (access_rule_) return fmt::format("request.time in window({}, 09:00..17:00{})", pick({"mon..fri", "sat", "fri..mon"}), chance(0.5) ? ", \"Europe/Berlin\"" : "");
+      if (access_rule_)
+        return fmt::format("request.time in window({}, 09:00..17:00{})", pick({"mon..fri", "sat", "fri..mon"}),
+                           chance(0.5) ? ", \"Europe/Berlin\"" : "");
       return fmt::format("token.e1 {} {}", chance(0.5) ? "==" : "!=", quoted(pick(kEnum)));
-    case 9: return access_rule_ ? "is_spiffe_id(request.principal)" : jwt_only_ ? "has(token.nbf)" : "token.b1";
-    case 10: return fmt::format("{} {} {}", instant(depth), pick({"<", ">=", "=="}), instant(depth));
-    case 11: return fmt::format("{} in {}", text(depth), string_list(depth));
-    case 12: return fmt::format("!({})", boolean(depth - 1));
-    case 13: return fmt::format("({} && {})", boolean(depth - 1), boolean(depth - 1));
-    case 14: return fmt::format("({} || {})", boolean(depth - 1), boolean(depth - 1));
+    case 9:
+      return access_rule_ ? "is_spiffe_id(request.principal)" : jwt_only_ ? "has(token.nbf)" : "token.b1";
+    case 10:
+      return fmt::format("{} {} {}", instant(depth), pick({"<", ">=", "=="}), instant(depth));
+    case 11:
+      return fmt::format("{} in {}", text(depth), string_list(depth));
+    case 12:
+      return fmt::format("!({})", boolean(depth - 1));
+    case 13:
+      return fmt::format("({} && {})", boolean(depth - 1), boolean(depth - 1));
+    case 14:
+      return fmt::format("({} || {})", boolean(depth - 1), boolean(depth - 1));
     case 15: {
       std::string var = fmt::format("v{}", variables_.size());
       std::string list = string_list(depth - 1);
@@ -185,17 +290,23 @@ std::string PolicyFuzzer::boolean(int depth) {
       variables_.pop_back();
       return fmt::format("{}({} in {}, {})", chance(0.5) ? "all" : "any", var, list, predicate);
     }
-    case 16: return fmt::format("{} {} {}", span(depth), pick({"<", ">", "<="}), pick(kDurations));
-    case 17: return fmt::format("contains({}, {})", string_list(depth), text(depth - 1));
-    case 18: return fmt::format("is_spiffe_id({})", text(depth));
+    case 16:
+      return fmt::format("{} {} {}", span(depth), pick({"<", ">", "<="}), pick(kDurations));
+    case 17:
+      return fmt::format("contains({}, {})", string_list(depth), text(depth - 1));
+    case 18:
+      return fmt::format("is_spiffe_id({})", text(depth));
     case 19:
       if (access_rule_) return "request.principal under \"spiffe://acme.org/ns\"";
       if (jwt_only_) return fmt::format("{} in [1, 2]", integer(depth - 1));
       need("has(token.l2)");
       return fmt::format("{} in token.l2", integer(depth - 1));
-    case 20: return fmt::format("{} in [1, 2, 12]", integer(depth - 1));
-    case 21: return access_rule_ ? "has(request.broker)" : jwt_only_ ? "has(token.jti)" : "has(token.s2)";
-    default: return fmt::format("{} == {}", text(depth - 1), text(depth - 1));
+    case 20:
+      return fmt::format("{} in [1, 2, 12]", integer(depth - 1));
+    case 21:
+      return access_rule_ ? "has(request.broker)" : jwt_only_ ? "has(token.jti)" : "has(token.s2)";
+    default:
+      return fmt::format("{} == {}", text(depth - 1), text(depth - 1));
   }
 }
 
@@ -254,7 +365,8 @@ std::string PolicyFuzzer::rule(int index) {
     if (chance(0.3)) out += "  audience: " + quoted(pick(kAudiences)) + "\n";
     if (chance(0.4)) out += fmt::format("  scopes: [{}, {}]\n", quoted(pick(kScopes)), quoted(pick(kScopes)));
     if (chance(0.4)) {
-      out += fmt::format("  tags: {{ team: {}, src: \"fuzz\" }}\n", pick({jwt_only_ ? "token.iss" : "token.s1", "lower(token.sub)", "\"x\""}));
+      out += fmt::format("  tags: {{ team: {}, src: \"fuzz\" }}\n",
+                         pick({jwt_only_ ? "token.iss" : "token.s1", "lower(token.sub)", "\"x\""}));
     }
     out += "}";
   }
@@ -307,7 +419,7 @@ json PolicyFuzzer::request() {
   auto num = [&] { return kIntValues[static_cast<std::size_t>(below(static_cast<int>(kIntValues.size())))]; };
   if (chance(0.2)) {
     json principal = chance(0.6) ? json{{"spiffe", pick({"spiffe://acme.org/ns/prod/sa/api", "spiffe://acme.org/ns/dev",
-                                                          "spiffe://other.org/ns/x", "not-spiffe"})}}
+                                                         "spiffe://other.org/ns/x", "not-spiffe"})}}
                                  : json{{"role", pick({"r1", "r2", "x"})}};
     json r = {{"kind", "access"},
               {"principal", principal},
@@ -319,13 +431,16 @@ json PolicyFuzzer::request() {
   }
   json claims = {{"iss", chance(0.97) ? "https://issuer.test" : "https://other"},
                  {"sub", str()},
-                 {"aud", chance(0.7) ? json("aud") : chance(0.8) ? json::array({"x", "aud"}) : json("nope")},
+                 {"aud", chance(0.7)   ? json("aud")
+                         : chance(0.8) ? json::array({"x", "aud"})
+                                       : json("nope")},
                  {"s1", str()},
                  {"e1", chance(0.97) ? pick(kEnum) : "delta"},
                  {"n1", num()},
                  {"b1", chance(0.5)},
                  {"l1", json::array()}};
-  if (chance(0.95)) claims["exp"] = kNow + std::vector<std::int64_t>{-100, 10, 900, 3600, 100000}[static_cast<std::size_t>(below(5))];
+  if (chance(0.95))
+    claims["exp"] = kNow + std::vector<std::int64_t>{-100, 10, 900, 3600, 100000}[static_cast<std::size_t>(below(5))];
   for (int i = below(4); i > 0; --i) claims["l1"].push_back(str());
   if (chance(0.5)) claims["s2"] = str();
   if (chance(0.5)) claims["n2"] = num();
