@@ -13,6 +13,7 @@ writ_require_package(nlohmann_json nlohmann-json3-dev CONFIG)
 writ_require_package(fmt libfmt-dev CONFIG)
 writ_require_package(CLI11 libcli11-dev CONFIG)
 writ_require_package(OpenSSL libssl-dev)
+writ_require_package(simdjson libsimdjson-dev CONFIG)
 
 # LLVM 19 (ORC LLJIT). The version must be given as major.minor; Debian installs it aside.
 find_package(LLVM 19.1 CONFIG QUIET PATHS /usr/lib/llvm-19/lib/cmake/llvm NO_DEFAULT_PATH)

@@ -30,6 +30,23 @@ Decision Engine::decide(const nlohmann::json& request, DecideOptions options) co
 }
 
 Decision Engine::decide_text(std::string_view request_json, DecideOptions options) const {
+  if (native_ && !options.explain) {
+    DecisionContext context;
+    return decide_text(request_json, context, options);
+  }
+  auto parsed = read_json_strict(request_json);
+  if (!parsed) return interpreter_->deny("request.invalid", parsed.error());
+  return decide(*parsed, options);
+}
+
+Decision Engine::decide_text(std::string_view request_json, DecisionContext& context, DecideOptions options) const {
+  if (native_ && !options.explain) {
+    Verdict verdict;
+    if (native_->decide_json(request_json, context, verdict)) {
+      ++context.fast_binds;
+      return native_->to_decision(context, verdict);
+    }
+  }
   auto parsed = read_json_strict(request_json);
   if (!parsed) return interpreter_->deny("request.invalid", parsed.error());
   return decide(*parsed, options);

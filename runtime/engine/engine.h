@@ -32,6 +32,9 @@ class Engine {
   // Never throws. An explanation is computed by the interpreter.
   Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
   Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
+  // The same, reusing `context` (one per thread): issuance requests that bind on the fast JSON
+  // path never build a JSON tree of their own.
+  Decision decide_text(std::string_view request_json, DecisionContext& context, DecideOptions options = {}) const;
 
   Backend backend() const { return native_ ? Backend::Native : Backend::Interpreter; }
   // Why the native back end is not in use, when it was asked for.

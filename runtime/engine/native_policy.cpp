@@ -42,7 +42,16 @@ NativePolicy::NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::P
                            std::unique_ptr<codegen::CompiledPolicy> code)
     : interpreter_(std::move(interpreter)), ir_(std::move(ir)), code_(std::move(code)) {
   const Program& program = interpreter_->policy().program;
-  for (const auto& [name, info] : program.issuers) issuer_names_.push_back(name);
+  for (const auto& [name, info] : program.issuers) {
+    issuer_names_.push_back(name);
+    issuers_.push_back(&info);
+    add_field_tables(info.token_type);
+  }
+  request_schema_ = program.schemas.at("writ_issue_request").get();
+  header_schema_ = program.schemas.at("writ_jose_header").get();
+  exchange_schema_ = program.schemas.at("writ_token_exchange").get();
+  for (const RecordType* r : {request_schema_, header_schema_, exchange_schema_})
+    add_field_tables(Type::record(program.schemas.at(r->name)));
   std::vector<std::uint32_t> any_role;
   std::unordered_map<std::string, std::vector<std::uint32_t>> named;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
@@ -89,8 +98,27 @@ NativePolicy::NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::P
   }
 }
 
+void NativePolicy::add_field_tables(const Type& type) {
+  if (type.is(TypeKind::List)) return add_field_tables(type.element());
+  if (!type.is(TypeKind::Record) || field_tables_.count(&type.record()) != 0) return;
+  field_tables_.emplace(&type.record(), FieldTable(type.record()));
+  for (const FieldInfo& f : type.record().fields) add_field_tables(f.type);
+}
+
+const FieldTable* NativePolicy::field_table(const RecordType& type) const {
+  auto it = field_tables_.find(&type);
+  return it == field_tables_.end() ? nullptr : &it->second;
+}
+
+bool NativePolicy::decide_json(std::string_view text, DecisionContext& context, Verdict& verdict) const {
+  const NativeIssueRequest* request = context.binder.bind_issue(*this, text);
+  if (request == nullptr) return false;
+  decide_issue(*request, context, verdict);
+  return true;
+}
+
 const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_view role, std::size_t issuer) const {
-  auto it = candidates_by_role_.find(std::string(role));
+  auto it = candidates_by_role_.find(role);
   return (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer];
 }
 
@@ -104,21 +132,22 @@ Decision NativePolicy::decide(const json& request) const {
     }
     auto bound = bind_issue(request);
     if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
-    return decide_bound(*std::get<std::unique_ptr<NativeIssueRequest>>(bound));
+    return decide_bound(std::get<std::unique_ptr<OwnedIssueRequest>>(bound)->request);
   } catch (const std::exception& e) {
     return interpreter_->deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
   }
 }
 
-std::variant<std::unique_ptr<NativeIssueRequest>, Decision> NativePolicy::bind_issue(const json& request) const {
+std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_issue(const json& request) const {
   auto bound = interpreter_->bind_issue(request);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
-  auto native = std::make_unique<NativeIssueRequest>(std::move(std::get<BoundIssueRequest>(bound)));
-  const BoundIssueRequest& b = native->bound;
+  auto owned = std::make_unique<OwnedIssueRequest>(std::move(std::get<BoundIssueRequest>(bound)));
+  const BoundIssueRequest& b = owned->bound;
+  NativeIssueRequest* native = &owned->request;
   const Program& program = interpreter_->policy().program;
   auto schema = [&](const char* name) { return Type::record(program.schemas.at(name)); };
   auto root = [&](const Value& v, const Type& t) {
-    return reinterpret_cast<const void*>(to_cell(v, t, native->arena).a);
+    return reinterpret_cast<const void*>(to_cell(v, t, owned->arena).a);
   };
   native->roots[ir::kRootToken] = root(b.token, b.issuer->token_type);
   native->roots[ir::kRootRequest] = root(b.request, schema("writ_issue_request"));
@@ -134,7 +163,7 @@ std::variant<std::unique_ptr<NativeIssueRequest>, Decision> NativePolicy::bind_i
   if (auto ttl = fields.find("ttl"); ttl != fields.end()) requested.ttl = ttl->second.as_int();
   requested.audience = optional_text(b.request, "audience");
   for (const Value& scope : fields.at("scopes").as_list()) requested.scopes.push_back(scope.as_string());
-  return native;
+  return owned;
 }
 
 void NativePolicy::run_rule(std::uint32_t index, const void* const* roots, DecisionContext& context) const {

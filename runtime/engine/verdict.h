@@ -12,6 +12,7 @@
 
 #include "compiler/check/types.h"
 #include "compiler/codegen/abi.h"
+#include "runtime/engine/json_binder.h"
 #include "stdlib/arena.h"
 
 namespace writ {
@@ -72,6 +73,8 @@ class DecisionContext {
     tags.clear();
   }
 
+  JsonBinder binder;             // requests decided from JSON text are bound here
+  std::uint64_t fast_binds = 0;  // how many of them bound on the fast path (for tests and stats)
   stdlib::Arena arena{2048};
   WritScratch scratch{&arena, 0, 0, {}, nullptr, 0, 0, 0, 0, {}, {}, {}};
   std::vector<std::uint32_t> permits, forbids;

@@ -72,6 +72,7 @@ std::shared_ptr<const writ::Engine> engine(std::shared_ptr<const writ::LoadedPol
 int main(int argc, char** argv) {
   Options o = parse(argc, argv);
   long long cases = 0, policies = 0, rejected = 0, mismatches = 0, allowed = 0, errored = 0;
+  std::uint64_t fast_binds = 0;
   for (std::uint64_t n = 0; cases < o.cases; ++n) {
     std::uint64_t seed = o.seed + n;
     writ::fuzz::PolicyFuzzer fuzzer(seed);
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
       continue;
     }
     ++policies;
+
     std::string error;
     auto oracle = engine(set, writ::Backend::Interpreter, false, error);
     bool optimize = n % 2 == 0;  // both tiers, alternately
@@ -92,10 +94,14 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format("seed {}: the policy checks but does not load: {}\n{}\n", seed, error, source);
       return 1;
     }
+    writ::DecisionContext context;
     for (int k = 0; k < o.requests; ++k, ++cases) {
       json request = fuzzer.request();
       json expected = writ::decision_to_json(oracle->decide(request));
       json actual = writ::decision_to_json(native->decide(request));
+      // The same request as JSON text, through the fast binder when it can take it.
+      json from_text = writ::decision_to_json(native->decide_text(request.dump(), context));
+      if (expected == actual && expected != from_text) actual = std::move(from_text);
       if (expected["decision"] == "allow") ++allowed;
       if (!expected["errors"].empty()) ++errored;
       if (expected == actual) continue;
@@ -106,11 +112,13 @@ int main(int argc, char** argv) {
           seed, k, optimize ? "optimised" : "fast", source, request.dump(), expected.dump(2), actual.dump(2));
       if (mismatches >= 5) return 1;
     }
+    fast_binds += context.fast_binds;
   }
   std::cout << fmt::format(
       "differential: {} cases on {} policies ({} generated policies refused by the checker); {} allowed, {} with rule "
       "errors; {} mismatches\n",
       cases, policies, rejected, allowed, errored, mismatches);
+  std::cout << fmt::format("differential: {} requests bound on the fast JSON path\n", fast_binds);
   if (mismatches > 0) return 1;
   // A generator that stopped exercising the engines would pass vacuously.
   if (policies == 0 || rejected > policies || allowed * 50 < cases || errored * 100 < cases) {
