@@ -34,9 +34,10 @@ struct WritScratch {
   WritCell grant_tags;  // a record block, laid out by the grant expression's record type
 };
 
-// A compiled rule: `roots` points at the request's root record blocks (issue: token, request,
-// header, exchange; access: request). Returns a WritOutcome.
-typedef std::uint32_t (*WritRuleFn)(const void* const* roots, WritScratch* scratch);
+// A compiled rule: `roots` points at the request's root record pointers (issue: token, request,
+// header, exchange; access: request); `constants` at the rule's constant table when its code is
+// shared with rules of the same shape (compiler/codegen/rule_shape.h). Returns an outcome.
+typedef std::uint32_t (*WritRuleFn)(const void* const* roots, WritScratch* scratch, const WritCell* constants);
 
 }  // extern "C"
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "compiler/codegen/abi.h"
@@ -13,8 +14,12 @@
 namespace writ::codegen {
 
 struct CompileOptions {
-  bool optimize = true;                // the optimised tier (O2) or the fast tier (no passes)
-  std::size_t rules_per_module = 512;  // smaller modules keep LLVM's per-module costs down
+  bool optimize = true;  // the optimised tier (O2) or the fast tier (no passes)
+  // Rules of one shape share a function reading a constant table (rule_shape.h). The default,
+  // on in the fast tier only, compiles large generated policy sets in near-constant time; the
+  // optimised tier compiles each rule with its constants in the code.
+  std::optional<bool> share_shapes;
+  std::size_t functions_per_module = 512;  // smaller modules keep LLVM's per-module costs down
 };
 
 class CompiledPolicy {
@@ -23,9 +28,12 @@ class CompiledPolicy {
   static Result<std::unique_ptr<CompiledPolicy>> compile(const ir::Policy& policy, CompileOptions options = {});
   ~CompiledPolicy();
 
-  // The function of ir::Policy::rules[i].
-  WritRuleFn rule(std::size_t i) const { return rules_[i]; }
+  // Runs ir::Policy::rules[i].
+  std::uint32_t run(std::size_t i, const void* const* roots, WritScratch* scratch) const {
+    return rules_[i](roots, scratch, constants_[i]);
+  }
   std::size_t rule_count() const { return rules_.size(); }
+  std::size_t function_count() const { return function_count_; }
   bool optimized() const { return optimized_; }
 
   struct Host;  // the JIT session and host objects; defined in compiled_policy.cpp
@@ -34,6 +42,8 @@ class CompiledPolicy {
   CompiledPolicy();
   std::unique_ptr<Host> host_;
   std::vector<WritRuleFn> rules_;
+  std::vector<const WritCell*> constants_;  // per rule: its constant table, or null
+  std::size_t function_count_ = 0;
   bool optimized_ = false;
 };
 

@@ -11,6 +11,7 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include "compiler/codegen/abi.h"
+#include "compiler/codegen/rule_shape.h"
 #include "stdlib/glob.h"
 
 namespace writ::codegen {
@@ -41,8 +42,8 @@ struct Value {
 
 class Emitter {
  public:
-  Emitter(llvm::Module& module, const ir::Policy& policy, const ir::Rule& rule)
-      : ctx_(module.getContext()), module_(module), b_(ctx_), policy_(policy), rule_(rule) {
+  Emitter(llvm::Module& module, const ir::Policy& policy, const ir::Rule& rule, const RuleShape* shape)
+      : ctx_(module.getContext()), module_(module), b_(ctx_), policy_(policy), rule_(rule), shape_(shape) {
     i1_ = b_.getInt1Ty();
     i8_ = b_.getInt8Ty();
     i32_ = b_.getInt32Ty();
@@ -51,11 +52,12 @@ class Emitter {
   }
 
   llvm::Function* run(const std::string& name) {
-    auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_}, false);
+    auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_, ptr_}, false);
     fn_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module_);
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
     roots_ = fn_->getArg(0);
     scratch_ = fn_->getArg(1);
+    constants_ = fn_->getArg(2);
     entry_ = block("entry");
     b_.SetInsertPoint(entry_);
     locals_.assign(rule_.locals, Value{});
@@ -95,14 +97,14 @@ class Emitter {
   }
 
   // Continues where `failed` is false; where it is true, records the error and gives up.
-  void fail_if(llvm::Value* failed, std::uint32_t kind, std::uint32_t site,
+  void fail_if(llvm::Value* failed, std::uint32_t kind, const Node& at,
                std::pair<llvm::Value*, llvm::Value*> ints = {nullptr, nullptr}) {
     llvm::BasicBlock* bad = block("fail");
     llvm::BasicBlock* ok = block("ok");
     b_.CreateCondBr(failed, bad, ok);
     b_.SetInsertPoint(bad);
     b_.CreateStore(b_.getInt32(kind), scratch_field(offsetof(WritScratch, error_kind)));
-    b_.CreateStore(b_.getInt32(site), scratch_field(offsetof(WritScratch, error_site)));
+    b_.CreateStore(site_of(at), scratch_field(offsetof(WritScratch, error_site)));
     if (ints.first != nullptr) {
       b_.CreateStore(ints.first, scratch_field(offsetof(WritScratch, error_ints)));
       b_.CreateStore(ints.second, scratch_field(offsetof(WritScratch, error_ints) + 8));
@@ -123,6 +125,30 @@ class Emitter {
   }
 
   llvm::Value* host_object(const std::string& symbol) { return module_.getOrInsertGlobal(symbol, i8_); }
+
+  // ----- Constants: in the code itself, or in the rule's constant table (shared shapes) -----
+
+  NodeId id_of(const Node& n) const { return static_cast<NodeId>(&n - policy_.nodes.data()); }
+
+  llvm::Value* slot_address(const Node& n, std::uint32_t offset = 0) {
+    std::uint32_t slot = shape_->slots.at(id_of(n)) + offset;
+    return b_.CreateConstInBoundsGEP1_64(i8_, constants_, std::uint64_t{slot} * sizeof(WritCell));
+  }
+
+  Value text_constant(const Node& n, const std::string& text, std::uint32_t offset = 0) {
+    if (shape_ == nullptr) return const_string(text);
+    return load_cell(slot_address(n, offset), Rep::Str);
+  }
+
+  llvm::Value* site_of(const Node& n) {
+    if (shape_ == nullptr) return b_.getInt32(n.site);
+    return b_.CreateTrunc(b_.CreateLoad(i64_, slot_address(n)), i32_);
+  }
+
+  llvm::Value* host_constant(const Node& n, const std::string& symbol) {
+    if (shape_ == nullptr) return host_object(symbol);
+    return b_.CreateLoad(ptr_, slot_address(n));
+  }
 
   llvm::Value* truthy(llvm::Value* i32_flag) { return b_.CreateICmpNE(i32_flag, b_.getInt32(0)); }
 
@@ -203,10 +229,9 @@ class Emitter {
     return phi;
   }
 
-  // `s` starts with the constant `prefix`.
-  llvm::Value* has_prefix(Value s, const std::string& prefix) {
-    if (prefix.empty()) return b_.getTrue();
-    Value p = const_string(prefix);
+  // `s` starts with `p`.
+  llvm::Value* has_prefix(Value s, Value p) {
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(p.b); c != nullptr && c->isZero()) return b_.getTrue();
     llvm::BasicBlock* from = b_.GetInsertBlock();
     llvm::BasicBlock* compare = block("prefix.bytes");
     llvm::BasicBlock* done = block("prefix.done");
@@ -229,11 +254,11 @@ class Emitter {
 
   // A helper writing a string or list into an out cell.
   Value call_out_cell(const char* name, std::initializer_list<llvm::Type*> params, std::vector<llvm::Value*> args,
-                      bool may_fail, std::uint32_t site = 0) {
+                      bool may_fail, const Node* at = nullptr) {
     llvm::Value* out = entry_alloca(llvm::ArrayType::get(i64_, 2));
     args.push_back(out);
     llvm::Value* r = b_.CreateCall(helper(name, may_fail ? i32_ : b_.getVoidTy(), params), args);
-    if (may_fail) fail_if(b_.CreateICmpEQ(r, b_.getInt32(0)), native::kErrorSite, site);
+    if (may_fail) fail_if(b_.CreateICmpEQ(r, b_.getInt32(0)), native::kErrorSite, *at);
     return load_cell(out, Rep::Str);
   }
 
@@ -247,15 +272,16 @@ class Emitter {
       case Op::ConstBool:
         return {b_.getInt1(n.imm != 0)};
       case Op::ConstInt:
+        if (shape_ != nullptr) return {b_.CreateLoad(i64_, slot_address(n))};
         return {b_.getInt64(static_cast<std::uint64_t>(n.imm))};
       case Op::ConstStr:
-        return const_string(n.str);
+        return text_constant(n, n.str);
       case Op::Root:
         return {b_.CreateLoad(ptr_, b_.CreateConstInBoundsGEP1_64(ptr_, roots_, static_cast<std::uint64_t>(n.imm)))};
       case Op::Local:
         return locals_[static_cast<std::size_t>(n.imm)];
       case Op::ConstWindow:
-        return {host_object(window_symbol(static_cast<std::size_t>(n.imm)))};
+        return {host_constant(n, window_symbol(static_cast<std::size_t>(n.imm)))};
       case Op::Field:
         return emit_field(n);
       case Op::Has: {
@@ -312,13 +338,16 @@ class Emitter {
         return {emit_like(n)};
       case Op::Matches: {
         Value s = emit(n.kids[0]);
-        llvm::Value* re = host_object(regex_symbol(static_cast<std::size_t>(n.imm)));
+        llvm::Value* re = host_constant(n, regex_symbol(static_cast<std::size_t>(n.imm)));
         return {call_flag("writ_regex_match", {ptr_, ptr_, i64_}, {re, s.a, s.b})};
       }
       case Op::Under:
         return {string_predicate("writ_path_under", n)};
       case Op::StartsWith: {
-        if (node(n.kids[1]).op == Op::ConstStr) return {has_prefix(emit(n.kids[0]), node(n.kids[1]).str)};
+        if (node(n.kids[1]).op == Op::ConstStr) {
+          Value s = emit(n.kids[0]);
+          return {has_prefix(s, emit(n.kids[1]))};
+        }
         return {string_predicate("writ_starts_with", n)};
       }
       case Op::EndsWith:
@@ -334,7 +363,7 @@ class Emitter {
         return emit_division(n);
       case Op::Neg: {
         llvm::Value* x = emit(n.kids[0]).a;
-        fail_if(b_.CreateICmpEQ(x, b_.getInt64(static_cast<std::uint64_t>(INT64_MIN))), native::kErrorSite, n.site);
+        fail_if(b_.CreateICmpEQ(x, b_.getInt64(static_cast<std::uint64_t>(INT64_MIN))), native::kErrorSite, n);
         return {b_.CreateNeg(x)};
       }
       case Op::Concat: {
@@ -353,7 +382,7 @@ class Emitter {
         Value s = emit(n.kids[0]);
         Value sep = emit(n.kids[1]);
         return call_out_cell("writ_split", {ptr_, ptr_, i64_, ptr_, i64_, ptr_}, {scratch_, s.a, s.b, sep.a, sep.b},
-                             true, n.site);
+                             true, &n);
       }
       case Op::SizeStr: {
         Value s = emit(n.kids[0]);
@@ -415,7 +444,7 @@ class Emitter {
     const RecordType& type = base.type.record();
     auto index = static_cast<std::size_t>(n.imm);
     // Binders and helpers always fill required fields; only an optional one can be absent.
-    if (type.fields[index].optional) fail_if(b_.CreateNot(is_present(record, index)), native::kErrorSite, n.site);
+    if (type.fields[index].optional) fail_if(b_.CreateNot(is_present(record, index)), native::kErrorSite, n);
     return load_cell(byte_address(record, native::field_offset(index)), n.rep);
   }
 
@@ -423,7 +452,7 @@ class Emitter {
     Value list = emit(n.kids[0]);
     llvm::Value* i = emit(n.kids[1]).a;
     // One unsigned comparison rejects negative indices too.
-    fail_if(b_.CreateICmpUGE(i, list.b), native::kErrorIndex, n.site, {i, list.b});
+    fail_if(b_.CreateICmpUGE(i, list.b), native::kErrorIndex, n, {i, list.b});
     llvm::Value* address = b_.CreateInBoundsGEP(i8_, list.a, b_.CreateMul(i, b_.getInt64(sizeof(WritCell))));
     return load_cell(address, n.rep);
   }
@@ -488,8 +517,9 @@ class Emitter {
     const ir::ConstSet& set = policy_.sets[static_cast<std::size_t>(n.imm)];
     Value item = emit(n.kids[0]);
     std::size_t size = set.ints ? set.numbers.size() : set.strings.size();
-    if (size > kInlineSetLimit) {
-      llvm::Value* host = host_object(set_symbol(static_cast<std::size_t>(n.imm)));
+    // With a shared shape the members differ between rules: the helper searches the rule's set.
+    if (size > kInlineSetLimit || shape_ != nullptr) {
+      llvm::Value* host = host_constant(n, set_symbol(static_cast<std::size_t>(n.imm)));
       if (set.ints) return call_flag("writ_int_set_contains", {ptr_, i64_}, {host, item.a});
       return call_flag("writ_string_set_contains", {ptr_, ptr_, i64_}, {host, item.a, item.b});
     }
@@ -522,17 +552,18 @@ class Emitter {
   // call the matcher.
   llvm::Value* emit_like(const Node& n) {
     Value s = emit(n.kids[0]);
-    const std::string& pattern = n.str;
-    auto segments = stdlib::glob_star_segments(pattern);
-    if (!segments) {
-      Value p = const_string(pattern);
+    std::vector<std::string> pieces = like_pieces(n.str);
+    if (pieces.empty()) {
+      Value p = text_constant(n, n.str);
       return call_flag("writ_glob_match", {ptr_, i64_, ptr_, i64_}, {p.a, p.b, s.a, s.b});
     }
-    if (segments->size() == 1) return string_equal(s, const_string(segments->front()));
-    const std::string& first = segments->front();
-    const std::string& last = segments->back();
-    std::size_t total = 0;
-    for (const auto& piece : *segments) total += piece.size();
+    std::vector<Value> piece_values;
+    for (std::size_t i = 0; i < pieces.size(); ++i)
+      piece_values.push_back(text_constant(n, pieces[i], static_cast<std::uint32_t>(i)));
+    if (pieces.size() == 1) return string_equal(s, piece_values[0]);
+    Value first = piece_values.front(), last = piece_values.back();
+    llvm::Value* total = b_.getInt64(0);
+    for (const Value& p : piece_values) total = b_.CreateAdd(total, p.b);
     llvm::BasicBlock* no = block("like.no");
     llvm::BasicBlock* done = block("like.done");
     auto require = [&](llvm::Value* holds) {
@@ -540,17 +571,19 @@ class Emitter {
       b_.CreateCondBr(holds, next, no);
       b_.SetInsertPoint(next);
     };
-    require(b_.CreateICmpUGE(s.b, b_.getInt64(total)));
-    if (!first.empty()) require(bytes_equal(s.a, const_string(first).a, b_.getInt64(first.size())));
-    llvm::Value* end = b_.CreateSub(s.b, b_.getInt64(last.size()));
-    if (!last.empty())
-      require(bytes_equal(b_.CreateInBoundsGEP(i8_, s.a, end), const_string(last).a, b_.getInt64(last.size())));
-    llvm::Value* position = b_.getInt64(first.size());
+    auto is_empty = [](const Value& v) {
+      auto* c = llvm::dyn_cast<llvm::ConstantInt>(v.b);
+      return c != nullptr && c->isZero();
+    };
+    require(b_.CreateICmpUGE(s.b, total));
+    if (!is_empty(first)) require(bytes_equal(s.a, first.a, first.b));
+    llvm::Value* end = b_.CreateSub(s.b, last.b);
+    if (!is_empty(last)) require(bytes_equal(b_.CreateInBoundsGEP(i8_, s.a, end), last.a, last.b));
+    llvm::Value* position = first.b;
     auto find = helper("writ_find", i64_, {ptr_, i64_, ptr_, i64_});
-    for (std::size_t i = 1; i + 1 < segments->size(); ++i) {
-      const std::string& piece = (*segments)[i];
-      if (piece.empty()) continue;
-      Value p = const_string(piece);
+    for (std::size_t i = 1; i + 1 < piece_values.size(); ++i) {
+      const Value& p = piece_values[i];
+      if (is_empty(p)) continue;
       llvm::Value* at =
           b_.CreateCall(find, {b_.CreateInBoundsGEP(i8_, s.a, position), b_.CreateSub(end, position), p.a, p.b});
       require(b_.CreateICmpSGE(at, b_.getInt64(0)));
@@ -580,17 +613,17 @@ class Emitter {
                              : n.op == Op::Sub ? llvm::Intrinsic::ssub_with_overflow
                                                : llvm::Intrinsic::smul_with_overflow;
     llvm::Value* pair = b_.CreateBinaryIntrinsic(id, x, y);
-    fail_if(b_.CreateExtractValue(pair, 1), native::kErrorSite, n.site);
+    fail_if(b_.CreateExtractValue(pair, 1), native::kErrorSite, n);
     return {b_.CreateExtractValue(pair, 0)};
   }
 
   Value emit_division(const Node& n) {
     llvm::Value* x = emit(n.kids[0]).a;
     llvm::Value* y = emit(n.kids[1]).a;
-    fail_if(b_.CreateICmpEQ(y, b_.getInt64(0)), native::kErrorDivideByZero, n.site);
+    fail_if(b_.CreateICmpEQ(y, b_.getInt64(0)), native::kErrorDivideByZero, n);
     llvm::Value* overflow = b_.CreateAnd(b_.CreateICmpEQ(x, b_.getInt64(static_cast<std::uint64_t>(INT64_MIN))),
                                          b_.CreateICmpEQ(y, b_.getInt64(static_cast<std::uint64_t>(-1))));
-    fail_if(overflow, native::kErrorSite, n.site);
+    fail_if(overflow, native::kErrorSite, n);
     return {n.op == Op::Div ? b_.CreateSDiv(x, y) : b_.CreateSRem(x, y)};
   }
 
@@ -693,10 +726,12 @@ class Emitter {
   llvm::IRBuilder<> b_;
   const ir::Policy& policy_;
   const ir::Rule& rule_;
+  const RuleShape* shape_;  // null: constants are compiled into the code
   llvm::Type *i1_, *i8_, *i32_, *i64_, *ptr_;
   llvm::Function* fn_ = nullptr;
   llvm::Value* roots_ = nullptr;
   llvm::Value* scratch_ = nullptr;
+  llvm::Value* constants_ = nullptr;  // the rule's constant table, with a shared shape
   llvm::BasicBlock* entry_ = nullptr;
   llvm::BasicBlock* error_ = nullptr;  // where an error in the current step goes
   std::vector<Value> locals_;
@@ -705,9 +740,9 @@ class Emitter {
 
 }  // namespace
 
-llvm::Function* emit_rule(llvm::Module& module, const ir::Policy& policy, const ir::Rule& rule,
-                          const std::string& name) {
-  return Emitter(module, policy, rule).run(name);
+llvm::Function* emit_rule(llvm::Module& module, const ir::Policy& policy, const ir::Rule& rule, const std::string& name,
+                          const RuleShape* shape) {
+  return Emitter(module, policy, rule, shape).run(name);
 }
 
 }  // namespace writ::codegen

@@ -171,7 +171,7 @@ void NativePolicy::run_rule(std::uint32_t index, const void* const* roots, Decis
   // Rules write only what they report: an error, or a matching permit's grant outputs.
   WritScratch& scratch = context.scratch;
   scratch.error_kind = native::kErrorNone;
-  std::uint32_t outcome = code_->rule(index)(roots, &scratch);
+  std::uint32_t outcome = code_->run(index, roots, &scratch);
   std::uint32_t kind = native::outcome_kind(outcome);
   if (kind == native::kErrored) {
     context.errors.push_back({index, error_message(rule, outcome, scratch)});

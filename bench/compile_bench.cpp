@@ -1,0 +1,60 @@
+// From source to native code: how long until a policy set serves from its fast tier (parse,
+// check, lower, compile with no IR passes), and what the optimised tier costs on top.
+#include <benchmark/benchmark.h>
+
+#include "bench/policy_generator.h"
+#include "compiler/codegen/compiled_policy.h"
+#include "compiler/ir/lower.h"
+#include "runtime/engine/engine.h"
+
+namespace {
+
+std::vector<writ::SourceText> sources_for(int rules) {
+  return writ::bench::generate_policy_set(rules, std::max(1, rules / 100));
+}
+
+void BM_SourceToServingFastTier(benchmark::State& state) {
+  auto sources = sources_for(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources));
+    writ::EngineOptions options;
+    options.require_native = true;
+    options.optimize = false;
+    auto engine = writ::Engine::create(set, options);
+    if (!engine) return state.SkipWithError(engine.error().c_str());
+    benchmark::DoNotOptimize(engine->get());
+  }
+  state.counters["rules"] = static_cast<double>(state.range(0));
+}
+
+void compile_only(benchmark::State& state, bool optimize) {
+  auto set = writ::check_sources(sources_for(static_cast<int>(state.range(0))));
+  auto ir = writ::ir::lower(set.program);
+  if (!ir) return state.SkipWithError(ir.error().c_str());
+  for (auto _ : state) {
+    auto code = writ::codegen::CompiledPolicy::compile(*ir, {optimize});
+    if (!code) return state.SkipWithError(code.error().c_str());
+    benchmark::DoNotOptimize(code->get());
+  }
+  state.counters["rules"] = static_cast<double>(state.range(0));
+}
+
+void BM_CompileFastTier(benchmark::State& state) {
+  compile_only(state, false);
+}
+void BM_CompileOptimizedTier(benchmark::State& state) {
+  compile_only(state, true);
+}
+
+BENCHMARK(BM_SourceToServingFastTier)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
+BENCHMARK(BM_CompileFastTier)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+BENCHMARK(BM_CompileOptimizedTier)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
