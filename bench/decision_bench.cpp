@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <map>
+#include <tuple>
 #include <memory>
 
 #include <fmt/format.h>
@@ -68,13 +69,14 @@ std::shared_ptr<const writ::Interpreter> interpreter_for(int rules) {
 }
 
 // Engines are cached: compiling 10,000 rules once per benchmark is enough.
-std::shared_ptr<const writ::Engine> engine_for(int rules, bool optimize) {
-  static std::map<std::pair<int, bool>, std::shared_ptr<const writ::Engine>> cache;
-  auto& slot = cache[{rules, optimize}];
+std::shared_ptr<const writ::Engine> engine_for(int rules, bool optimize, bool share = false) {
+  static std::map<std::tuple<int, bool, bool>, std::shared_ptr<const writ::Engine>> cache;
+  auto& slot = cache[{rules, optimize, share}];
   if (!slot) {
     writ::EngineOptions options;
     options.require_native = true;
     options.optimize = optimize;
+    options.share_shapes = share || !optimize;
     auto engine = writ::Engine::create(policy_for(rules), options);
     if (engine.ok()) slot = *engine;
   }
@@ -105,9 +107,9 @@ void BM_InterpreterFromJson(benchmark::State& state) {
   state.counters["json_bytes"] = static_cast<double>(text.size());
 }
 
-void native_bound(benchmark::State& state, bool optimize) {
+void native_bound(benchmark::State& state, bool optimize, bool share = false) {
   int rules = static_cast<int>(state.range(0));
-  auto engine = engine_for(rules, optimize);
+  auto engine = engine_for(rules, optimize, share);
   if (!engine) return state.SkipWithError("policy does not compile");
   auto bound = engine->native()->bind_issue(github_request(rules / 2));
   if (!std::holds_alternative<std::unique_ptr<writ::OwnedIssueRequest>>(bound))
@@ -156,12 +158,17 @@ void BM_NativeBound(benchmark::State& state) {
 void BM_NativeFastTierBound(benchmark::State& state) {
   native_bound(state, false);
 }
+// The optimised tier with shared shapes: O2 code that reads constants from tables.
+void BM_NativeOptimizedSharedBound(benchmark::State& state) {
+  native_bound(state, true, true);
+}
 void BM_NativeFromJson(benchmark::State& state) {
   native_from_json(state, true);
 }
 
 BENCHMARK(BM_NativeBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeFastTierBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_NativeOptimizedSharedBound)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeFromJsonToDecision)->Arg(1)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_InterpreterBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);

@@ -12,7 +12,10 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   auto engine = std::shared_ptr<Engine>(new Engine());
   engine->interpreter_ = std::move(interpreter).value();
   if (options.backend == Backend::Native) {
-    auto native = NativePolicy::create(engine->interpreter_, {options.optimize});
+    codegen::CompileOptions compile;
+    compile.optimize = options.optimize;
+    compile.share_shapes = options.share_shapes;
+    auto native = NativePolicy::create(engine->interpreter_, compile);
     if (native) {
       engine->native_ = std::move(native).value();
     } else if (options.require_native) {

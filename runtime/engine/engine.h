@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,7 @@ struct EngineOptions {
   // falling back to the interpreter.
   bool require_native = false;
   bool optimize = true;  // the optimised tier (O2) rather than the fast tier
+  std::optional<bool> share_shapes;  // see codegen::CompileOptions; by default, in the fast tier only
   InterpreterOptions interpreter;
 };
 
