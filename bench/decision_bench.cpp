@@ -75,7 +75,7 @@ std::shared_ptr<const writ::Engine> engine_for(int rules, bool optimize, bool sh
   if (!slot) {
     writ::EngineOptions options;
     options.require_native = true;
-    options.optimize = optimize;
+    options.tiers = optimize ? writ::Tiers::Optimized : writ::Tiers::Fast;
     options.share_shapes = share || !optimize;
     auto engine = writ::Engine::create(policy_for(rules), options);
     if (engine.ok()) slot = *engine;

@@ -75,7 +75,7 @@ Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy
   compiled->optimized_ = options.optimize;
   bool share = options.share_shapes.value_or(!options.optimize);
   Host& host = *compiled->host_;
-  auto session = JitSession::create({options.optimize});
+  auto session = JitSession::create({options.optimize, options.compile_threads});
   if (!session) return std::move(session).take_error();
   host.session = std::move(session).value();
   for (const HelperSymbol& h : helper_symbols()) {
@@ -105,9 +105,11 @@ Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy
     function_of[i] = it->second;
   }
 
+  auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed); };
   std::size_t per_module = std::max<std::size_t>(options.functions_per_module, 1);
   std::vector<std::string> tables;
   for (std::size_t first = 0; first < representative.size(); first += per_module) {
+    if (cancelled()) return Error{"compilation cancelled"};
     std::size_t last = std::min(representative.size(), first + per_module);
     auto context = std::make_unique<llvm::LLVMContext>();
     auto module = std::make_unique<llvm::Module>(fmt::format("writ_rules_{}", first), *context);
@@ -126,13 +128,20 @@ Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy
     if (auto r = host.session->add_module(std::move(module), std::move(context)); !r) return std::move(r).take_error();
     tables.push_back(std::move(table));
   }
+  // Modules compile when looked up: in batches, concurrently on the compile threads.
   std::vector<WritRuleFn> functions;
-  for (const std::string& table : tables) {
-    auto address = host.session->lookup(table);
-    if (!address) return std::move(address).take_error();
-    std::size_t count = std::min(per_module, representative.size() - functions.size());
-    const auto* entries = reinterpret_cast<const WritRuleFn*>(*address);
-    functions.insert(functions.end(), entries, entries + count);
+  std::size_t batch = std::max<std::size_t>(2 * options.compile_threads, 1);
+  for (std::size_t at = 0; at < tables.size(); at += batch) {
+    if (cancelled()) return Error{"compilation cancelled"};
+    std::vector<std::string> names(tables.begin() + static_cast<std::ptrdiff_t>(at),
+                                   tables.begin() + static_cast<std::ptrdiff_t>(std::min(tables.size(), at + batch)));
+    auto addresses = host.session->lookup_all(names);
+    if (!addresses) return std::move(addresses).take_error();
+    for (std::uintptr_t address : *addresses) {
+      std::size_t count = std::min(per_module, representative.size() - functions.size());
+      const auto* entries = reinterpret_cast<const WritRuleFn*>(address);
+      functions.insert(functions.end(), entries, entries + count);
+    }
   }
   compiled->function_count_ = functions.size();
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {

@@ -2,6 +2,7 @@
 // session that also owns the host objects the code refers to.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -20,6 +21,9 @@ struct CompileOptions {
   // optimised tier compiles each rule with its constants in the code.
   std::optional<bool> share_shapes;
   std::size_t functions_per_module = 512;  // smaller modules keep LLVM's per-module costs down
+  unsigned compile_threads = 0;            // compile modules on this many threads (0: the calling thread)
+  // Checked between batches of modules: set it to abandon a compilation (it then fails).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class CompiledPolicy {

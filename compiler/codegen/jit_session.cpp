@@ -65,7 +65,10 @@ Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
   auto target = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!target) return Error{"cannot detect the host machine: " + message_of(target.takeError())};
   target->setCodeGenOptLevel(options.optimize ? llvm::CodeGenOptLevel::Default : llvm::CodeGenOptLevel::None);
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*target)).create();
+  llvm::orc::LLJITBuilder builder;
+  builder.setJITTargetMachineBuilder(std::move(*target));
+  if (options.compile_threads > 0) builder.setNumCompileThreads(options.compile_threads);
+  auto jit = builder.create();
   if (!jit) return Error{"cannot start the JIT: " + message_of(jit.takeError())};
   auto impl = std::make_unique<Impl>();
   impl->jit = std::move(*jit);
@@ -132,6 +135,22 @@ Result<std::uintptr_t> JitSession::lookup(std::string_view symbol) {
   auto address = impl_->jit->lookup(llvm::StringRef(symbol.data(), symbol.size()));
   if (!address) return Error{"cannot compile `" + std::string(symbol) + "`: " + message_of(address.takeError())};
   return static_cast<std::uintptr_t>(address->getValue());
+}
+
+Result<std::vector<std::uintptr_t>> JitSession::lookup_all(const std::vector<std::string>& symbols) {
+  auto& jit = *impl_->jit;
+  llvm::orc::SymbolLookupSet set;
+  std::vector<llvm::orc::SymbolStringPtr> names;
+  for (const std::string& s : symbols) {
+    names.push_back(jit.mangleAndIntern(s));
+    set.add(names.back());
+  }
+  auto found =
+      jit.getExecutionSession().lookup(llvm::orc::makeJITDylibSearchOrder(&jit.getMainJITDylib()), std::move(set));
+  if (!found) return Error{"cannot compile the policy's code: " + message_of(found.takeError())};
+  std::vector<std::uintptr_t> out;
+  for (const auto& name : names) out.push_back(static_cast<std::uintptr_t>((*found)[name].getAddress().getValue()));
+  return out;
 }
 
 }  // namespace writ::codegen

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stdlib/result.h"
 
@@ -20,6 +21,9 @@ struct JitOptions {
   // The optimised tier runs the O2 pipeline and optimising instruction selection; the fast tier
   // runs no IR passes and CodeGenOptLevel::None, compiling about 20 times faster.
   bool optimize = true;
+  // Threads that compile modules concurrently when several are looked up at once (0: compile
+  // on the looking-up thread).
+  unsigned compile_threads = 0;
 };
 
 class JitSession {
@@ -39,6 +43,8 @@ class JitSession {
   Result<bool> add_ir(std::string_view ir_text, std::string_view module_name);
   // The address of a compiled function; compiles lazily on first lookup.
   Result<std::uintptr_t> lookup(std::string_view symbol);
+  // Several at once: their modules compile concurrently on the compile threads.
+  Result<std::vector<std::uintptr_t>> lookup_all(const std::vector<std::string>& symbols);
 
  private:
   struct Impl;

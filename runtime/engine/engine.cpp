@@ -1,4 +1,5 @@
-// Engine construction (with fallback) and dispatch between the two back ends.
+// Engine construction (tiers, fallback), the background optimiser, and dispatch between the
+// back ends.
 #include "runtime/engine/engine.h"
 
 #include "runtime/bind/json_reader.h"
@@ -11,29 +12,71 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   if (!interpreter) return std::move(interpreter).take_error();
   auto engine = std::shared_ptr<Engine>(new Engine());
   engine->interpreter_ = std::move(interpreter).value();
-  if (options.backend == Backend::Native) {
-    codegen::CompileOptions compile;
-    compile.optimize = options.optimize;
-    compile.share_shapes = options.share_shapes;
-    auto native = NativePolicy::create(engine->interpreter_, compile);
-    if (native) {
-      engine->native_ = std::move(native).value();
-    } else if (options.require_native) {
-      return Error{"the policy cannot be compiled to native code: " + native.error()};
-    } else {
-      engine->fallback_reason_ = native.error();
-    }
+  if (options.backend == Backend::Interpreter) return std::shared_ptr<const Engine>(std::move(engine));
+
+  codegen::CompileOptions compile;
+  compile.optimize = options.tiers == Tiers::Optimized;
+  compile.share_shapes = options.share_shapes;
+  compile.compile_threads = compile.optimize ? options.optimizer_threads : 0;
+  auto native = NativePolicy::create(engine->interpreter_, compile);
+  if (!native) {
+    if (options.require_native) return Error{"the policy cannot be compiled to native code: " + native.error()};
+    engine->fallback_reason_ = native.error();
+    return std::shared_ptr<const Engine>(std::move(engine));
+  }
+  auto& tier = compile.optimize ? engine->optimized_ : engine->fast_;
+  tier = std::move(native).value();
+  engine->current_.store(tier.get(), std::memory_order_release);
+  if (options.tiers == Tiers::Tiered) {
+    compile.optimize = true;
+    compile.share_shapes = std::nullopt;
+    compile.compile_threads = options.optimizer_threads;
+    compile.functions_per_module = 64;  // small modules: a cancelled build stops soon
+    engine->optimize_in_background(compile);
   }
   return std::shared_ptr<const Engine>(std::move(engine));
 }
 
+void Engine::optimize_in_background(codegen::CompileOptions options) {
+  options.cancel = &cancel_;
+  std::promise<void> done;
+  optimizer_done_ = done.get_future().share();
+  optimizer_ = std::thread([this, options, done = std::move(done)]() mutable {
+    auto optimized = NativePolicy::create(interpreter_, options);
+    if (optimized) {
+      optimized_ = std::move(optimized).value();
+      current_.store(optimized_.get(), std::memory_order_release);
+    } else {
+      optimizer_error_ = optimized.error();  // the fast tier keeps serving
+    }
+    done.set_value();
+  });
+}
+
+Engine::~Engine() {
+  cancel_.store(true);
+  if (optimizer_.joinable()) optimizer_.join();
+}
+
+bool Engine::wait_for_optimized() const {
+  if (optimizer_done_.valid()) optimizer_done_.wait();
+  return optimized_ != nullptr;
+}
+
+const char* Engine::serving_tier() const {
+  const NativePolicy* serving = native();
+  if (serving == nullptr) return "interpreter";
+  return serving->code().optimized() ? "optimized" : "fast";
+}
+
 Decision Engine::decide(const nlohmann::json& request, DecideOptions options) const {
-  if (native_ && !options.explain) return native_->decide(request);
+  const NativePolicy* serving = native();
+  if (serving != nullptr && !options.explain) return serving->decide(request);
   return interpreter_->decide(request, options);
 }
 
 Decision Engine::decide_text(std::string_view request_json, DecideOptions options) const {
-  if (native_ && !options.explain) {
+  if (native() != nullptr && !options.explain) {
     DecisionContext context;
     return decide_text(request_json, context, options);
   }
@@ -43,11 +86,12 @@ Decision Engine::decide_text(std::string_view request_json, DecideOptions option
 }
 
 Decision Engine::decide_text(std::string_view request_json, DecisionContext& context, DecideOptions options) const {
-  if (native_ && !options.explain) {
+  const NativePolicy* serving = native();
+  if (serving != nullptr && !options.explain) {
     Verdict verdict;
-    if (native_->decide_json(request_json, context, verdict)) {
+    if (serving->decide_json(request_json, context, verdict)) {
       ++context.fast_binds;
-      return native_->to_decision(context, verdict);
+      return serving->to_decision(context, verdict);
     }
   }
   auto parsed = read_json_strict(request_json);

@@ -2,10 +2,13 @@
 // (or when asked) with the reference interpreter. Both give the same decisions.
 #pragma once
 
+#include <atomic>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -16,13 +19,20 @@ namespace writ {
 
 enum class Backend { Interpreter, Native };
 
+// Native code comes in two tiers: the fast tier compiles in a moment (shared shapes, no IR
+// passes); the optimised tier (O2, each rule with its constants) decides faster but compiles
+// slowly. Tiered serves from the fast tier at once and swaps in the optimised tier when a
+// background thread has built it.
+enum class Tiers { Fast, Optimized, Tiered };
+
 struct EngineOptions {
   Backend backend = Backend::Native;
   // With the native back end: refuse to load a policy that does not compile, instead of
   // falling back to the interpreter.
   bool require_native = false;
-  bool optimize = true;  // the optimised tier (O2) rather than the fast tier
+  Tiers tiers = Tiers::Tiered;
   std::optional<bool> share_shapes;  // see codegen::CompileOptions; by default, in the fast tier only
+  unsigned optimizer_threads = 2;    // for the optimised tier
   InterpreterOptions interpreter;
 };
 
@@ -38,17 +48,35 @@ class Engine {
   // path never build a JSON tree of their own.
   Decision decide_text(std::string_view request_json, DecisionContext& context, DecideOptions options = {}) const;
 
-  Backend backend() const { return native_ ? Backend::Native : Backend::Interpreter; }
+  Backend backend() const { return native() != nullptr ? Backend::Native : Backend::Interpreter; }
   // Why the native back end is not in use, when it was asked for.
   const std::string& fallback_reason() const { return fallback_reason_; }
   const Interpreter& interpreter() const { return *interpreter_; }
-  const NativePolicy* native() const { return native_.get(); }
+  // The native code serving now (null with the interpreter). Read once per decision.
+  const NativePolicy* native() const { return current_.load(std::memory_order_acquire); }
+  // "interpreter", "fast" or "optimized": what serves now.
+  const char* serving_tier() const;
+  // Blocks until the background optimisation has finished (or failed); true if it serves.
+  bool wait_for_optimized() const;
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
  private:
   Engine() = default;
+  void optimize_in_background(codegen::CompileOptions options);
+
   std::shared_ptr<const Interpreter> interpreter_;
-  std::shared_ptr<const NativePolicy> native_;
+  // Both tiers stay alive as long as the engine: a decision that loaded `current_` may still
+  // be running on the fast tier when the optimised one is swapped in.
+  std::shared_ptr<const NativePolicy> fast_, optimized_;
+  std::atomic<const NativePolicy*> current_{nullptr};
+  std::atomic<bool> cancel_{false};
+  std::thread optimizer_;
+  std::shared_future<void> optimizer_done_;
   std::string fallback_reason_;
+  std::string optimizer_error_;  // why the optimised tier was not built (written by its thread)
 };
 
 }  // namespace writ

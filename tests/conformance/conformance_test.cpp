@@ -77,7 +77,7 @@ std::shared_ptr<const Engine> engine_for(const fs::path& file, const json& doc, 
   EngineOptions options;
   options.backend = tier == Tier::Interpreter ? Backend::Interpreter : Backend::Native;
   options.require_native = tier != Tier::Interpreter;  // a conformance policy must compile
-  options.optimize = tier == Tier::NativeOptimized;
+  options.tiers = tier == Tier::NativeOptimized ? Tiers::Optimized : Tiers::Fast;
   auto engine = Engine::create(set, options);
   EXPECT_TRUE(engine.ok()) << (engine.ok() ? "" : engine.error());
   std::shared_ptr<const Engine> result = engine.ok() ? *engine : nullptr;

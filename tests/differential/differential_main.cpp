@@ -58,7 +58,7 @@ std::shared_ptr<const writ::Engine> engine(std::shared_ptr<const writ::LoadedPol
   writ::EngineOptions options;
   options.backend = backend;
   options.require_native = backend == writ::Backend::Native;
-  options.optimize = optimize;
+  options.tiers = optimize ? writ::Tiers::Optimized : writ::Tiers::Fast;
   auto e = writ::Engine::create(std::move(set), options);
   if (!e) {
     error = e.error();

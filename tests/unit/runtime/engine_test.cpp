@@ -1,0 +1,127 @@
+// Tests for the engine: native tiers, the background optimiser's swap, fallback to the
+// interpreter, and refusing to load when native code is required but impossible.
+#include <gtest/gtest.h>
+
+#include "bench/policy_generator.h"
+#include "runtime/engine/engine.h"
+#include "tests/unit/test_support.h"
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+std::shared_ptr<const LoadedPolicySet> policy(const std::string& rules) {
+  auto set = std::make_shared<LoadedPolicySet>(testing::check_text(std::string(testing::kGithubIssuer) + rules));
+  EXPECT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
+  return set;
+}
+
+json request(const std::string& role, const std::string& repository_id) {
+  json claims = {{"iss", "https://token.actions.githubusercontent.com"},
+                 {"aud", "sts.amazonaws.com"},
+                 {"sub", "repo:a/b:ref:refs/heads/main"},
+                 {"exp", 2000},
+                 {"iat", 900},
+                 {"nbf", 900},
+                 {"jti", "j"},
+                 {"actor", "x"},
+                 {"actor_id", "1"},
+                 {"repository", "a/b"},
+                 {"repository_id", repository_id},
+                 {"repository_owner", "a"},
+                 {"repository_owner_id", "1"},
+                 {"repository_visibility", "private"},
+                 {"ref", "refs/heads/main"},
+                 {"ref_type", "branch"},
+                 {"sha", "s"},
+                 {"head_ref", ""},
+                 {"base_ref", ""},
+                 {"event_name", "push"},
+                 {"workflow", "w"},
+                 {"workflow_ref", "w"},
+                 {"workflow_sha", "s"},
+                 {"job_workflow_ref", "j"},
+                 {"job_workflow_sha", "s"},
+                 {"run_id", "1"},
+                 {"run_number", "1"},
+                 {"run_attempt", "1"}};
+  return {{"kind", "issue"},
+          {"issuer", "github"},
+          {"header", {{"alg", "RS256"}}},
+          {"claims", claims},
+          {"request", {{"role", role}, {"time", 1000}}}};
+}
+
+constexpr const char* kRules = R"(
+@id("deploy") permit issue "deployer" to github when { token.repository_id == "5" } grant { ttl: 10m }
+)";
+
+TEST(Engine, TieredServesFromTheFastTierThenSwapsInTheOptimisedOne) {
+  EngineOptions options;
+  options.require_native = true;
+  auto engine = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(engine.ok()) << engine.error();
+  std::string first = (*engine)->serving_tier();
+  EXPECT_TRUE(first == "fast" || first == "optimized") << first;
+  json allowed = decision_to_json((*engine)->decide(request("deployer", "5")));
+  EXPECT_EQ(allowed["decision"], "allow");
+  ASSERT_TRUE((*engine)->wait_for_optimized());
+  EXPECT_STREQ((*engine)->serving_tier(), "optimized");
+  EXPECT_EQ(decision_to_json((*engine)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(decision_to_json((*engine)->decide(request("deployer", "6")))["decision"], "deny");
+}
+
+TEST(Engine, DestroyingATieredEngineCancelsItsOptimiser) {
+  // 2,000 rules of one shape: the fast tier is ready at once, the optimised one would take
+  // seconds; the engine must not wait for it when dropped.
+  auto set = std::make_shared<LoadedPolicySet>(check_sources(bench::generate_policy_set(2000, 20)));
+  ASSERT_FALSE(set->diagnostics.has_errors());
+  auto started = std::chrono::steady_clock::now();
+  {
+    auto engine = Engine::create(set);
+    ASSERT_TRUE(engine.ok()) << engine.error();
+    EXPECT_STREQ((*engine)->serving_tier(), "fast");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+}
+
+TEST(Engine, FallsBackToTheInterpreterForWhatNativeCodeDoesNotSupport) {
+  // List equality is not lowered to native code yet.
+  const char* rules = R"(
+@id("lists") permit issue "r" to github when { split(token.repository, "/") == ["a", "b"] }
+)";
+  auto engine = Engine::create(policy(rules));
+  ASSERT_TRUE(engine.ok()) << engine.error();
+  EXPECT_EQ((*engine)->backend(), Backend::Interpreter);
+  EXPECT_STREQ((*engine)->serving_tier(), "interpreter");
+  EXPECT_NE((*engine)->fallback_reason().find("does not support"), std::string::npos) << (*engine)->fallback_reason();
+  EXPECT_EQ(decision_to_json((*engine)->decide(request("r", "5")))["decision"], "allow");
+
+  EngineOptions strict;
+  strict.require_native = true;
+  auto refused = Engine::create(policy(rules), strict);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("cannot be compiled to native code"), std::string::npos) << refused.error();
+}
+
+TEST(Engine, TheInterpreterBackendCompilesNothing) {
+  EngineOptions options;
+  options.backend = Backend::Interpreter;
+  auto engine = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(engine.ok());
+  EXPECT_EQ((*engine)->native(), nullptr);
+  EXPECT_EQ(decision_to_json((*engine)->decide(request("deployer", "5")))["decision"], "allow");
+}
+
+TEST(Engine, ExplanationsComeFromTheInterpreter) {
+  auto engine = Engine::create(policy(kRules));
+  ASSERT_TRUE(engine.ok());
+  Decision d = (*engine)->decide(request("deployer", "6"), {.explain = true});
+  ASSERT_EQ(d.explanation.size(), 1u);
+  EXPECT_EQ(d.explanation[0].outcome, "not_matched");
+  EXPECT_EQ(d.explanation[0].condition, "token.repository_id == \"5\"");
+}
+
+}  // namespace
+}  // namespace writ
