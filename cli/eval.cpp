@@ -19,11 +19,15 @@ struct EvalArgs {
   bool fail_on_deny = false;
   bool explain = false;
   std::string format = "json";
+  std::string engine = "native";
 };
 
 int run_eval(const EvalArgs& args) {
-  LoadedInterpreter loaded = load_interpreter(args.policy, "eval");
-  if (!loaded.interpreter) return loaded.exit_code;
+  EngineOptions options;
+  options.backend = args.engine == "interpreter" ? Backend::Interpreter : Backend::Native;
+  options.tiers = Tiers::Fast;  // one decision: the optimised tier would not pay for itself
+  LoadedEngine loaded = load_engine(args.policy, "eval", options);
+  if (!loaded.engine) return loaded.exit_code;
   std::ifstream file;
   if (args.input != "-") {
     file.open(args.input, std::ios::binary);
@@ -37,7 +41,7 @@ int run_eval(const EvalArgs& args) {
   std::string text(JsonLimits{}.max_bytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  Decision decision = loaded.interpreter->decide_text(text, DecideOptions{args.explain});
+  Decision decision = loaded.engine->decide_text(text, DecideOptions{args.explain});
   if (args.format == "text") {
     std::cout << decision_to_text(decision);
   } else {
@@ -54,14 +58,22 @@ int run_eval(const EvalArgs& args) {
 
 void add_eval_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "eval", "Decide one request (JSON, see docs/semantics.md) and print the decision as JSON");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Decide one request (JSON, see docs/semantics.md) and print the decision as JSON");
   cmd->add_option("-p,--policy", args->policy, "Policy files or directories")->required();
   cmd->add_option("-i,--input", args->input, "The request as JSON, or - for stdin")->capture_default_str();
   cmd->add_flag("--fail-on-deny", args->fail_on_deny, "Exit 3 when the decision is deny");
-  cmd->add_flag("--explain", args->explain,
-                "Explain the decision: for each candidate rule, the conditions that held or the first that failed and why");
-  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"json", "text"}))->capture_default_str();
+  cmd->add_flag(
+      "--explain", args->explain,
+      "Explain the decision: for each candidate rule, the conditions that held or the first that failed and why");
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  cmd->add_option("--engine", args->engine,
+                  "Decide with native code (falling back to the interpreter for what it does not support) or with "
+                  "the reference interpreter; both give the same decision")
+      ->check(CLI::IsMember({"native", "interpreter"}))
+      ->capture_default_str();
   cmd->footer(
       "Exit codes: 0 decided (allow or deny), 1 the policy set has errors, 2 usage error or an unreadable request,\n"
       "3 denied (with --fail-on-deny).");

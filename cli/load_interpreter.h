@@ -1,5 +1,5 @@
-// Loads a policy set and builds its interpreter for `writ eval` and `writ test`, reporting
-// problems on stderr with the command's name.
+// Loads a policy set and builds its interpreter (`writ test`) or engine (`writ eval`,
+// `writ bench`), reporting problems on stderr with the command's name.
 #pragma once
 
 #include <iostream>
@@ -10,30 +10,36 @@
 #include "cli/commands.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/policy_set.h"
-#include "runtime/interp/interpreter.h"
+#include "runtime/engine/engine.h"
 
 namespace writ::cli {
 
 struct LoadedInterpreter {
   std::shared_ptr<LoadedPolicySet> policy;
   std::shared_ptr<const Interpreter> interpreter;  // null on failure
-  int exit_code = kExitOk;                          // the exit code on failure
+  int exit_code = kExitOk;                         // the exit code on failure
 };
 
-inline LoadedInterpreter load_interpreter(const std::vector<std::string>& paths, const std::string& command) {
-  LoadedInterpreter out;
+// Reads and checks the policy set; false (with `exit_code` set) if it cannot be used.
+inline bool load_checked(const std::vector<std::string>& paths, const std::string& command, LoadedInterpreter& out) {
   out.policy = std::make_shared<LoadedPolicySet>(load_policy_set(paths));
   for (const auto& e : out.policy->io_errors) std::cerr << "writ " << command << ": " << e << "\n";
   if (!out.policy->io_errors.empty()) {
     out.exit_code = kExitUsage;
-    return out;
+    return false;
   }
   if (out.policy->diagnostics.has_errors()) {
     std::cerr << render_text(out.policy->diagnostics.diagnostics(), out.policy->sources);
     std::cerr << "writ " << command << ": the policy set has errors\n";
     out.exit_code = kExitPolicyErrors;
-    return out;
+    return false;
   }
+  return true;
+}
+
+inline LoadedInterpreter load_interpreter(const std::vector<std::string>& paths, const std::string& command) {
+  LoadedInterpreter out;
+  if (!load_checked(paths, command, out)) return out;
   auto interpreter = Interpreter::create(out.policy);
   if (!interpreter) {
     std::cerr << "writ " << command << ": " << interpreter.error() << "\n";
@@ -41,6 +47,30 @@ inline LoadedInterpreter load_interpreter(const std::vector<std::string>& paths,
     return out;
   }
   out.interpreter = *interpreter;
+  return out;
+}
+
+struct LoadedEngine {
+  std::shared_ptr<LoadedPolicySet> policy;
+  std::shared_ptr<const Engine> engine;  // null on failure
+  int exit_code = kExitOk;
+};
+
+inline LoadedEngine load_engine(const std::vector<std::string>& paths, const std::string& command,
+                                EngineOptions options) {
+  LoadedInterpreter checked;
+  LoadedEngine out;
+  bool ok = load_checked(paths, command, checked);
+  out.policy = checked.policy;
+  out.exit_code = checked.exit_code;
+  if (!ok) return out;
+  auto engine = Engine::create(out.policy, options);
+  if (!engine) {
+    std::cerr << "writ " << command << ": " << engine.error() << "\n";
+    out.exit_code = kExitPolicyErrors;
+    return out;
+  }
+  out.engine = *engine;
   return out;
 }
 

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/terminal.h"
 #include "cli/load_interpreter.h"
+#include "cli/terminal.h"
 #include "runtime/interp/test_runner.h"
 
 namespace writ::cli {
@@ -48,7 +48,10 @@ int run_test(const TestArgs& args) {
     nlohmann::json out;
     nlohmann::json tests = nlohmann::json::array();
     for (const TestOutcome& o : report.outcomes) {
-      tests.push_back({{"name", o.name}, {"location", o.location}, {"passed", o.passed}, {"differences", o.differences},
+      tests.push_back({{"name", o.name},
+                       {"location", o.location},
+                       {"passed", o.passed},
+                       {"differences", o.differences},
                        {"decision", decision_to_json(o.decision)}});
     }
     out["tests"] = tests;
@@ -62,15 +65,18 @@ int run_test(const TestArgs& args) {
     std::cout << out.dump(2) << "\n";
   } else {
     for (const TestOutcome& o : report.outcomes) {
-      if (!o.passed) print_failure(o);
-      else if (args.verbose) std::cout << o.location << ": test \"" << o.name << "\" passed\n";
+      if (!o.passed)
+        print_failure(o);
+      else if (args.verbose)
+        std::cout << o.location << ": test \"" << o.name << "\" passed\n";
     }
     if (args.coverage) {
       std::size_t total = policy->program.rules.size();
       std::cout << "coverage: " << (total - unexercised.size()) << " of " << total << " rules matched in some test\n";
       for (const RuleInfo* r : unexercised) {
         const SourceFile& f = policy->sources.file(r->decl->span.file);
-        std::cout << "  not exercised: " << r->id << " (" << f.path() << ":" << f.line_column(r->decl->head_span.begin).line << ")\n";
+        std::cout << "  not exercised: " << r->id << " (" << f.path() << ":"
+                  << f.line_column(r->decl->head_span.begin).line << ")\n";
       }
     }
     std::cout << report.passed() << " passed, " << report.failed() << " failed\n";
@@ -82,11 +88,15 @@ int run_test(const TestArgs& args) {
 
 void add_test_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<TestArgs>();
-  CLI::App* cmd = app.add_subcommand("test", "Run the `test` blocks of policy sets (exit 0 all passed, 1 failures, 2 usage)");
-  cmd->add_option("paths", args->paths, "Policy files or directories (tests live in them or in *_test.writ files)")->required();
+  CLI::App* cmd =
+      app.add_subcommand("test", "Run the `test` blocks of policy sets (exit 0 all passed, 1 failures, 2 usage)");
+  cmd->add_option("paths", args->paths, "Policy files or directories (tests live in them or in *_test.writ files)")
+      ->required();
   cmd->add_flag("--coverage", args->coverage, "List the rules that no test made match");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list the tests that passed");
-  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run_test(*args); });
 }
 

@@ -3,8 +3,8 @@
 
 #include <array>
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -188,7 +188,8 @@ TEST_F(Cli, EvalPrintsTheDecisionAsJson) {
   EXPECT_EQ(decision["rules"], nlohmann::json::array({"r"}));
   EXPECT_EQ(decision["grant"]["ttl"], 3600);
   EXPECT_EQ(decision["policy_version"].get<std::string>().substr(0, 7), "sha256:");
-  auto denied = run("eval --fail-on-deny --policy " + policy, write("d.json", R"({"kind": "access", "principal": {"role": "x"},
+  auto denied =
+      run("eval --fail-on-deny --policy " + policy, write("d.json", R"({"kind": "access", "principal": {"role": "x"},
     "action": "a", "resource": "r", "time": 1})"));
   EXPECT_EQ(denied.exit_code, 3) << denied.out;
   auto bad = run("eval --policy " + policy, write("bad.json", "{\"kind\": \"issue\", \"kind\": \"issue\"}"));
@@ -206,10 +207,13 @@ TEST_F(Cli, ExplainOutputMatchesGolden) {
   fs::path golden_dir = fs::path(WRIT_SOURCE_DIR) / "tests" / "golden" / "explain";
   const char* update = std::getenv("WRIT_UPDATE_GOLDEN");
   int compared = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "examples" / "github-actions" / "requests")) {
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "examples" / "github-actions" / "requests")) {
     std::string rel = "examples/github-actions/requests/" + entry.path().filename().string();
     for (const char* format : {"text", "json"}) {
-      auto r = run(std::string("eval --policy examples/github-actions --explain --format ") + format + " --input " + rel, "", true);
+      auto r =
+          run(std::string("eval --policy examples/github-actions --explain --format ") + format + " --input " + rel, "",
+              true);
       EXPECT_EQ(r.exit_code, 0) << r.out;
       fs::path expected = golden_dir / (entry.path().stem().string() + "." + format + ".expected");
       if (update != nullptr && std::string(update) == "1") {
@@ -224,6 +228,43 @@ TEST_F(Cli, ExplainOutputMatchesGolden) {
   if (update == nullptr) {
     EXPECT_GE(compared, 6);
   }
+}
+
+// Native code and the interpreter give byte-identical output for the example requests.
+TEST_F(Cli, EvalEnginesAgree) {
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "examples" / "github-actions" / "requests")) {
+    std::string input = " --policy examples/github-actions --input examples/github-actions/requests/" +
+                        entry.path().filename().string();
+    auto native = run("eval --engine native" + input, "", true);
+    auto interpreter = run("eval --engine interpreter" + input, "", true);
+    EXPECT_EQ(native.exit_code, 0) << native.out;
+    EXPECT_EQ(native.out, interpreter.out) << entry.path();
+  }
+  EXPECT_EQ(run("eval --engine jit --policy " + write("p.writ", kClean), write("r.json", "{}")).exit_code, 2);
+}
+
+TEST_F(Cli, BenchReportsCompileTimeAndLatency) {
+  auto r =
+      run("bench --seconds 0.02 --format json --policy examples/github-actions --input "
+          "examples/github-actions/requests/prod-deploy.json",
+          "", true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["native"], true);
+  EXPECT_EQ(out["decision"], "allow");
+  for (const char* tier : {"interpreter", "fast_tier", "optimized_tier"}) {
+    EXPECT_GT(out["decide_ns"][tier]["bound"].get<double>(), 0.0) << tier;
+    EXPECT_GT(out["decide_ns"][tier]["from_json"].get<double>(), 0.0) << tier;
+  }
+  EXPECT_GT(out["compile_ms"]["optimized_tier"].get<double>(), 0.0);
+  auto text = run(
+      "bench --seconds 0.02 --policy examples/github-actions --input examples/github-actions/requests/prod-deploy.json",
+      "", true);
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("speed-up"), std::string::npos) << text.out;
+  EXPECT_EQ(run("bench --policy examples/github-actions", "", true).exit_code, 2);  // --input is required
+  EXPECT_EQ(run("bench --policy examples/github-actions --input " + write("bad.json", "{"), "", true).exit_code, 2);
 }
 
 TEST_F(Cli, TestRunsTestBlocksAndSummarises) {
