@@ -2,6 +2,8 @@
 // check, lower, compile with no IR passes), and what the optimised tier costs on top.
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
+
 #include "bench/policy_generator.h"
 #include "compiler/codegen/compiled_policy.h"
 #include "compiler/ir/lower.h"
@@ -27,7 +29,7 @@ void BM_SourceToServingFastTier(benchmark::State& state) {
   state.counters["rules"] = static_cast<double>(state.range(0));
 }
 
-void compile_only(benchmark::State& state, bool optimize, unsigned threads = 0) {
+void compile_only(benchmark::State& state, bool optimize, unsigned threads = 0, std::string cache = {}) {
   auto set = writ::check_sources(sources_for(static_cast<int>(state.range(0))));
   auto ir = writ::ir::lower(set.program);
   if (!ir) return state.SkipWithError(ir.error().c_str());
@@ -36,6 +38,7 @@ void compile_only(benchmark::State& state, bool optimize, unsigned threads = 0) 
     options.optimize = optimize;
     options.compile_threads = threads;
     options.functions_per_module = optimize ? 64 : 512;
+    options.cache_directory = cache;
     auto code = writ::codegen::CompiledPolicy::compile(*ir, options);
     if (!code) return state.SkipWithError(code.error().c_str());
     benchmark::DoNotOptimize(code->get());
@@ -49,6 +52,29 @@ void BM_CompileFastTier(benchmark::State& state) {
 void BM_CompileOptimizedTier(benchmark::State& state) {
   compile_only(state, true);
 }
+// A restart with unchanged policies: every module comes from the object cache (the first,
+// untimed compile fills it).
+void BM_CompileOptimizedTierFromCache(benchmark::State& state) {
+  std::string cache = (std::filesystem::temp_directory_path() / "writ_compile_bench_cache").string();
+  std::filesystem::remove_all(cache);
+  auto set = writ::check_sources(sources_for(static_cast<int>(state.range(0))));
+  auto ir = writ::ir::lower(set.program);
+  if (!ir) return state.SkipWithError(ir.error().c_str());
+  writ::codegen::CompileOptions options;
+  options.optimize = true;
+  options.compile_threads = 2;
+  options.functions_per_module = 64;
+  options.cache_directory = cache;
+  if (!writ::codegen::CompiledPolicy::compile(*ir, options)) return state.SkipWithError("cannot compile");
+  for (auto _ : state) {
+    auto code = writ::codegen::CompiledPolicy::compile(*ir, options);
+    if (!code || (*code)->cache_misses() != 0) return state.SkipWithError("not served from the cache");
+    benchmark::DoNotOptimize(code->get());
+  }
+  std::filesystem::remove_all(cache);
+  state.counters["rules"] = static_cast<double>(state.range(0));
+}
+
 // As the engine builds it in the background: on both cores.
 void BM_CompileOptimizedTierTwoThreads(benchmark::State& state) {
   compile_only(state, true, 2);
@@ -62,6 +88,7 @@ BENCHMARK(BM_SourceToServingFastTier)
     ->Iterations(2);
 BENCHMARK(BM_CompileFastTier)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_CompileOptimizedTier)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_CompileOptimizedTierFromCache)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_CompileOptimizedTierTwoThreads)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace

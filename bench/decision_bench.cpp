@@ -5,8 +5,8 @@
 #include <benchmark/benchmark.h>
 
 #include <map>
-#include <tuple>
 #include <memory>
+#include <tuple>
 
 #include <fmt/format.h>
 

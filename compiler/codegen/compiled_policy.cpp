@@ -70,12 +70,23 @@ std::vector<WritCell> constant_table(const RuleShape& shape, CompiledPolicy::Hos
 CompiledPolicy::CompiledPolicy() : host_(std::make_unique<Host>()) {}
 CompiledPolicy::~CompiledPolicy() = default;
 
+int CompiledPolicy::cache_hits() const {
+  return host_->session->cache_hits();
+}
+int CompiledPolicy::cache_misses() const {
+  return host_->session->cache_misses();
+}
+
 Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy& policy, CompileOptions options) {
   std::unique_ptr<CompiledPolicy> compiled(new CompiledPolicy());
   compiled->optimized_ = options.optimize;
   bool share = options.share_shapes.value_or(!options.optimize);
   Host& host = *compiled->host_;
-  auto session = JitSession::create({options.optimize, options.compile_threads});
+  JitOptions jit;
+  jit.optimize = options.optimize;
+  jit.compile_threads = options.compile_threads;
+  jit.cache_directory = options.cache_directory;
+  auto session = JitSession::create(jit);
   if (!session) return std::move(session).take_error();
   host.session = std::move(session).value();
   for (const HelperSymbol& h : helper_symbols()) {

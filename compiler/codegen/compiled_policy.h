@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "compiler/codegen/abi.h"
@@ -24,6 +25,7 @@ struct CompileOptions {
   unsigned compile_threads = 0;            // compile modules on this many threads (0: the calling thread)
   // Checked between batches of modules: set it to abandon a compilation (it then fails).
   const std::atomic<bool>* cancel = nullptr;
+  std::string cache_directory;  // compiled modules cached across processes (object_cache.h); empty: none
 };
 
 class CompiledPolicy {
@@ -38,6 +40,9 @@ class CompiledPolicy {
   }
   std::size_t rule_count() const { return rules_.size(); }
   std::size_t function_count() const { return function_count_; }
+  // Modules loaded from the object cache, and compiled because they were not in it.
+  int cache_hits() const;
+  int cache_misses() const;
   bool optimized() const { return optimized_; }
 
   struct Host;  // the JIT session and host objects; defined in compiled_policy.cpp

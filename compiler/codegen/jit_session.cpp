@@ -1,8 +1,11 @@
 // ORC LLJIT wrapper: every LLVM Error is converted to a writ Error here, at the boundary.
 #include "compiler/codegen/jit_session.h"
 
+#include "compiler/codegen/object_cache.h"
+
 #include <mutex>
 
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -53,6 +56,7 @@ void initialize_native_target() {
 }
 
 struct JitSession::Impl {
+  std::unique_ptr<ObjectFileCache> cache;  // outlives the JIT, which refers to it
   std::unique_ptr<llvm::orc::LLJIT> jit;
   JitOptions options;
 };
@@ -65,18 +69,36 @@ Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
   auto target = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!target) return Error{"cannot detect the host machine: " + message_of(target.takeError())};
   target->setCodeGenOptLevel(options.optimize ? llvm::CodeGenOptLevel::Default : llvm::CodeGenOptLevel::None);
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
   llvm::orc::LLJITBuilder builder;
+  if (!options.cache_directory.empty()) {
+    std::string features;
+    for (const auto& f : target->getFeatures().getFeatures()) features += f;
+    impl->cache = std::make_unique<ObjectFileCache>(
+        options.cache_directory, target->getTargetTriple().str() + "|" + target->getCPU() + "|" + features + "|" +
+                                     (options.optimize ? "O2" : "O0"));
+    ObjectFileCache* cache = impl->cache.get();
+    builder.setCompileFunctionCreator([cache](llvm::orc::JITTargetMachineBuilder machine)
+                                          -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+      return std::make_unique<llvm::orc::ConcurrentIRCompiler>(std::move(machine), cache);
+    });
+  }
   builder.setJITTargetMachineBuilder(std::move(*target));
   if (options.compile_threads > 0) builder.setNumCompileThreads(options.compile_threads);
   auto jit = builder.create();
   if (!jit) return Error{"cannot start the JIT: " + message_of(jit.takeError())};
-  auto impl = std::make_unique<Impl>();
   impl->jit = std::move(*jit);
-  impl->options = options;
-  if (options.optimize) {
+  if (options.optimize || impl->cache) {
+    ObjectFileCache* cache = impl->cache.get();
+    bool optimize = options.optimize;
     impl->jit->getIRTransformLayer().setTransform(
-        [](llvm::orc::ThreadSafeModule module, const llvm::orc::MaterializationResponsibility&) {
-          module.withModuleDo([](llvm::Module& m) { optimize_module(m); });
+        [cache, optimize](llvm::orc::ThreadSafeModule module, const llvm::orc::MaterializationResponsibility&) {
+          module.withModuleDo([&](llvm::Module& m) {
+            // A cached module needs no optimising: its object is loaded as it is.
+            bool cached = cache != nullptr && cache->prepare(m);
+            if (optimize && !cached) optimize_module(m);
+          });
           return llvm::Expected<llvm::orc::ThreadSafeModule>(std::move(module));
         });
   }
@@ -135,6 +157,13 @@ Result<std::uintptr_t> JitSession::lookup(std::string_view symbol) {
   auto address = impl_->jit->lookup(llvm::StringRef(symbol.data(), symbol.size()));
   if (!address) return Error{"cannot compile `" + std::string(symbol) + "`: " + message_of(address.takeError())};
   return static_cast<std::uintptr_t>(address->getValue());
+}
+
+int JitSession::cache_hits() const {
+  return impl_->cache ? impl_->cache->hits() : 0;
+}
+int JitSession::cache_misses() const {
+  return impl_->cache ? impl_->cache->misses() : 0;
 }
 
 Result<std::vector<std::uintptr_t>> JitSession::lookup_all(const std::vector<std::string>& symbols) {

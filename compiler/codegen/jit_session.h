@@ -24,6 +24,8 @@ struct JitOptions {
   // Threads that compile modules concurrently when several are looked up at once (0: compile
   // on the looking-up thread).
   unsigned compile_threads = 0;
+  // A directory caching compiled modules across processes (object_cache.h); empty: none.
+  std::string cache_directory;
 };
 
 class JitSession {
@@ -45,6 +47,9 @@ class JitSession {
   Result<std::uintptr_t> lookup(std::string_view symbol);
   // Several at once: their modules compile concurrently on the compile threads.
   Result<std::vector<std::uintptr_t>> lookup_all(const std::vector<std::string>& symbols);
+  // Modules loaded from, or not found in, the object cache so far.
+  int cache_hits() const;
+  int cache_misses() const;
 
  private:
   struct Impl;

@@ -18,6 +18,7 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   compile.optimize = options.tiers == Tiers::Optimized;
   compile.share_shapes = options.share_shapes;
   compile.compile_threads = compile.optimize ? options.optimizer_threads : 0;
+  compile.cache_directory = options.cache_directory;
   auto native = NativePolicy::create(engine->interpreter_, compile);
   if (!native) {
     if (options.require_native) return Error{"the policy cannot be compiled to native code: " + native.error()};

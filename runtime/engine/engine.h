@@ -33,6 +33,8 @@ struct EngineOptions {
   Tiers tiers = Tiers::Tiered;
   std::optional<bool> share_shapes;  // see codegen::CompileOptions; by default, in the fast tier only
   unsigned optimizer_threads = 2;    // for the optimised tier
+  // Compiled modules are cached here across restarts (keyed by their code, never stale); empty: no cache.
+  std::string cache_directory;
   InterpreterOptions interpreter;
 };
 

@@ -48,7 +48,8 @@ const limit = 7
 )");
   EXPECT_EQ(ir::to_text(p),
             "rule r (permit issue)\n"
-            "  require (and (lt (parse-int (field token #27 run_attempt)) 7) (in-set (field token #14 ref) {\"a\", \"b\"}))\n");
+            "  require (and (lt (parse-int (field token #27 run_attempt)) 7) (in-set (field token #14 ref) {\"a\", "
+            "\"b\"}))\n");
 }
 
 TEST(Lowering, ErrorSitesWordErrorsAsTheInterpreterDoes) {
@@ -61,8 +62,9 @@ TEST(Lowering, ErrorSitesWordErrorsAsTheInterpreterDoes) {
 }
 
 TEST(Lowering, RefusesWhatNativeCodeDoesNotSupport) {
-  LoadedPolicySet set = testing::check_text(std::string(testing::kGithubIssuer) +
-                                            R"(@id("r") permit issue "r" to github when { split(token.ref, "/") == ["a"] })");
+  LoadedPolicySet set =
+      testing::check_text(std::string(testing::kGithubIssuer) +
+                          R"(@id("r") permit issue "r" to github when { split(token.ref, "/") == ["a"] })");
   ASSERT_FALSE(set.diagnostics.has_errors()) << testing::rendered(set);
   auto policy = ir::lower(set.program);
   ASSERT_FALSE(policy.ok());
@@ -81,8 +83,8 @@ TEST(RuleShapes, RulesThatDifferOnlyInConstantsShareAShape) {
   auto c = codegen::shape_of(p, p.rules[2]);
   auto d = codegen::shape_of(p, p.rules[3]);
   EXPECT_EQ(a.key, b.key);
-  EXPECT_NE(a.key, c.key);  // three glob pieces, not two
-  EXPECT_NE(a.key, d.key);  // another claim
+  EXPECT_NE(a.key, c.key);         // three glob pieces, not two
+  EXPECT_NE(a.key, d.key);         // another claim
   std::vector<std::string> texts;  // besides texts, the table holds the error sites of the fields
   for (const auto& c : b.constants) {
     if (c.kind == codegen::ShapeConstant::Kind::Text) texts.push_back(c.text);

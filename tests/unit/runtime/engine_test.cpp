@@ -1,6 +1,10 @@
 // Tests for the engine: native tiers, the background optimiser's swap, fallback to the
 // interpreter, and refusing to load when native code is required but impossible.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "bench/policy_generator.h"
 #include "runtime/engine/engine.h"
@@ -121,6 +125,37 @@ TEST(Engine, ExplanationsComeFromTheInterpreter) {
   ASSERT_EQ(d.explanation.size(), 1u);
   EXPECT_EQ(d.explanation[0].outcome, "not_matched");
   EXPECT_EQ(d.explanation[0].condition, "token.repository_id == \"5\"");
+}
+
+TEST(Engine, ARestartLoadsCompiledCodeFromTheObjectCache) {
+  namespace fs = std::filesystem;
+  fs::path cache = fs::temp_directory_path() / ("writ_cache_" + std::to_string(::getpid()));
+  fs::remove_all(cache);
+  EngineOptions options;
+  options.require_native = true;
+  options.tiers = Tiers::Optimized;
+  options.cache_directory = cache.string();
+  auto first = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ((*first)->native()->code().cache_hits(), 0);
+  EXPECT_GT((*first)->native()->code().cache_misses(), 0);
+  json allowed = decision_to_json((*first)->decide(request("deployer", "5")));
+
+  auto second = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_GT((*second)->native()->code().cache_hits(), 0);
+  EXPECT_EQ((*second)->native()->code().cache_misses(), 0);
+  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
+
+  // A damaged file is never loaded: it is compiled again.
+  for (const auto& entry : fs::directory_iterator(cache)) {
+    std::fstream(entry.path(), std::ios::in | std::ios::out | std::ios::binary).seekp(40).put('\x7f');
+  }
+  auto third = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(third.ok()) << third.error();
+  EXPECT_EQ((*third)->native()->code().cache_hits(), 0);
+  EXPECT_EQ(decision_to_json((*third)->decide(request("deployer", "5"))), allowed);
+  fs::remove_all(cache);
 }
 
 }  // namespace

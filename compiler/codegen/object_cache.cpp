@@ -1,0 +1,105 @@
+// The object file cache: SHA-256 keys and checksummed files, written atomically.
+#include "compiler/codegen/object_cache.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+#include <llvm/Config/llvm-config.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace writ::codegen {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kDigestBytes = 32;
+constexpr const char* kKeyPrefix = "writ.cache.";
+
+std::string sha256(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+ObjectFileCache::ObjectFileCache(std::string directory, std::string target_description)
+    : directory_(std::move(directory)), target_(std::move(target_description) + "|llvm " LLVM_VERSION_STRING) {}
+
+bool ObjectFileCache::prepare(llvm::Module& module) {
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  module.print(out, nullptr);
+  out << "|" << target_;
+  module.setModuleIdentifier(kKeyPrefix + hex(sha256(out.str())));
+  return read_valid(path_for(module)).has_value();
+}
+
+std::optional<std::string> ObjectFileCache::read_valid(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::string contents((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::string_view bytes(contents);
+  if (bytes.size() <= kDigestBytes || sha256(bytes.substr(kDigestBytes)) != bytes.substr(0, kDigestBytes)) {
+    std::error_code error;
+    fs::remove(path, error);  // damaged: compile again and replace it
+    return std::nullopt;
+  }
+  return contents.substr(kDigestBytes);
+}
+
+std::string ObjectFileCache::path_for(const llvm::Module& module) const {
+  const std::string& id = module.getModuleIdentifier();
+  if (id.rfind(kKeyPrefix, 0) != 0) return {};
+  return (fs::path(directory_) / (id.substr(std::char_traits<char>::length(kKeyPrefix)) + ".o")).string();
+}
+
+void ObjectFileCache::notifyObjectCompiled(const llvm::Module* module, llvm::MemoryBufferRef object) {
+  std::string path = path_for(*module);
+  if (path.empty()) return;
+  std::error_code error;
+  fs::create_directories(directory_, error);
+  // Written to a private name, then renamed: a reader never sees half a file.
+  std::string temporary = path + ".tmp" + std::to_string(reinterpret_cast<std::uintptr_t>(module));
+  {
+    std::ofstream file(temporary, std::ios::binary);
+    std::string_view bytes(object.getBufferStart(), object.getBufferSize());
+    file << sha256(bytes) << bytes;
+    if (!file) {
+      fs::remove(temporary, error);
+      return;
+    }
+  }
+  fs::rename(temporary, path, error);
+  if (error) fs::remove(temporary, error);
+}
+
+std::unique_ptr<llvm::MemoryBuffer> ObjectFileCache::getObject(const llvm::Module* module) {
+  auto object = read_valid(path_for(*module));
+  if (!object) {
+    ++misses_;
+    return nullptr;
+  }
+  ++hits_;
+  return llvm::MemoryBuffer::getMemBufferCopy(*object, module->getModuleIdentifier());
+}
+
+}  // namespace writ::codegen
