@@ -6,14 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 jobs=$(nproc 2>/dev/null || echo 2)
-targets=(fuzz_parse fuzz_check fuzz_claims)
+targets=(fuzz_parse fuzz_check fuzz_claims fuzz_native_json)
 CXX=clang++-14 CC=clang-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWRIT_FUZZ=ON -DWRIT_BENCH=OFF -DWRIT_TESTS=ON >/dev/null
 cmake --build build-fuzz -j "$jobs" --target "${targets[@]}"
 seeds=build-fuzz/seeds
 mkdir -p "$seeds"
 find examples tests/golden stdlib/schemas -name '*.writ' -size -64k -exec cp {} "$seeds"/ \;
-# Request documents seed the claims fuzzer (the other targets reject them quickly).
+# Request documents seed the claims fuzzers (the other targets reject them quickly).
 find examples tests/golden/explain -name '*.json' -size -64k -exec cp {} "$seeds"/ \;
 for target in "${targets[@]}"; do
   corpus=build-fuzz/corpus/$target

@@ -1,0 +1,94 @@
+// Tests for the fast JSON path: it binds ordinary requests itself, refuses anything unusual
+// (leaving it to the exact slow path), and never decides differently from the interpreter.
+#include <gtest/gtest.h>
+
+#include "runtime/engine/engine.h"
+#include "tests/unit/test_support.h"
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+class JsonFastPath : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto set = std::make_shared<LoadedPolicySet>(testing::check_text(std::string(testing::kGithubIssuer) + R"(
+@id("deploy") permit issue "deployer" to github when { token.repository_id == "5" } grant { ttl: 10m }
+)"));
+    ASSERT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
+    EngineOptions native;
+    native.require_native = true;
+    native.tiers = Tiers::Fast;
+    EngineOptions interp;
+    interp.backend = Backend::Interpreter;
+    native_ = *Engine::create(set, native);
+    interpreter_ = *Engine::create(set, interp);
+  }
+
+  // Decides `text` both ways, expects the same decision, and says whether the fast path bound it.
+  bool fast(const std::string& text) {
+    std::uint64_t before = context_.fast_binds;
+    json a = decision_to_json(native_->decide_text(text, context_));
+    json b = decision_to_json(interpreter_->decide_text(text));
+    EXPECT_EQ(a, b) << text;
+    return context_.fast_binds > before;
+  }
+
+  static std::string claims(const std::string& extra = "") {
+    return R"({"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com", "sub": "repo:a/b:ref:refs/heads/main",
+      "exp": 2000, "iat": 900, "nbf": 900, "jti": "j", "actor": "x", "actor_id": "1", "repository": "a/b", "repository_id": "5",
+      "repository_owner": "a", "repository_owner_id": "1", "repository_visibility": "private", "ref": "refs/heads/main",
+      "ref_type": "branch", "sha": "s", "head_ref": "", "base_ref": "", "event_name": "push", "workflow": "w",
+      "workflow_ref": "w", "workflow_sha": "s", "job_workflow_ref": "j", "job_workflow_sha": "s", "run_id": "1",
+      "run_number": "1", "run_attempt": "1")" +
+           extra + "}";
+  }
+
+  static std::string request(const std::string& claims_text, const std::string& extra = "") {
+    return R"({"kind": "issue", "issuer": "github", "header": {"alg": "RS256"}, "claims": )" + claims_text +
+           R"(, "request": {"role": "deployer", "time": 1000})" + extra + "}";
+  }
+
+  std::shared_ptr<const Engine> native_, interpreter_;
+  DecisionContext context_;
+};
+
+TEST_F(JsonFastPath, BindsAnOrdinaryRequest) {
+  EXPECT_TRUE(fast(request(claims())));
+  EXPECT_TRUE(fast(request(claims(R"(, "unknown_claim": {"nested": [1, 2, {"x": null}]})"))));
+  EXPECT_TRUE(fast(request(claims(R"(, "environment": null)"))));  // null is absent
+  EXPECT_TRUE(fast(request(claims(), R"(, "exchange": {"audience": ["x"]}, "extra": 1)")));
+}
+
+TEST_F(JsonFastPath, LeavesInvalidRequestsToTheSlowPath) {
+  EXPECT_FALSE(fast(request(claims(R"(, "repository_id": "6")"))));                   // a duplicate key
+  EXPECT_FALSE(fast(request(claims(R"(, "x": 1, "\u0078": 2)"))));                    // duplicate once unescaped
+  EXPECT_FALSE(fast(request(claims(R"(, "x": {"k": 1, "k": 2})"))));                  // a duplicate deep down
+  EXPECT_FALSE(fast(request(claims(), R"(, "request": {"role": "x", "time": 1})")));  // a duplicate part
+  EXPECT_FALSE(fast(request(claims(R"(, "run_id": 1)"))));                            // not a string (and a duplicate)
+  EXPECT_FALSE(fast(request(claims()).substr(0, 50)));                                // truncated
+  EXPECT_FALSE(fast("[]"));
+  EXPECT_FALSE(fast(""));
+  std::string deep = std::string(40, '[') + std::string(40, ']');
+  EXPECT_FALSE(fast(request(claims(", \"deep\": " + deep))));              // too deep
+  EXPECT_FALSE(fast(request(claims(R"(, "repository_visibility": 5)"))));  // a duplicate of the wrong type
+}
+
+TEST_F(JsonFastPath, NumbersBindAsTheInterpreterBindsThem) {
+  auto with_exp = [&](const std::string& exp) {
+    std::string text = request(claims());
+    text.replace(text.find("\"exp\": 2000"), 11, "\"exp\": " + exp);
+    return text;
+  };
+  EXPECT_TRUE(fast(with_exp("2e3")));      // a NumericDate may be written as a float
+  fast(with_exp("2000.9"));                // a fractional NumericDate rounds down
+  fast(with_exp("-1.5"));                  // expired
+  fast(with_exp("1e400"));                 // out of range
+  fast(with_exp("18446744073709551615"));  // above int64
+  fast(with_exp("9223372036854775807"));   // exp + leeway overflows
+  fast(with_exp("\"2000\""));              // a string
+}
+
+}  // namespace
+}  // namespace writ
