@@ -107,7 +107,7 @@ void BM_InterpreterFromJson(benchmark::State& state) {
   state.counters["json_bytes"] = static_cast<double>(text.size());
 }
 
-void native_bound(benchmark::State& state, bool optimize, bool share = false) {
+void native_bound(benchmark::State& state, bool optimize, bool share = false, bool record_outcomes = true) {
   int rules = static_cast<int>(state.range(0));
   auto engine = engine_for(rules, optimize, share);
   if (!engine) return state.SkipWithError("policy does not compile");
@@ -117,6 +117,7 @@ void native_bound(benchmark::State& state, bool optimize, bool share = false) {
   const auto& request = std::get<std::unique_ptr<writ::OwnedIssueRequest>>(bound)->request;
   if (!engine->native()->decide_bound(request).allow) return state.SkipWithError("request is not allowed");
   writ::DecisionContext context;
+  context.record_outcomes = record_outcomes;
   writ::Verdict verdict;
   for (auto _ : state) {
     engine->native()->decide_issue(request, context, verdict);
@@ -155,6 +156,29 @@ void BM_NativeFromJsonToDecision(benchmark::State& state) {
 void BM_NativeBound(benchmark::State& state) {
   native_bound(state, true);
 }
+// What recording the outcomes explanations are built from costs: compare with BM_NativeBound.
+void BM_NativeBoundWithoutOutcomes(benchmark::State& state) {
+  native_bound(state, true, false, false);
+}
+// A whole explained decision from a JSON document (explanations are for people and audits,
+// not the hot path): native outcomes with the interpreter's wording, against the interpreter.
+void explained(benchmark::State& state, bool native) {
+  auto engine = native ? engine_for(1, true) : nullptr;
+  auto interp = native ? nullptr : interpreter_for(1);
+  if (native ? engine == nullptr : interp == nullptr) return state.SkipWithError("policy does not load");
+  json request = github_request(0);
+  request["request"]["role"] = "deployer-1";  // no rule for repo-0 has it: a deny, explained
+  writ::DecideOptions options{.explain = true};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(native ? engine->decide(request, options) : interp->decide(request, options));
+  }
+}
+void BM_NativeExplained(benchmark::State& state) {
+  explained(state, true);
+}
+void BM_InterpreterExplained(benchmark::State& state) {
+  explained(state, false);
+}
 void BM_NativeFastTierBound(benchmark::State& state) {
   native_bound(state, false);
 }
@@ -167,6 +191,9 @@ void BM_NativeFromJson(benchmark::State& state) {
 }
 
 BENCHMARK(BM_NativeBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_NativeBoundWithoutOutcomes)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_NativeExplained)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_InterpreterExplained)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NativeFastTierBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeOptimizedSharedBound)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);

@@ -72,11 +72,12 @@ const char* Engine::serving_tier() const {
 
 Decision Engine::decide(const nlohmann::json& request, DecideOptions options) const {
   const NativePolicy* serving = native();
-  if (serving != nullptr && !options.explain) return serving->decide(request);
+  if (serving != nullptr) return serving->decide(request, options);
   return interpreter_->decide(request, options);
 }
 
 Decision Engine::decide_text(std::string_view request_json, DecideOptions options) const {
+  // Explanations take the binder that keeps the request's values, to word why conditions failed.
   if (native() != nullptr && !options.explain) {
     DecisionContext context;
     return decide_text(request_json, context, options);

@@ -43,7 +43,7 @@ class Engine {
   static Result<std::shared_ptr<const Engine>> create(std::shared_ptr<const LoadedPolicySet> policy,
                                                       EngineOptions options = {});
 
-  // Never throws. An explanation is computed by the interpreter.
+  // Never throws. Explanations come from the native outcomes too (NativePolicy::explain).
   Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
   Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
   // The same, reusing `context` (one per thread): issuance requests that bind on the fast JSON

@@ -122,20 +122,69 @@ const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_vie
   return (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer];
 }
 
-Decision NativePolicy::decide(const json& request) const {
+Decision NativePolicy::decide(const json& request, DecideOptions options) const {
+  Decision d;
   try {
-    if (!request.is_object()) return interpreter_->deny("request.invalid", "the request must be a JSON object");
-    auto kind = request.find("kind");
-    if (kind != request.end() && *kind == "access") return decide_access(request);
-    if (kind == request.end() || *kind != "issue") {
-      return interpreter_->deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    auto kind = request.is_object() ? request.find("kind") : request.end();
+    if (!request.is_object()) {
+      d = interpreter_->deny("request.invalid", "the request must be a JSON object");
+    } else if (kind != request.end() && *kind == "access") {
+      d = decide_access(request, options);
+    } else if (kind == request.end() || *kind != "issue") {
+      d = interpreter_->deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    } else {
+      d = decide_issue_json(request, options);
     }
-    auto bound = bind_issue(request);
-    if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
-    return decide_bound(std::get<std::unique_ptr<OwnedIssueRequest>>(bound)->request);
   } catch (const std::exception& e) {
-    return interpreter_->deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
+    d = interpreter_->deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
   }
+  d.explained = options.explain;
+  return d;
+}
+
+Decision NativePolicy::decide_issue_json(const json& request, DecideOptions options) const {
+  auto bound = bind_issue(request);
+  if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
+  const OwnedIssueRequest& owned = *std::get<std::unique_ptr<OwnedIssueRequest>>(bound);
+  DecisionContext context;
+  Verdict verdict;
+  decide_issue(owned.request, context, verdict);
+  Decision d = to_decision(context, verdict);
+  if (options.explain) {
+    Env env;
+    env.push("token", owned.bound.token);
+    env.push("request", owned.bound.request);
+    env.push("header", owned.bound.header);
+    env.push("exchange", owned.bound.exchange);
+    d.explanation = explain(context, env);
+  }
+  return d;
+}
+
+std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, Env& env) const {
+  const Program& program = interpreter_->policy().program;
+  std::vector<RuleTrace> trace;
+  auto error = context.errors.begin();  // errors are in the order of the outcomes that erred
+  for (const RuleOutcome& o : context.outcomes) {
+    const RuleInfo& rule = program.rules[o.rule];
+    const auto& conditions = rule.decl->conditions;
+    std::uint32_t kind = native::outcome_kind(o.outcome);
+    std::uint32_t step = native::outcome_step(o.outcome);
+    const ast::Condition* failed = step < conditions.size() ? &conditions[step] : nullptr;
+    std::string because;
+    const char* outcome = "matched";
+    if (kind == native::kNotMatched) {
+      outcome = "not_matched";
+      because = interpreter_->explain_condition(rule, step, env);
+    } else if (kind != native::kMatched) {
+      outcome = "error";
+      if (error != context.errors.end() && error->rule == o.rule) because = (error++)->message;
+    } else {
+      failed = nullptr;
+    }
+    trace.push_back(rule_trace(rule, outcome, failed, std::move(because), interpreter_->location(rule)));
+  }
+  return trace;
 }
 
 std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_issue(const json& request) const {
@@ -172,6 +221,7 @@ void NativePolicy::run_rule(std::uint32_t index, const void* const* roots, Decis
   WritScratch& scratch = context.scratch;
   scratch.error_kind = native::kErrorNone;
   std::uint32_t outcome = code_->run(index, roots, &scratch);
+  if (context.record_outcomes) context.outcomes.push_back({index, outcome});
   std::uint32_t kind = native::outcome_kind(outcome);
   if (kind == native::kErrored) {
     context.errors.push_back({index, error_message(rule, outcome, scratch)});
@@ -298,7 +348,7 @@ Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict
   return d;
 }
 
-Decision NativePolicy::decide_access(const json& in) const {
+Decision NativePolicy::decide_access(const json& in, DecideOptions options) const {
   auto bound = interpreter_->bind_access(in);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
   const BoundAccessRequest& request = std::get<BoundAccessRequest>(bound);
@@ -314,7 +364,13 @@ Decision NativePolicy::decide_access(const json& in) const {
   context.grants.clear();  // access decisions grant nothing
   Verdict verdict;
   tally_effect(context, verdict);
-  return to_decision(context, verdict);
+  Decision d = to_decision(context, verdict);
+  if (options.explain) {
+    Env env;
+    env.push("request", request.request);
+    d.explanation = explain(context, env);
+  }
+  return d;
 }
 
 }  // namespace writ

@@ -45,13 +45,18 @@ class NativePolicy {
   static Result<std::shared_ptr<const NativePolicy>> create(std::shared_ptr<const Interpreter> interpreter,
                                                             codegen::CompileOptions options = {});
 
-  Decision decide(const nlohmann::json& request) const;
+  // With `options.explain`, the explanation is built from the outcomes the compiled rules
+  // returned; the interpreter only words why a condition was false.
+  Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
   std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> bind_issue(const nlohmann::json& request) const;
   // The hot path: no allocation once `context` is warm. The verdict's views stay valid until
   // the context is reset or reused.
   void decide_issue(const NativeIssueRequest& request, DecisionContext& context, Verdict& verdict) const;
   Decision to_decision(const DecisionContext& context, const Verdict& verdict) const;
   Decision decide_bound(const NativeIssueRequest& request) const;
+  // Why each candidate rule matched or not, from the outcomes `context` recorded and the
+  // request's values in `env` (the roots by name): the interpreter's explanation, to the letter.
+  std::vector<RuleTrace> explain(const DecisionContext& context, Env& env) const;
 
   // Straight from JSON text, the fast way: false if `context`'s binder cannot bind the request
   // (it is invalid or unusual), and the caller must then take `decide` for the exact answer.
@@ -72,7 +77,8 @@ class NativePolicy {
  private:
   NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::Policy ir,
                std::unique_ptr<codegen::CompiledPolicy> code);
-  Decision decide_access(const nlohmann::json& request) const;
+  Decision decide_issue_json(const nlohmann::json& request, DecideOptions options) const;
+  Decision decide_access(const nlohmann::json& request, DecideOptions options) const;
   void add_field_tables(const Type& type);
   void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
   // The effect of the tallied outcomes, before any grant.

@@ -31,6 +31,13 @@ enum class Reason : std::uint8_t {
 // "permit", "grant.scope_not_granted", ...: the reason as the decision's JSON names it.
 const char* reason_name(Reason reason);
 
+// What one candidate rule's function returned (compiler/codegen/abi.h): kept for every
+// decision, so a native decision can be explained without evaluating the rules again.
+struct RuleOutcome {
+  std::uint32_t rule;  // index in Program::rules
+  std::uint32_t outcome;
+};
+
 struct NativeRuleError {
   std::uint32_t rule;  // index in Program::rules
   std::string message;
@@ -64,6 +71,7 @@ class DecisionContext {
   void reset() {
     arena.reset();
     scratch.error_kind = native::kErrorNone;
+    outcomes.clear();
     permits.clear();
     forbids.clear();
     errors.clear();
@@ -77,6 +85,10 @@ class DecisionContext {
   std::uint64_t fast_binds = 0;  // how many of them bound on the fast path (for tests and stats)
   stdlib::Arena arena{2048};
   WritScratch scratch{&arena, 0, 0, {}, nullptr, 0, 0, 0, 0, {}, {}, {}};
+  // Of the candidate rules, in the order they ran: what explanations are built from. Recording
+  // costs a few percent of a decision (bench/decision_bench.cpp); it can be turned off.
+  bool record_outcomes = true;
+  std::vector<RuleOutcome> outcomes;
   std::vector<std::uint32_t> permits, forbids;
   std::vector<NativeRuleError> errors;
   std::vector<GrantPart> grants;

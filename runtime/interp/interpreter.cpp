@@ -130,22 +130,10 @@ struct Tally {
 
   void add(const RuleInfo& rule, const RuleResult& r, bool explain, std::string location) {
     if (explain) {
-      RuleTrace t;
-      t.rule = rule.id;
-      t.effect = rule.decl->effect == ast::Effect::Permit ? "permit" : "forbid";
-      t.outcome = r.outcome == Outcome::Matched ? "matched" : r.outcome == Outcome::Errored ? "error" : "not_matched";
-      t.location = std::move(location);
-      if (r.failed != nullptr) {
-        t.condition =
-            (r.failed->is_let ? "let " + r.failed->let_name + " = " : std::string()) + format_expr(*r.failed->expr);
-      }
-      t.because = r.because;
-      if (r.outcome == Outcome::Matched) {
-        for (const ast::Condition& c : rule.decl->conditions) {
-          if (!c.is_let) t.held.push_back(format_expr(*c.expr));
-        }
-      }
-      trace.push_back(std::move(t));
+      const char* outcome = r.outcome == Outcome::Matched   ? "matched"
+                            : r.outcome == Outcome::Errored ? "error"
+                                                            : "not_matched";
+      trace.push_back(rule_trace(rule, outcome, r.failed, r.because, std::move(location)));
     }
     bool forbid = rule.decl->effect == ast::Effect::Forbid;
     if (r.outcome == Outcome::Errored) errors.push_back({rule.id, r.error});
@@ -159,6 +147,41 @@ struct Tally {
 };
 
 }  // namespace
+
+RuleTrace rule_trace(const RuleInfo& rule, std::string outcome, const ast::Condition* failed, std::string because,
+                     std::string location) {
+  RuleTrace t;
+  t.rule = rule.id;
+  t.effect = rule.decl->effect == ast::Effect::Permit ? "permit" : "forbid";
+  t.outcome = std::move(outcome);
+  t.location = std::move(location);
+  if (failed != nullptr) {
+    t.condition = (failed->is_let ? "let " + failed->let_name + " = " : std::string()) + format_expr(*failed->expr);
+  }
+  t.because = std::move(because);
+  if (t.outcome == "matched") {
+    for (const ast::Condition& c : rule.decl->conditions) {
+      if (!c.is_let) t.held.push_back(format_expr(*c.expr));
+    }
+  }
+  return t;
+}
+
+std::string Interpreter::explain_condition(const RuleInfo& rule, std::size_t condition, Env& env) const {
+  std::size_t mark = env.size();
+  const auto& conditions = rule.decl->conditions;
+  std::string because;
+  // The lets before it held when the rule ran; evaluate them again to have their values.
+  for (std::size_t i = 0; i < condition && i < conditions.size(); ++i) {
+    if (!conditions[i].is_let) continue;
+    auto v = evaluator_->eval(*conditions[i].expr, env);
+    if (!v) break;
+    env.push(conditions[i].let_name, std::move(v).value());
+  }
+  if (condition < conditions.size()) because = explain_false(*evaluator_, *conditions[condition].expr, env);
+  env.truncate(mark);
+  return because;
+}
 
 std::string policy_version_hash(const LoadedPolicySet& policy) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();

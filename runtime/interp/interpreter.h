@@ -64,6 +64,10 @@ class Interpreter {
   std::variant<BoundAccessRequest, Decision> bind_access(const nlohmann::json& request) const;
   // A deny for a request that fails its checks, stamped with the policy version.
   Decision deny(std::string reason, std::string detail) const;
+  // For explanations of decisions made by native code: where a rule is ("file:line"), and why
+  // its condition number `condition` was false, given the request's roots in `env`.
+  std::string location(const RuleInfo& rule) const;
+  std::string explain_condition(const RuleInfo& rule, std::size_t condition, Env& env) const;
 
   const std::string& policy_version() const { return version_; }
   const LoadedPolicySet& policy() const { return *policy_; }
@@ -75,7 +79,6 @@ class Interpreter {
               InterpreterOptions options);
   Decision decide_issue(const nlohmann::json& request, DecideOptions options) const;
   Decision decide_access(const nlohmann::json& request, DecideOptions options) const;
-  std::string location(const RuleInfo& rule) const;
 
   // Indices (into program.rules, ascending) of the issue rules naming each role, and of those
   // for every role (`*`): candidates are found without scanning the whole policy set.
@@ -91,6 +94,11 @@ class Interpreter {
 
 // What an issuance request asks for (ttl, audience, scopes), read from its bound `request`.
 RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl);
+
+// One entry of an explanation (`outcome`: matched, not_matched or error); `failed` is the
+// condition that was false or erred, if any.
+RuleTrace rule_trace(const RuleInfo& rule, std::string outcome, const ast::Condition* failed, std::string because,
+                     std::string location);
 
 // "sha256:<hex>" over the user files of a policy set (paths and contents, in load order).
 std::string policy_version_hash(const LoadedPolicySet& policy);

@@ -119,6 +119,12 @@ void run_case(const Case& c, Tier tier) {
     if (oracle["decision"] == "allow" && request.value("kind", "") == "issue") {
       EXPECT_EQ(context.fast_binds, 1u) << "an allowed issuance request should bind on the fast path";
     }
+    // Explained from the outcomes native code recorded, to the letter of the interpreter's.
+    DecideOptions explain{.explain = true};
+    json explained = decision_to_json(engine->decide(request, explain));
+    EXPECT_EQ(explained, decision_to_json(engine_for(c.file, doc, Tier::Interpreter)->decide(request, explain)))
+        << "native and interpreter explain differently";
+    EXPECT_EQ(decision_to_json(engine->decide_text(request.dump(), explain)), explained);
   }
 }
 
