@@ -80,6 +80,30 @@ void BM_CompileOptimizedTierTwoThreads(benchmark::State& state) {
   compile_only(state, true, 2);
 }
 
+// A broker starting from a compiled bundle (`writ compile`): read and verify it, rebuild the
+// policy from its sources, link its code. No code is generated. Both tiers, as bundles.
+void load_bundle(benchmark::State& state, bool optimize) {
+  auto set =
+      std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources_for(static_cast<int>(state.range(0)))));
+  writ::BundleOptions options;
+  options.optimize = optimize;
+  auto bytes = writ::Engine::compile_bundle(set, options);
+  if (!bytes) return state.SkipWithError(bytes.error().c_str());
+  for (auto _ : state) {
+    auto engine = writ::Engine::load_bundle(*bytes);
+    if (!engine) return state.SkipWithError(engine.error().c_str());
+    benchmark::DoNotOptimize(engine->get());
+  }
+  state.counters["rules"] = static_cast<double>(state.range(0));
+  state.counters["bundle_bytes"] = static_cast<double>(bytes->size());
+}
+void BM_LoadFastTierBundle(benchmark::State& state) {
+  load_bundle(state, false);
+}
+void BM_LoadOptimizedTierBundle(benchmark::State& state) {
+  load_bundle(state, true);
+}
+
 BENCHMARK(BM_SourceToServingFastTier)
     ->Arg(1000)
     ->Arg(10000)
@@ -89,6 +113,8 @@ BENCHMARK(BM_SourceToServingFastTier)
 BENCHMARK(BM_CompileFastTier)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_CompileOptimizedTier)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_CompileOptimizedTierFromCache)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+BENCHMARK(BM_LoadFastTierBundle)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+BENCHMARK(BM_LoadOptimizedTierBundle)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_CompileOptimizedTierTwoThreads)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace {
 
 struct EvalArgs {
   std::vector<std::string> policy;
+  std::string bundle;
   std::string input = "-";
   bool fail_on_deny = false;
   bool explain = false;
@@ -26,7 +27,12 @@ int run_eval(const EvalArgs& args) {
   EngineOptions options;
   options.backend = args.engine == "interpreter" ? Backend::Interpreter : Backend::Native;
   options.tiers = Tiers::Fast;  // one decision: the optimised tier would not pay for itself
-  LoadedEngine loaded = load_engine(args.policy, "eval", options);
+  if (args.policy.empty() && args.bundle.empty()) {
+    std::cerr << "writ eval: give the policy with --policy DIR or a compiled bundle with --bundle FILE\n";
+    return kExitUsage;
+  }
+  LoadedEngine loaded = args.bundle.empty() ? load_engine(args.policy, "eval", options)
+                                            : load_bundle_engine(args.bundle, args.policy, "eval", options);
   if (!loaded.engine) return loaded.exit_code;
   std::ifstream file;
   if (args.input != "-") {
@@ -60,7 +66,10 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd =
       app.add_subcommand("eval", "Decide one request (JSON, see docs/semantics.md) and print the decision as JSON");
-  cmd->add_option("-p,--policy", args->policy, "Policy files or directories")->required();
+  cmd->add_option("-p,--policy", args->policy,
+                  "Policy files or directories (with --bundle: the bundle must have been compiled from them)");
+  cmd->add_option("-b,--bundle", args->bundle,
+                  "A bundle made by `writ compile`: decide with its code, compiling nothing");
   cmd->add_option("-i,--input", args->input, "The request as JSON, or - for stdin")->capture_default_str();
   cmd->add_flag("--fail-on-deny", args->fail_on_deny, "Exit 3 when the decision is deny");
   cmd->add_flag(
@@ -75,7 +84,8 @@ void add_eval_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"native", "interpreter"}))
       ->capture_default_str();
   cmd->footer(
-      "Exit codes: 0 decided (allow or deny), 1 the policy set has errors, 2 usage error or an unreadable request,\n"
+      "Exit codes: 0 decided (allow or deny), 1 the policy set has errors or the bundle is refused (damaged,\n"
+      "modified, stale, or for another Writ, LLVM or machine), 2 usage error or an unreadable request,\n"
       "3 denied (with --fail-on-deny).");
   cmd->callback([args, &exit_code] { exit_code = run_eval(*args); });
 }

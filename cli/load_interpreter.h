@@ -2,7 +2,9 @@
 // `writ bench`), reporting problems on stderr with the command's name.
 #pragma once
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,6 +69,37 @@ inline LoadedEngine load_engine(const std::vector<std::string>& paths, const std
   auto engine = Engine::create(out.policy, options);
   if (!engine) {
     std::cerr << "writ " << command << ": " << engine.error() << "\n";
+    out.exit_code = kExitPolicyErrors;
+    return out;
+  }
+  out.engine = *engine;
+  return out;
+}
+
+// Loads a compiled bundle (`writ compile`). With `paths`, the bundle must have been compiled from
+// exactly that policy set (else it is stale); a refused bundle is a policy error (exit 1).
+inline LoadedEngine load_bundle_engine(const std::string& bundle_path, const std::vector<std::string>& paths,
+                                       const std::string& command, EngineOptions options) {
+  LoadedEngine out;
+  std::string expected_version;
+  if (!paths.empty()) {
+    LoadedInterpreter current = load_interpreter(paths, command);
+    if (!current.interpreter) {
+      out.exit_code = current.exit_code;
+      return out;
+    }
+    expected_version = current.interpreter->policy_version();
+  }
+  std::ifstream file(bundle_path, std::ios::binary);
+  if (!file) {
+    std::cerr << "writ " << command << ": " << bundle_path << ": cannot be read\n";
+    out.exit_code = kExitUsage;
+    return out;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  auto engine = Engine::load_bundle(bytes, options, expected_version);
+  if (!engine) {
+    std::cerr << "writ " << command << ": " << bundle_path << ": " << engine.error() << "\n";
     out.exit_code = kExitPolicyErrors;
     return out;
   }

@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "compiler/driver/version.h"
+
 namespace writ::cli {
-inline constexpr std::string_view kVersion = "0.1.0";
+inline constexpr std::string_view kVersion = writ::kWritVersion;
 }  // namespace writ::cli

@@ -3,6 +3,7 @@
 #include "compiler/codegen/compiled_policy.h"
 
 #include <deque>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -77,89 +78,159 @@ int CompiledPolicy::cache_misses() const {
   return host_->session->cache_misses();
 }
 
-Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy& policy, CompileOptions options) {
-  std::unique_ptr<CompiledPolicy> compiled(new CompiledPolicy());
-  compiled->optimized_ = options.optimize;
-  bool share = options.share_shapes.value_or(!options.optimize);
-  Host& host = *compiled->host_;
-  JitOptions jit;
-  jit.optimize = options.optimize;
-  jit.compile_threads = options.compile_threads;
-  jit.cache_directory = options.cache_directory;
-  auto session = JitSession::create(jit);
-  if (!session) return std::move(session).take_error();
-  host.session = std::move(session).value();
-  for (const HelperSymbol& h : helper_symbols()) {
-    if (auto r = host.session->define_helper(h.name, h.address); !r) return std::move(r).take_error();
-  }
-  if (auto r = define_host_objects(policy, share, host); !r) return std::move(r).take_error();
+namespace {
 
-  // One function per rule, or per shape; `function_of[i]` serves rule i.
-  std::vector<std::size_t> function_of(policy.rules.size());
+// Which function serves each rule: one per rule, or one per shape with a constant table per rule.
+struct FunctionPlan {
+  std::vector<std::size_t> function_of;     // rule -> function
   std::vector<std::size_t> representative;  // function -> the rule it is emitted from
   std::vector<RuleShape> shapes;            // function -> its shape (shared mode)
+};
+
+FunctionPlan plan_functions(const ir::Policy& policy, bool share, CompiledPolicy::Host& host) {
+  FunctionPlan plan;
+  plan.function_of.resize(policy.rules.size());
   host.tables.resize(policy.rules.size());
   std::unordered_map<std::string, std::size_t> by_key;
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     if (!share) {
-      function_of[i] = representative.size();
-      representative.push_back(i);
+      plan.function_of[i] = plan.representative.size();
+      plan.representative.push_back(i);
       continue;
     }
     RuleShape shape = shape_of(policy, policy.rules[i]);
     host.tables[i] = constant_table(shape, host);
-    auto [it, inserted] = by_key.emplace(shape.key, representative.size());
+    auto [it, inserted] = by_key.emplace(shape.key, plan.representative.size());
     if (inserted) {
-      representative.push_back(i);
-      shapes.push_back(std::move(shape));
+      plan.representative.push_back(i);
+      plan.shapes.push_back(std::move(shape));
     }
-    function_of[i] = it->second;
+    plan.function_of[i] = it->second;
   }
+  return plan;
+}
+
+std::string table_symbol(std::size_t module) {
+  return fmt::format("writ_fn_table_{}", module);
+}
+
+}  // namespace
+
+Result<bool> CompiledPolicy::start_session(const ir::Policy& policy, const JitOptions& jit, bool share) {
+  auto session = JitSession::create(jit);
+  if (!session) return std::move(session).take_error();
+  host_->session = std::move(session).value();
+  for (const HelperSymbol& h : helper_symbols()) {
+    if (auto r = host_->session->define_helper(h.name, h.address); !r) return std::move(r).take_error();
+  }
+  return define_host_objects(policy, share, *host_);
+}
+
+Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy& policy, CompileOptions options) {
+  std::unique_ptr<CompiledPolicy> compiled(new CompiledPolicy());
+  compiled->optimized_ = options.optimize;
+  compiled->shared_ = options.share_shapes.value_or(!options.optimize);
+  compiled->functions_per_module_ = std::max<std::size_t>(options.functions_per_module, 1);
+  bool share = compiled->shared_;
+  JitOptions jit;
+  jit.optimize = options.optimize;
+  jit.compile_threads = options.compile_threads;
+  jit.cache_directory = options.cache_directory;
+  jit.keep_objects = options.keep_objects;
+  if (auto r = compiled->start_session(policy, jit, share); !r) return std::move(r).take_error();
+  Host& host = *compiled->host_;
+  FunctionPlan plan = plan_functions(policy, share, host);
 
   auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed); };
-  std::size_t per_module = std::max<std::size_t>(options.functions_per_module, 1);
-  std::vector<std::string> tables;
-  for (std::size_t first = 0; first < representative.size(); first += per_module) {
+  std::size_t per_module = compiled->functions_per_module_;
+  for (std::size_t first = 0; first < plan.representative.size(); first += per_module) {
     if (cancelled()) return Error{"compilation cancelled"};
-    std::size_t last = std::min(representative.size(), first + per_module);
+    std::size_t last = std::min(plan.representative.size(), first + per_module);
     auto context = std::make_unique<llvm::LLVMContext>();
-    auto module = std::make_unique<llvm::Module>(fmt::format("writ_rules_{}", first), *context);
+    std::string name = fmt::format("writ_rules_{}", first);
+    auto module = std::make_unique<llvm::Module>(name, *context);
     std::vector<llvm::Constant*> functions;
     for (std::size_t f = first; f < last; ++f) {
-      const ir::Rule& rule = policy.rules[representative[f]];
-      functions.push_back(emit_rule(*module, policy, rule, fmt::format("writ_fn_{}", f), share ? &shapes[f] : nullptr));
+      const ir::Rule& rule = policy.rules[plan.representative[f]];
+      functions.push_back(
+          emit_rule(*module, policy, rule, fmt::format("writ_fn_{}", f), share ? &plan.shapes[f] : nullptr));
     }
     auto* table_type = llvm::ArrayType::get(llvm::PointerType::getUnqual(*context), functions.size());
-    std::string table = fmt::format("writ_fn_table_{}", tables.size());
     new llvm::GlobalVariable(*module, table_type, true, llvm::GlobalValue::ExternalLinkage,
-                             llvm::ConstantArray::get(table_type, functions), table);
+                             llvm::ConstantArray::get(table_type, functions), table_symbol(compiled->modules_.size()));
     std::string problems;
     llvm::raw_string_ostream out(problems);
     if (llvm::verifyModule(*module, &out)) return Error{"generated code is invalid: " + problems};
     if (auto r = host.session->add_module(std::move(module), std::move(context)); !r) return std::move(r).take_error();
-    tables.push_back(std::move(table));
+    compiled->modules_.push_back(std::move(name));
   }
-  // Modules compile when looked up: in batches, concurrently on the compile threads.
+  if (auto r = compiled->link(plan.function_of, plan.representative.size(), options.compile_threads, options.cancel);
+      !r) {
+    return std::move(r).take_error();
+  }
+  return compiled;
+}
+
+Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::load(const ir::Policy& policy, const LoadOptions& options,
+                                                             const std::vector<std::string>& objects) {
+  std::unique_ptr<CompiledPolicy> compiled(new CompiledPolicy());
+  compiled->optimized_ = options.optimized;
+  compiled->shared_ = options.share_shapes;
+  compiled->functions_per_module_ = std::max<std::size_t>(options.functions_per_module, 1);
+  if (auto r = compiled->start_session(policy, JitOptions{}, options.share_shapes); !r)
+    return std::move(r).take_error();
+  FunctionPlan plan = plan_functions(policy, options.share_shapes, *compiled->host_);
+  std::size_t per_module = compiled->functions_per_module_;
+  std::size_t expected = (plan.representative.size() + per_module - 1) / per_module;
+  if (objects.size() != expected) {
+    return Error{fmt::format("the compiled code has {} modules where this policy needs {}", objects.size(), expected)};
+  }
+  for (std::size_t k = 0; k < objects.size(); ++k) {
+    std::string name = fmt::format("writ_rules_{}", k * per_module);
+    if (auto r = compiled->host_->session->add_object(name, objects[k]); !r) return std::move(r).take_error();
+    compiled->modules_.push_back(std::move(name));
+  }
+  if (auto r = compiled->link(plan.function_of, plan.representative.size(), 0, nullptr); !r) {
+    return std::move(r).take_error();
+  }
+  return compiled;
+}
+
+// Modules compile (or link) when looked up: in batches, concurrently on the compile threads.
+Result<bool> CompiledPolicy::link(const std::vector<std::size_t>& function_of, std::size_t function_count,
+                                  unsigned compile_threads, const std::atomic<bool>* cancel) {
   std::vector<WritRuleFn> functions;
-  std::size_t batch = std::max<std::size_t>(2 * options.compile_threads, 1);
-  for (std::size_t at = 0; at < tables.size(); at += batch) {
-    if (cancelled()) return Error{"compilation cancelled"};
-    std::vector<std::string> names(tables.begin() + static_cast<std::ptrdiff_t>(at),
-                                   tables.begin() + static_cast<std::ptrdiff_t>(std::min(tables.size(), at + batch)));
-    auto addresses = host.session->lookup_all(names);
+  std::size_t batch = std::max<std::size_t>(2 * compile_threads, 1);
+  for (std::size_t at = 0; at < modules_.size(); at += batch) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return Error{"compilation cancelled"};
+    std::vector<std::string> names;
+    for (std::size_t k = at; k < std::min(modules_.size(), at + batch); ++k) names.push_back(table_symbol(k));
+    auto addresses = host_->session->lookup_all(names);
     if (!addresses) return std::move(addresses).take_error();
     for (std::uintptr_t address : *addresses) {
-      std::size_t count = std::min(per_module, representative.size() - functions.size());
+      std::size_t count = std::min(functions_per_module_, function_count - functions.size());
       const auto* entries = reinterpret_cast<const WritRuleFn*>(address);
       functions.insert(functions.end(), entries, entries + count);
     }
   }
-  compiled->function_count_ = functions.size();
-  for (std::size_t i = 0; i < policy.rules.size(); ++i) {
-    compiled->rules_.push_back(functions[function_of[i]]);
-    compiled->constants_.push_back(host.tables[i].empty() ? nullptr : host.tables[i].data());
+  if (functions.size() != function_count) return Error{"the compiled code lacks some of the policy's functions"};
+  function_count_ = functions.size();
+  for (std::size_t i = 0; i < function_of.size(); ++i) {
+    rules_.push_back(functions[function_of[i]]);
+    constants_.push_back(host_->tables[i].empty() ? nullptr : host_->tables[i].data());
   }
-  return compiled;
+  return true;
+}
+
+Result<std::vector<std::string>> CompiledPolicy::objects() const {
+  std::map<std::string, std::string> kept = host_->session->objects();
+  std::vector<std::string> out;
+  for (const std::string& name : modules_) {
+    auto it = kept.find(name);
+    if (it == kept.end()) return Error{"the object code of `" + name + "` was not kept (compile with keep_objects)"};
+    out.push_back(std::move(it->second));
+  }
+  return out;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/codegen/abi.h"
+#include "compiler/codegen/jit_session.h"
 #include "compiler/ir/ir.h"
 #include "stdlib/result.h"
 
@@ -26,12 +27,24 @@ struct CompileOptions {
   // Checked between batches of modules: set it to abandon a compilation (it then fails).
   const std::atomic<bool>* cancel = nullptr;
   std::string cache_directory;  // compiled modules cached across processes (object_cache.h); empty: none
+  bool keep_objects = false;    // keep the object code, for CompiledPolicy::objects (bundles)
+};
+
+// How the object code given to CompiledPolicy::load was compiled (as a bundle records it).
+struct LoadOptions {
+  bool optimized = true;
+  bool share_shapes = false;
+  std::size_t functions_per_module = 512;
 };
 
 class CompiledPolicy {
  public:
   // Fails (never crashes) if a pattern or zone cannot be prepared or LLVM rejects the code.
   static Result<std::unique_ptr<CompiledPolicy>> compile(const ir::Policy& policy, CompileOptions options = {});
+  // Links object code compiled earlier for the same IR (CompiledPolicy::objects, in module
+  // order) without generating code; fails if it does not fit the IR or does not link.
+  static Result<std::unique_ptr<CompiledPolicy>> load(const ir::Policy& policy, const LoadOptions& options,
+                                                      const std::vector<std::string>& objects);
   ~CompiledPolicy();
 
   // Runs ir::Policy::rules[i].
@@ -44,16 +57,26 @@ class CompiledPolicy {
   int cache_hits() const;
   int cache_misses() const;
   bool optimized() const { return optimized_; }
+  bool shared_shapes() const { return shared_; }
+  std::size_t functions_per_module() const { return functions_per_module_; }
+  // The object file of every module, in order (compiled with keep_objects).
+  Result<std::vector<std::string>> objects() const;
 
   struct Host;  // the JIT session and host objects; defined in compiled_policy.cpp
 
  private:
   CompiledPolicy();
+  Result<bool> start_session(const ir::Policy& policy, const JitOptions& jit, bool share);
+  Result<bool> link(const std::vector<std::size_t>& function_of, std::size_t function_count, unsigned compile_threads,
+                    const std::atomic<bool>* cancel);
   std::unique_ptr<Host> host_;
+  std::vector<std::string> modules_;  // names, in order; module k holds table writ_fn_table_k
   std::vector<WritRuleFn> rules_;
   std::vector<const WritCell*> constants_;  // per rule: its constant table, or null
   std::size_t function_count_ = 0;
   bool optimized_ = false;
+  bool shared_ = false;
+  std::size_t functions_per_module_ = 512;
 };
 
 }  // namespace writ::codegen

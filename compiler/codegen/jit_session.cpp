@@ -3,8 +3,10 @@
 
 #include "compiler/codegen/object_cache.h"
 
+#include <algorithm>
 #include <mutex>
 
+#include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
@@ -72,12 +74,13 @@ Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   llvm::orc::LLJITBuilder builder;
-  if (!options.cache_directory.empty()) {
+  if (!options.cache_directory.empty() || options.keep_objects) {
     std::string features;
     for (const auto& f : target->getFeatures().getFeatures()) features += f;
-    impl->cache = std::make_unique<ObjectFileCache>(
-        options.cache_directory, target->getTargetTriple().str() + "|" + target->getCPU() + "|" + features + "|" +
-                                     (options.optimize ? "O2" : "O0"));
+    impl->cache = std::make_unique<ObjectFileCache>(options.cache_directory,
+                                                    target->getTargetTriple().str() + "|" + target->getCPU() + "|" +
+                                                        features + "|" + (options.optimize ? "O2" : "O0"),
+                                                    options.keep_objects);
     ObjectFileCache* cache = impl->cache.get();
     builder.setCompileFunctionCreator([cache](llvm::orc::JITTargetMachineBuilder machine)
                                           -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
@@ -133,6 +136,49 @@ Result<bool> JitSession::add_module(std::unique_ptr<llvm::Module> module, std::u
     return Error{"cannot add module: " + message_of(std::move(error))};
   }
   return true;
+}
+
+Result<bool> JitSession::add_object(std::string_view name, std::string_view object) {
+  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(object.data(), object.size()),
+                                                     llvm::StringRef(name.data(), name.size()));
+  if (auto error = impl_->jit->addObjectFile(std::move(buffer))) {
+    return Error{"cannot add object `" + std::string(name) + "`: " + message_of(std::move(error))};
+  }
+  return true;
+}
+
+std::map<std::string, std::string> JitSession::objects() const {
+  return impl_->cache ? impl_->cache->kept() : std::map<std::string, std::string>{};
+}
+
+std::string llvm_version() {
+  return LLVM_VERSION_STRING;
+}
+
+Result<TargetInfo> host_target() {
+  initialize_native_target();
+  auto target = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!target) return Error{"cannot detect the host machine: " + message_of(target.takeError())};
+  TargetInfo info;
+  info.triple = target->getTargetTriple().str();
+  info.cpu = target->getCPU();
+  for (const auto& f : target->getFeatures().getFeatures()) info.features.push_back(f);
+  return info;
+}
+
+std::optional<std::string> incompatibility(const TargetInfo& built_for, const TargetInfo& host) {
+  if (built_for.triple != host.triple) {
+    return "it was compiled for " + built_for.triple + ", and this machine is " + host.triple;
+  }
+  // Code may use any feature enabled where it was compiled; this machine must have them all.
+  for (const std::string& feature : built_for.features) {
+    if (feature.empty() || feature[0] != '+') continue;
+    if (std::find(host.features.begin(), host.features.end(), feature) == host.features.end()) {
+      return "it was compiled for a CPU with " + feature.substr(1) + " (" + built_for.cpu +
+             "), which this machine lacks (" + host.cpu + ")";
+    }
+  }
+  return std::nullopt;
 }
 
 Result<bool> JitSession::add_ir(std::string_view ir_text, std::string_view module_name) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +28,22 @@ struct JitOptions {
   unsigned compile_threads = 0;
   // A directory caching compiled modules across processes (object_cache.h); empty: none.
   std::string cache_directory;
+  // Keep each compiled module's object file, to write it into a bundle (objects()).
+  bool keep_objects = false;
 };
+
+// The machine code is compiled for: the host's triple, CPU and CPU features.
+struct TargetInfo {
+  std::string triple;
+  std::string cpu;
+  std::vector<std::string> features;  // "+avx2", "-avx512f", ...
+};
+Result<TargetInfo> host_target();
+// The LLVM version this Writ was built with ("19.1.7"): object code is only loaded by the same.
+std::string llvm_version();
+// Why code compiled for `built_for` must not run here (another architecture or OS, or a CPU
+// feature this machine lacks); nullopt if it can.
+std::optional<std::string> incompatibility(const TargetInfo& built_for, const TargetInfo& host);
 
 class JitSession {
  public:
@@ -41,6 +58,8 @@ class JitSession {
   Result<bool> define_data(std::string_view name, const void* address);
   // Adds a module built in memory (by compiler/codegen); it compiles on first lookup.
   Result<bool> add_module(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context);
+  // Adds an object file compiled earlier (by a session with keep_objects); linked on lookup.
+  Result<bool> add_object(std::string_view name, std::string_view object);
   // Parses textual LLVM IR (used by tests and by hand-written runtime pieces) and adds it.
   Result<bool> add_ir(std::string_view ir_text, std::string_view module_name);
   // The address of a compiled function; compiles lazily on first lookup.
@@ -50,6 +69,8 @@ class JitSession {
   // Modules loaded from, or not found in, the object cache so far.
   int cache_hits() const;
   int cache_misses() const;
+  // With keep_objects: the object file of every module compiled so far, by module name.
+  std::map<std::string, std::string> objects() const;
 
  private:
   struct Impl;

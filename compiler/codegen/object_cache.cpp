@@ -1,8 +1,6 @@
 // The object file cache: SHA-256 keys and checksummed files, written atomically.
 #include "compiler/codegen/object_cache.h"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +11,8 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "stdlib/sha256.h"
+
 namespace writ::codegen {
 namespace {
 
@@ -21,29 +21,29 @@ namespace fs = std::filesystem;
 constexpr std::size_t kDigestBytes = 32;
 constexpr const char* kKeyPrefix = "writ.cache.";
 
-std::string sha256(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
+using stdlib::hex;
+using stdlib::sha256;
 
 }  // namespace
 
-ObjectFileCache::ObjectFileCache(std::string directory, std::string target_description)
-    : directory_(std::move(directory)), target_(std::move(target_description) + "|llvm " LLVM_VERSION_STRING) {}
+ObjectFileCache::ObjectFileCache(std::string directory, std::string target_description, bool keep)
+    : directory_(std::move(directory)),
+      target_(std::move(target_description) + "|llvm " LLVM_VERSION_STRING),
+      keep_(keep) {}
+
+std::map<std::string, std::string> ObjectFileCache::kept() const {
+  std::lock_guard<std::mutex> lock(kept_mutex_);
+  return kept_;
+}
+
+void ObjectFileCache::keep(const llvm::Module& module, llvm::StringRef object) {
+  if (!keep_) return;
+  std::lock_guard<std::mutex> lock(kept_mutex_);
+  kept_[module.getSourceFileName()] = object.str();
+}
 
 bool ObjectFileCache::prepare(llvm::Module& module) {
+  if (directory_.empty()) return false;  // keeping objects only: no key needed
   std::string text;
   llvm::raw_string_ostream out(text);
   module.print(out, nullptr);
@@ -73,6 +73,7 @@ std::string ObjectFileCache::path_for(const llvm::Module& module) const {
 }
 
 void ObjectFileCache::notifyObjectCompiled(const llvm::Module* module, llvm::MemoryBufferRef object) {
+  keep(*module, object.getBuffer());
   std::string path = path_for(*module);
   if (path.empty()) return;
   std::error_code error;
@@ -93,12 +94,14 @@ void ObjectFileCache::notifyObjectCompiled(const llvm::Module* module, llvm::Mem
 }
 
 std::unique_ptr<llvm::MemoryBuffer> ObjectFileCache::getObject(const llvm::Module* module) {
+  if (directory_.empty()) return nullptr;
   auto object = read_valid(path_for(*module));
   if (!object) {
     ++misses_;
     return nullptr;
   }
   ++hits_;
+  keep(*module, *object);
   return llvm::MemoryBuffer::getMemBufferCopy(*object, module->getModuleIdentifier());
 }
 

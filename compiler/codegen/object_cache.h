@@ -2,10 +2,14 @@
 // before optimisation, the target, the optimisation level and the LLVM version. A restart with
 // unchanged policies then skips optimisation and code generation. Files carry a SHA-256 of
 // their contents; a damaged or foreign file is ignored (and recompiled), never loaded.
+// It can also keep every module's object in memory (for compiled bundles), with or without a
+// directory.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -16,7 +20,9 @@ namespace writ::codegen {
 
 class ObjectFileCache : public llvm::ObjectCache {
  public:
-  ObjectFileCache(std::string directory, std::string target_description);
+  // An empty `directory` caches nothing on disk; `keep` keeps each module's object in memory,
+  // by the module's original name (its source file name, which the cache key does not replace).
+  ObjectFileCache(std::string directory, std::string target_description, bool keep = false);
 
   // Names the module by its cache key (its identifier); true if the cache holds its object.
   bool prepare(llvm::Module& module);
@@ -26,14 +32,20 @@ class ObjectFileCache : public llvm::ObjectCache {
 
   int hits() const { return hits_.load(); }
   int misses() const { return misses_.load(); }
+  // The kept objects (module name -> object file), when asked to keep them.
+  std::map<std::string, std::string> kept() const;
 
  private:
   std::string path_for(const llvm::Module& module) const;
   // The object stored at `path`, if its checksum holds; a damaged file is removed.
   static std::optional<std::string> read_valid(const std::string& path);
+  void keep(const llvm::Module& module, llvm::StringRef object);
   std::string directory_;
   std::string target_;
+  bool keep_ = false;
   std::atomic<int> hits_{0}, misses_{0};
+  mutable std::mutex kept_mutex_;  // modules compile concurrently
+  std::map<std::string, std::string> kept_;
 };
 
 }  // namespace writ::codegen

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/engine/bundle.h"
 #include "runtime/engine/native_policy.h"
 #include "runtime/interp/interpreter.h"
 
@@ -42,6 +43,16 @@ class Engine {
  public:
   static Result<std::shared_ptr<const Engine>> create(std::shared_ptr<const LoadedPolicySet> policy,
                                                       EngineOptions options = {});
+
+  // Compiles the policy set into a bundle (bundle.h): native code of the chosen tier, the sources
+  // and a manifest. Fails if the policy does not compile to native code.
+  static Result<std::string> compile_bundle(std::shared_ptr<const LoadedPolicySet> policy, BundleOptions options = {});
+  // Serves a bundle's code without generating any. Refuses a damaged, modified or stale bundle
+  // (read_bundle), one whose sources do not give the policy version it records, and, when
+  // `expected_policy_version` is given, one compiled from other sources. With the interpreter
+  // back end only the sources are used.
+  static Result<std::shared_ptr<const Engine>> load_bundle(std::string_view bytes, EngineOptions options = {},
+                                                           std::string_view expected_policy_version = {});
 
   // Never throws. Explanations come from the native outcomes too (NativePolicy::explain).
   Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;

@@ -38,6 +38,17 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr
       new NativePolicy(std::move(interpreter), std::move(lowered).value(), std::move(code).value()));
 }
 
+Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(std::shared_ptr<const Interpreter> interpreter,
+                                                               const codegen::LoadOptions& options,
+                                                               const std::vector<std::string>& objects) {
+  auto lowered = ir::lower(interpreter->policy().program);
+  if (!lowered) return std::move(lowered).take_error();
+  auto code = codegen::CompiledPolicy::load(*lowered, options, objects);
+  if (!code) return std::move(code).take_error();
+  return std::shared_ptr<const NativePolicy>(
+      new NativePolicy(std::move(interpreter), std::move(lowered).value(), std::move(code).value()));
+}
+
 NativePolicy::NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::Policy ir,
                            std::unique_ptr<codegen::CompiledPolicy> code)
     : interpreter_(std::move(interpreter)), ir_(std::move(ir)), code_(std::move(code)) {

@@ -48,6 +48,10 @@ class NativePolicy {
   // With `options.explain`, the explanation is built from the outcomes the compiled rules
   // returned; the interpreter only words why a condition was false.
   Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
+  // The same policy from object code compiled earlier (CompiledPolicy::objects): no code generation.
+  static Result<std::shared_ptr<const NativePolicy>> load(std::shared_ptr<const Interpreter> interpreter,
+                                                          const codegen::LoadOptions& options,
+                                                          const std::vector<std::string>& objects);
   std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> bind_issue(const nlohmann::json& request) const;
   // The hot path: no allocation once `context` is warm. The verdict's views stay valid until
   // the context is reset or reused.

@@ -244,6 +244,51 @@ TEST_F(Cli, EvalEnginesAgree) {
   EXPECT_EQ(run("eval --engine jit --policy " + write("p.writ", kClean), write("r.json", "{}")).exit_code, 2);
 }
 
+// `writ compile` writes a bundle that `writ eval --bundle` decides with exactly as the sources
+// do (explanations too), and a damaged or stale bundle is refused with exit code 1.
+TEST_F(Cli, CompiledBundlesDecideAsTheirSourcesAndBadOnesAreRefused) {
+  std::string bundle = (dir_ / "gh.wbundle").string();
+  auto compiled = run("compile examples/github-actions -o " + bundle, "", true);
+  ASSERT_EQ(compiled.exit_code, 0) << compiled.out;
+  EXPECT_NE(compiled.out.find("7 rules, optimized tier"), std::string::npos) << compiled.out;
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "examples" / "github-actions" / "requests")) {
+    std::string input = " --explain --input examples/github-actions/requests/" + entry.path().filename().string();
+    auto from_bundle = run("eval --bundle " + bundle + input, "", true);
+    auto from_sources = run("eval --policy examples/github-actions" + input, "", true);
+    EXPECT_EQ(from_bundle.exit_code, 0) << from_bundle.out;
+    EXPECT_EQ(from_bundle.out, from_sources.out) << entry.path();
+    // With the sources it came from, a bundle is current.
+    EXPECT_EQ(run("eval --policy examples/github-actions --bundle " + bundle + input, "", true).out, from_sources.out);
+  }
+  std::string request = " --input examples/github-actions/requests/prod-deploy.json";
+  auto stale = run("eval --policy examples/kubernetes --bundle " + bundle + request, "", true);
+  EXPECT_EQ(stale.exit_code, 1);
+  EXPECT_NE(stale.out.find("stale"), std::string::npos) << stale.out;
+  std::string bytes = read(bundle);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+  auto damaged = run("eval --bundle " + write("damaged.wbundle", bytes) + request, "", true);
+  EXPECT_EQ(damaged.exit_code, 1);
+  EXPECT_NE(damaged.out.find("damaged or was modified"), std::string::npos) << damaged.out;
+  EXPECT_EQ(run("eval --bundle " + (dir_ / "missing.wbundle").string() + request, "", true).exit_code, 2);
+  EXPECT_EQ(run("eval" + request, "", true).exit_code, 2);  // neither --policy nor --bundle
+
+  auto json_summary = run("compile examples/github-actions --tier fast --format json -o " + bundle, "", true);
+  ASSERT_EQ(json_summary.exit_code, 0) << json_summary.out;
+  auto manifest = nlohmann::json::parse(json_summary.out);
+  EXPECT_EQ(manifest["code"]["tier"], "fast");
+  EXPECT_EQ(manifest["rules"], 7);
+  EXPECT_EQ(manifest["format"], "writ-bundle");
+  EXPECT_EQ(run("compile examples/github-actions", "", true).exit_code, 2);  // no -o
+  EXPECT_EQ(
+      run("compile examples/github-actions -o " + (dir_ / "no" / "such" / "dir.wbundle").string(), "", true).exit_code,
+      2);
+  EXPECT_EQ(run("compile " + write("bad.writ", "permit issue"), "", true).exit_code, 1);
+  auto ir = run("compile --emit-ir examples/github-actions", "", true);
+  EXPECT_EQ(ir.exit_code, 0) << ir.out;
+  EXPECT_NE(ir.out.find("rule "), std::string::npos) << ir.out;
+}
+
 TEST_F(Cli, BenchReportsCompileTimeAndLatency) {
   auto r =
       run("bench --seconds 0.02 --format json --policy examples/github-actions --input "

@@ -1,0 +1,217 @@
+// Tests for compiled bundles: a bundle decides as the policy it was compiled from, without
+// generating code, and every damaged, modified, stale or foreign bundle is refused with a
+// message that says why.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "bench/policy_generator.h"
+#include "compiler/driver/version.h"
+#include "runtime/engine/engine.h"
+#include "tests/unit/test_support.h"
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kRules = R"(
+@id("deploy") permit issue "deployer" to github when { token.repository_id == "5" } grant { ttl: 10m }
+@id("no-forks") forbid issue * to github when { token.repository_owner == "forks" }
+)";
+
+std::shared_ptr<const LoadedPolicySet> small_policy() {
+  auto set = std::make_shared<LoadedPolicySet>(testing::check_text(std::string(testing::kGithubIssuer) + kRules));
+  EXPECT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
+  return set;
+}
+
+json request(const std::string& role, const std::string& repository_id, const std::string& owner = "a") {
+  json claims = {{"iss", "https://token.actions.githubusercontent.com"},
+                 {"aud", "sts.amazonaws.com"},
+                 {"sub", "repo:a/b:ref:refs/heads/main"},
+                 {"exp", 2000},
+                 {"iat", 900},
+                 {"nbf", 900},
+                 {"jti", "j"},
+                 {"actor", "x"},
+                 {"actor_id", "1"},
+                 {"repository", "a/b"},
+                 {"repository_id", repository_id},
+                 {"repository_owner", owner},
+                 {"repository_owner_id", "1"},
+                 {"repository_visibility", "private"},
+                 {"ref", "refs/heads/main"},
+                 {"ref_type", "branch"},
+                 {"sha", "s"},
+                 {"head_ref", ""},
+                 {"base_ref", ""},
+                 {"event_name", "push"},
+                 {"workflow", "w"},
+                 {"workflow_ref", "w"},
+                 {"workflow_sha", "s"},
+                 {"job_workflow_ref", "j"},
+                 {"job_workflow_sha", "s"},
+                 {"run_id", "1"},
+                 {"run_number", "1"},
+                 {"run_attempt", "1"}};
+  return {{"kind", "issue"},
+          {"issuer", "github"},
+          {"header", {{"alg", "RS256"}}},
+          {"claims", claims},
+          {"request", {{"role", role}, {"time", 1000}}}};
+}
+
+std::string compiled(const std::shared_ptr<const LoadedPolicySet>& policy, BundleOptions options = {}) {
+  auto bytes = Engine::compile_bundle(policy, options);
+  EXPECT_TRUE(bytes.ok()) << (bytes.ok() ? "" : bytes.error());
+  return bytes.ok() ? *bytes : std::string();
+}
+
+// The bundle re-written after `change` edits its parts (so its checksum is right again).
+std::string rewritten(const std::string& bytes, const std::function<void(Bundle&)>& change) {
+  auto bundle = read_bundle(bytes);
+  EXPECT_TRUE(bundle.ok()) << (bundle.ok() ? "" : bundle.error());
+  if (!bundle.ok()) return {};
+  Bundle parts = std::move(bundle).value();
+  change(parts);
+  return write_bundle(parts);
+}
+
+std::string load_error(const std::string& bytes, std::string_view expected_version = {}) {
+  auto engine = Engine::load_bundle(bytes, {}, expected_version);
+  return engine.ok() ? std::string("(loaded)") : engine.error();
+}
+
+TEST(Bundle, DecidesAsThePolicyItWasCompiledFromWithoutGeneratingCode) {
+  auto policy = small_policy();
+  std::string bytes = compiled(policy);
+  auto loaded = Engine::load_bundle(bytes);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_STREQ((*loaded)->serving_tier(), "optimized");
+  EngineOptions interpreter;
+  interpreter.backend = Backend::Interpreter;
+  auto oracle = Engine::create(policy, interpreter);
+  ASSERT_TRUE(oracle.ok());
+  for (const json& r :
+       {request("deployer", "5"), request("deployer", "6"), request("deployer", "5", "forks"), request("other", "5")}) {
+    EXPECT_EQ(decision_to_json((*loaded)->decide(r)), decision_to_json((*oracle)->decide(r))) << r.dump();
+    DecideOptions explain{.explain = true};
+    EXPECT_EQ(decision_to_json((*loaded)->decide(r, explain)), decision_to_json((*oracle)->decide(r, explain)));
+  }
+  json allowed = decision_to_json((*loaded)->decide(request("deployer", "5")));
+  EXPECT_EQ(allowed["decision"], "allow") << allowed.dump(2);
+  EXPECT_EQ((*loaded)->interpreter().policy_version(), (*oracle)->interpreter().policy_version());
+}
+
+TEST(Bundle, ManyModulesAndBothTiersLoad) {
+  auto policy = std::make_shared<LoadedPolicySet>(check_sources(bench::generate_policy_set(60, 3)));
+  ASSERT_FALSE(policy->diagnostics.has_errors());
+  for (bool optimize : {false, true}) {
+    BundleOptions options;
+    options.optimize = optimize;
+    options.functions_per_module = 7;  // 60 rules: 9 modules (the fast tier shares shapes: fewer)
+    std::string bytes = compiled(policy, options);
+    auto bundle = read_bundle(bytes);
+    ASSERT_TRUE(bundle.ok()) << bundle.error();
+    EXPECT_EQ(bundle->manifest["code"]["tier"], optimize ? "optimized" : "fast");
+    EXPECT_EQ(bundle->manifest["rules"].size(), 60u);
+    EXPECT_EQ(bundle->sources.size(), policy->user_files.size());
+    auto loaded = Engine::load_bundle(bytes);
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    EXPECT_STREQ((*loaded)->serving_tier(), optimize ? "optimized" : "fast");
+    auto fresh = Engine::create(policy, EngineOptions{.backend = Backend::Interpreter});
+    ASSERT_TRUE(fresh.ok());
+    for (int repo : {0, 7, 31, 59}) {
+      json r = request("deployer-" + std::to_string(repo), std::to_string(100000 + repo));
+      EXPECT_EQ(decision_to_json((*loaded)->decide(r)), decision_to_json((*fresh)->decide(r)));
+    }
+  }
+}
+
+TEST(Bundle, TheManifestRecordsVersionsTargetAndPolicy) {
+  auto policy = small_policy();
+  auto bundle = read_bundle(compiled(policy));
+  ASSERT_TRUE(bundle.ok()) << bundle.error();
+  const json& m = bundle->manifest;
+  EXPECT_EQ(m["format"], "writ-bundle");
+  EXPECT_EQ(m["format_version"], kBundleFormatVersion);
+  EXPECT_EQ(m["writ_version"], std::string(kWritVersion));
+  EXPECT_FALSE(m["llvm_version"].get<std::string>().empty());
+  EXPECT_FALSE(m["target"]["triple"].get<std::string>().empty());
+  EXPECT_EQ(m["rules"], json::array({"deploy", "no-forks"}));
+  auto interpreter = Interpreter::create(policy);
+  ASSERT_TRUE(interpreter.ok());
+  EXPECT_EQ(m["policy_version"], (*interpreter)->policy_version());
+  // Compiling the same sources again gives the same bundle, byte for byte.
+  EXPECT_EQ(compiled(policy), compiled(small_policy()));
+}
+
+TEST(Bundle, RefusesWhatIsNotABundleOrIsDamaged) {
+  std::string bytes = compiled(small_policy());
+  EXPECT_NE(load_error("").find("not a Writ bundle"), std::string::npos);
+  EXPECT_NE(load_error("{\"rules\": []}").find("not a Writ bundle"), std::string::npos);
+  for (std::size_t at : {bytes.size() / 2, bytes.size() - 1, std::size_t{60}}) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x20);
+    EXPECT_NE(load_error(flipped).find("damaged or was modified"), std::string::npos) << at;
+  }
+  EXPECT_NE(load_error(bytes.substr(0, bytes.size() - 10)).find("damaged or was modified"), std::string::npos);
+  std::string other_format = bytes;
+  other_format[8] = 2;
+  EXPECT_NE(load_error(other_format).find("format 2"), std::string::npos) << load_error(other_format);
+}
+
+TEST(Bundle, RefusesABundleOfAnotherWritLlvmOrMachine) {
+  std::string bytes = compiled(small_policy());
+  auto error_after = [&](const std::function<void(Bundle&)>& change) { return load_error(rewritten(bytes, change)); };
+  EXPECT_NE(error_after([](Bundle& b) { b.manifest["writ_version"] = "0.0.1"; }).find("made by Writ 0.0.1"),
+            std::string::npos);
+  EXPECT_NE(error_after([](Bundle& b) { b.manifest["llvm_version"] = "18.1.0"; }).find("LLVM 18.1.0"),
+            std::string::npos);
+  EXPECT_NE(
+      error_after([](Bundle& b) { b.manifest["target"]["triple"] = "riscv64-unknown-linux-gnu"; }).find("riscv64"),
+      std::string::npos);
+  std::string lacking = error_after([](Bundle& b) { b.manifest["target"]["features"].push_back("+quantum-alu"); });
+  EXPECT_NE(lacking.find("quantum-alu"), std::string::npos) << lacking;
+  EXPECT_NE(error_after([](Bundle& b) { b.manifest.erase("target"); }).find("which machine"), std::string::npos);
+}
+
+TEST(Bundle, RefusesSourcesCodeOrRulesThatDoNotBelongTogether) {
+  std::string bytes = compiled(small_policy());
+  auto error_after = [&](const std::function<void(Bundle&)>& change) { return load_error(rewritten(bytes, change)); };
+  // A permissive rule slipped into the sources: they no longer give the recorded policy version.
+  std::string edited =
+      error_after([](Bundle& b) { b.sources.back().text += "\npermit issue * to github when { true }\n"; });
+  EXPECT_NE(edited.find("do not give the policy version"), std::string::npos) << edited;
+  EXPECT_NE(error_after([](Bundle& b) { b.manifest["rules"][0] = "other"; }).find("rules are not those"),
+            std::string::npos);
+  EXPECT_NE(error_after([](Bundle& b) { b.objects.push_back(b.objects.front()); }).find("modules where"),
+            std::string::npos);
+  std::string garbage = error_after([](Bundle& b) { b.objects.front() = std::string(4096, '\x7f'); });
+  EXPECT_NE(garbage.find("cannot be loaded"), std::string::npos) << garbage;
+  std::string no_code = error_after([](Bundle& b) { b.manifest.erase("code"); });
+  EXPECT_NE(no_code.find("does not describe its code"), std::string::npos) << no_code;
+}
+
+TEST(Bundle, RefusesAStaleBundleWhenThePolicyHasChanged) {
+  std::string bytes = compiled(small_policy());
+  auto current = Interpreter::create(small_policy());
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(load_error(bytes, (*current)->policy_version()), "(loaded)");
+  std::string stale = load_error(bytes, "sha256:0000");
+  EXPECT_NE(stale.find("stale"), std::string::npos) << stale;
+  EXPECT_NE(stale.find("sha256:0000"), std::string::npos) << stale;
+}
+
+TEST(Bundle, TheInterpreterBackendUsesOnlyTheSources) {
+  EngineOptions options;
+  options.backend = Backend::Interpreter;
+  auto loaded = Engine::load_bundle(compiled(small_policy()), options);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ((*loaded)->native(), nullptr);
+  EXPECT_EQ(decision_to_json((*loaded)->decide(request("deployer", "5")))["decision"], "allow");
+}
+
+}  // namespace
+}  // namespace writ
