@@ -72,7 +72,7 @@ const char* Engine::serving_tier() const {
 
 Decision Engine::decide(const nlohmann::json& request, DecideOptions options) const {
   const NativePolicy* serving = native();
-  if (serving != nullptr) return serving->decide(request, options);
+  if (serving != nullptr) return serving->decide(request, options, interpreter_.get());
   return interpreter_->decide(request, options);
 }
 

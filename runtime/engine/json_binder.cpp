@@ -13,6 +13,7 @@
 
 #include "runtime/bind/json_reader.h"
 #include "runtime/engine/native_policy.h"
+#include "stdlib/saturating.h"
 
 namespace writ {
 namespace {
@@ -267,10 +268,6 @@ bool exchange_defaults(std::string_view field, WritCell& out) {
   return true;
 }
 
-bool add_overflows(std::int64_t a, std::int64_t b, std::int64_t* out) {
-  return __builtin_add_overflow(a, b, out);
-}
-
 }  // namespace
 
 const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
@@ -353,13 +350,13 @@ const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
   }
   if (!audience_ok) return nullptr;
   auto now = static_cast<std::int64_t>(field(req, request_type, "time")->a);
-  std::int64_t leeway = issuer.leeway_seconds, limit = 0;
+  // Saturating, as the interpreter's binder: exact near the ends of int64.
+  std::int64_t leeway = issuer.leeway_seconds;
   const WritCell* exp = field(token, token_type, "exp");
-  if (exp == nullptr || add_overflows(static_cast<std::int64_t>(exp->a), leeway, &limit) || !(now < limit))
-    return nullptr;
+  if (exp == nullptr || !(now < stdlib::saturating_add(static_cast<std::int64_t>(exp->a), leeway))) return nullptr;
   for (const char* name : {"nbf", "iat"}) {
     if (const WritCell* t = field(token, token_type, name)) {
-      if (add_overflows(static_cast<std::int64_t>(t->a), -leeway, &limit) || limit > now) return nullptr;
+      if (stdlib::saturating_add(static_cast<std::int64_t>(t->a), -leeway) > now) return nullptr;
     }
   }
 

@@ -34,8 +34,9 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr
   if (!lowered) return std::move(lowered).take_error();
   auto code = codegen::CompiledPolicy::compile(*lowered, options);
   if (!code) return std::move(code).take_error();
-  return std::shared_ptr<const NativePolicy>(
-      new NativePolicy(std::move(interpreter), std::move(lowered).value(), std::move(code).value()));
+  return std::shared_ptr<const NativePolicy>(new NativePolicy(interpreter->runtime_policy(),
+                                                              interpreter->options().max_ttl_seconds,
+                                                              std::move(lowered).value(), std::move(code).value()));
 }
 
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(std::shared_ptr<const Interpreter> interpreter,
@@ -45,14 +46,15 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(std::shared_ptr<c
   if (!lowered) return std::move(lowered).take_error();
   auto code = codegen::CompiledPolicy::load(*lowered, options, objects);
   if (!code) return std::move(code).take_error();
-  return std::shared_ptr<const NativePolicy>(
-      new NativePolicy(std::move(interpreter), std::move(lowered).value(), std::move(code).value()));
+  return std::shared_ptr<const NativePolicy>(new NativePolicy(interpreter->runtime_policy(),
+                                                              interpreter->options().max_ttl_seconds,
+                                                              std::move(lowered).value(), std::move(code).value()));
 }
 
-NativePolicy::NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::Policy ir,
+NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
                            std::unique_ptr<codegen::CompiledPolicy> code)
-    : interpreter_(std::move(interpreter)), ir_(std::move(ir)), code_(std::move(code)) {
-  const Program& program = interpreter_->policy().program;
+    : policy_(std::move(policy)), binder_(policy_), max_ttl_(max_ttl), ir_(std::move(ir)), code_(std::move(code)) {
+  const RuntimePolicy& program = *policy_;
   for (const auto& [name, info] : program.issuers) {
     issuer_names_.push_back(name);
     issuers_.push_back(&info);
@@ -66,15 +68,15 @@ NativePolicy::NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::P
   std::vector<std::uint32_t> any_role;
   std::unordered_map<std::string, std::vector<std::uint32_t>> named;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
-    const ast::RuleDecl& decl = *program.rules[i].decl;
+    const RuleHead& head = program.rules[i];
     auto index = static_cast<std::uint32_t>(i);
-    if (decl.kind == ast::RuleKind::Access) {
+    if (head.access) {
       access_rules_.push_back(index);
-    } else if (decl.roles.any) {
+    } else if (head.roles.any) {
       any_role.push_back(index);
     } else {
-      for (const auto& role : decl.roles.items) {
-        auto& list = named[role.text];
+      for (const std::string& role : head.roles.items) {
+        auto& list = named[role];
         if (list.empty() || list.back() != index) list.push_back(index);  // a role listed twice counts once
       }
     }
@@ -133,27 +135,28 @@ const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_vie
   return (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer];
 }
 
-Decision NativePolicy::decide(const json& request, DecideOptions options) const {
+Decision NativePolicy::decide(const json& request, DecideOptions options, const Interpreter* explainer) const {
   Decision d;
   try {
     auto kind = request.is_object() ? request.find("kind") : request.end();
     if (!request.is_object()) {
-      d = interpreter_->deny("request.invalid", "the request must be a JSON object");
+      d = binder_.deny("request.invalid", "the request must be a JSON object");
     } else if (kind != request.end() && *kind == "access") {
-      d = decide_access(request, options);
+      d = decide_access(request, options, explainer);
     } else if (kind == request.end() || *kind != "issue") {
-      d = interpreter_->deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+      d = binder_.deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
     } else {
-      d = decide_issue_json(request, options);
+      d = decide_issue_json(request, options, explainer);
     }
   } catch (const std::exception& e) {
-    d = interpreter_->deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
+    d = binder_.deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
   }
   d.explained = options.explain;
   return d;
 }
 
-Decision NativePolicy::decide_issue_json(const json& request, DecideOptions options) const {
+Decision NativePolicy::decide_issue_json(const json& request, DecideOptions options,
+                                         const Interpreter* explainer) const {
   auto bound = bind_issue(request);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
   const OwnedIssueRequest& owned = *std::get<std::unique_ptr<OwnedIssueRequest>>(bound);
@@ -161,19 +164,20 @@ Decision NativePolicy::decide_issue_json(const json& request, DecideOptions opti
   Verdict verdict;
   decide_issue(owned.request, context, verdict);
   Decision d = to_decision(context, verdict);
-  if (options.explain) {
+  if (options.explain && explainer != nullptr) {
     Env env;
     env.push("token", owned.bound.token);
     env.push("request", owned.bound.request);
     env.push("header", owned.bound.header);
     env.push("exchange", owned.bound.exchange);
-    d.explanation = explain(context, env);
+    d.explanation = explain(context, env, *explainer);
   }
   return d;
 }
 
-std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, Env& env) const {
-  const Program& program = interpreter_->policy().program;
+std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, Env& env,
+                                             const Interpreter& explainer) const {
+  const Program& program = explainer.policy().program;
   std::vector<RuleTrace> trace;
   auto error = context.errors.begin();  // errors are in the order of the outcomes that erred
   for (const RuleOutcome& o : context.outcomes) {
@@ -186,26 +190,25 @@ std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, Env
     const char* outcome = "matched";
     if (kind == native::kNotMatched) {
       outcome = "not_matched";
-      because = interpreter_->explain_condition(rule, step, env);
+      because = explainer.explain_condition(rule, step, env);
     } else if (kind != native::kMatched) {
       outcome = "error";
       if (error != context.errors.end() && error->rule == o.rule) because = (error++)->message;
     } else {
       failed = nullptr;
     }
-    trace.push_back(rule_trace(rule, outcome, failed, std::move(because), interpreter_->location(rule)));
+    trace.push_back(rule_trace(rule, outcome, failed, std::move(because), policy_->rules[o.rule].location));
   }
   return trace;
 }
 
 std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_issue(const json& request) const {
-  auto bound = interpreter_->bind_issue(request);
+  auto bound = binder_.bind_issue(request);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
   auto owned = std::make_unique<OwnedIssueRequest>(std::move(std::get<BoundIssueRequest>(bound)));
   const BoundIssueRequest& b = owned->bound;
   NativeIssueRequest* native = &owned->request;
-  const Program& program = interpreter_->policy().program;
-  auto schema = [&](const char* name) { return Type::record(program.schemas.at(name)); };
+  auto schema = [&](const char* name) { return Type::record(policy_->schemas.at(name)); };
   auto root = [&](const Value& v, const Type& t) {
     return reinterpret_cast<const void*>(to_cell(v, t, owned->arena).a);
   };
@@ -219,7 +222,7 @@ std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_is
   native->candidates = &issue_candidates(native->role, native->issuer);
   const auto& fields = b.request.as_record().fields;
   GrantRequest& requested = native->requested;
-  requested.max_ttl = interpreter_->options().max_ttl_seconds;
+  requested.max_ttl = max_ttl_;
   if (auto ttl = fields.find("ttl"); ttl != fields.end()) requested.ttl = ttl->second.as_int();
   requested.audience = optional_text(b.request, "audience");
   for (const Value& scope : fields.at("scopes").as_list()) requested.scopes.push_back(scope.as_string());
@@ -320,8 +323,8 @@ Decision NativePolicy::decide_bound(const NativeIssueRequest& request) const {
 }
 
 Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict& verdict) const {
-  const Program& program = interpreter_->policy().program;
-  Decision d = interpreter_->deny(reason_name(verdict.reason), "");
+  const RuntimePolicy& program = *policy_;
+  Decision d = binder_.deny(reason_name(verdict.reason), "");
   d.allow = verdict.allow;
   for (const NativeRuleError& e : context.errors) d.errors.push_back({program.rules[e.rule].id, e.message});
   if (verdict.reason == Reason::NoPermit) return d;
@@ -359,27 +362,27 @@ Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict
   return d;
 }
 
-Decision NativePolicy::decide_access(const json& in, DecideOptions options) const {
-  auto bound = interpreter_->bind_access(in);
+Decision NativePolicy::decide_access(const json& in, DecideOptions options, const Interpreter* explainer) const {
+  auto bound = binder_.bind_access(in);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
   const BoundAccessRequest& request = std::get<BoundAccessRequest>(bound);
-  const Program& program = interpreter_->policy().program;
+  const RuntimePolicy& program = *policy_;
   stdlib::Arena arena;
   const void* roots[1] = {reinterpret_cast<const void*>(
       to_cell(request.request, Type::record(program.schemas.at("writ_access_request")), arena).a)};
   DecisionContext context;
   for (std::uint32_t index : access_rules_) {
-    if (!access_rule_applies(*program.rules[index].decl, request)) continue;
+    if (!access_rule_applies(program.rules[index], request)) continue;
     run_rule(index, roots, context);
   }
   context.grants.clear();  // access decisions grant nothing
   Verdict verdict;
   tally_effect(context, verdict);
   Decision d = to_decision(context, verdict);
-  if (options.explain) {
+  if (options.explain && explainer != nullptr) {
     Env env;
     env.push("request", request.request);
-    d.explanation = explain(context, env);
+    d.explanation = explain(context, env, *explainer);
   }
   return d;
 }

@@ -47,7 +47,9 @@ class NativePolicy {
 
   // With `options.explain`, the explanation is built from the outcomes the compiled rules
   // returned; the interpreter only words why a condition was false.
-  Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
+  // Explanations need the interpreter (`explainer`), which words why conditions were false.
+  Decision decide(const nlohmann::json& request, DecideOptions options = {},
+                  const Interpreter* explainer = nullptr) const;
   // The same policy from object code compiled earlier (CompiledPolicy::objects): no code generation.
   static Result<std::shared_ptr<const NativePolicy>> load(std::shared_ptr<const Interpreter> interpreter,
                                                           const codegen::LoadOptions& options,
@@ -60,7 +62,7 @@ class NativePolicy {
   Decision decide_bound(const NativeIssueRequest& request) const;
   // Why each candidate rule matched or not, from the outcomes `context` recorded and the
   // request's values in `env` (the roots by name): the interpreter's explanation, to the letter.
-  std::vector<RuleTrace> explain(const DecisionContext& context, Env& env) const;
+  std::vector<RuleTrace> explain(const DecisionContext& context, Env& env, const Interpreter& explainer) const;
 
   // Straight from JSON text, the fast way: false if `context`'s binder cannot bind the request
   // (it is invalid or unusual), and the caller must then take `decide` for the exact answer.
@@ -73,16 +75,17 @@ class NativePolicy {
   const RecordType& request_schema() const { return *request_schema_; }
   const RecordType& header_schema() const { return *header_schema_; }
   const RecordType& exchange_schema() const { return *exchange_schema_; }
-  std::int64_t max_ttl() const { return interpreter_->options().max_ttl_seconds; }
+  std::int64_t max_ttl() const { return max_ttl_; }
+  const RuntimePolicy& policy() const { return *policy_; }
 
   const ir::Policy& ir() const { return ir_; }
   const codegen::CompiledPolicy& code() const { return *code_; }
 
  private:
-  NativePolicy(std::shared_ptr<const Interpreter> interpreter, ir::Policy ir,
+  NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
                std::unique_ptr<codegen::CompiledPolicy> code);
-  Decision decide_issue_json(const nlohmann::json& request, DecideOptions options) const;
-  Decision decide_access(const nlohmann::json& request, DecideOptions options) const;
+  Decision decide_issue_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
+  Decision decide_access(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
   void add_field_tables(const Type& type);
   void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
   // The effect of the tallied outcomes, before any grant.
@@ -90,7 +93,9 @@ class NativePolicy {
   std::string error_message(const ir::Rule& rule, std::uint32_t outcome, const WritScratch& scratch) const;
   GrantPart grant_of(std::uint32_t rule, const WritScratch& scratch) const;
 
-  std::shared_ptr<const Interpreter> interpreter_;
+  std::shared_ptr<const RuntimePolicy> policy_;
+  RequestBinder binder_;
+  std::int64_t max_ttl_;
   ir::Policy ir_;
   std::unique_ptr<codegen::CompiledPolicy> code_;
   std::vector<std::string> issuer_names_;

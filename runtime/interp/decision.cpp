@@ -59,11 +59,14 @@ std::string decision_to_text(const Decision& d) {
   }
   for (const RuleTrace& t : d.explanation) {
     out += fmt::format("  {} {} ({}): {}\n", t.effect, t.rule, t.location,
-                       t.outcome == "matched" ? "matched" : t.outcome == "error" ? "error" : "did not match");
+                       t.outcome == "matched" ? "matched"
+                       : t.outcome == "error" ? "error"
+                                              : "did not match");
     if (t.outcome == "matched") {
       for (const auto& h : t.held) out += fmt::format("    held: {}\n", h);
     } else {
-      if (!t.condition.empty()) out += fmt::format("    {}: {}\n", t.outcome == "error" ? "erred" : "failed", t.condition);
+      if (!t.condition.empty())
+        out += fmt::format("    {}: {}\n", t.outcome == "error" ? "erred" : "failed", t.condition);
       if (!t.because.empty()) out += fmt::format("    because: {}\n", t.because);
     }
   }

@@ -27,11 +27,11 @@ struct RuleError {
 // Why one candidate rule matched or not (with --explain).
 struct RuleTrace {
   std::string rule;
-  std::string effect;    // permit / forbid
-  std::string outcome;   // matched / not_matched / error
-  std::string location;  // file:line of the rule
-  std::string condition; // the first condition that did not hold (or erred), as written
-  std::string because;   // the values that made it fail, or the error
+  std::string effect;             // permit / forbid
+  std::string outcome;            // matched / not_matched / error
+  std::string location;           // file:line of the rule
+  std::string condition;          // the first condition that did not hold (or erred), as written
+  std::string because;            // the values that made it fail, or the error
   std::vector<std::string> held;  // for a matched rule: its conditions, all of which held
 };
 

@@ -18,7 +18,9 @@ namespace {
 
 constexpr const char* kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
-Error fail(std::string message) { return Error{std::move(message)}; }
+Error fail(std::string message) {
+  return Error{std::move(message)};
+}
 
 bool is_integral(const Value& v) {
   return v.kind() == ValueKind::Int || v.kind() == ValueKind::Timestamp || v.kind() == ValueKind::Duration;
@@ -105,12 +107,18 @@ std::optional<std::string> Evaluator::prepare_expr(const ast::Expr& e) {
 
 Result<Value> Evaluator::eval(const ast::Expr& e, Env& env) const {
   switch (e.kind) {
-    case ast::ExprKind::String: return Value::string(e.text);
-    case ast::ExprKind::Int: return Value::integer(e.int_value);
-    case ast::ExprKind::Bool: return Value::boolean(e.int_value != 0);
-    case ast::ExprKind::Duration: return Value::duration(e.int_value);
-    case ast::ExprKind::Name: return eval_name(e, env);
-    case ast::ExprKind::Field: return eval_field(e, env);
+    case ast::ExprKind::String:
+      return Value::string(e.text);
+    case ast::ExprKind::Int:
+      return Value::integer(e.int_value);
+    case ast::ExprKind::Bool:
+      return Value::boolean(e.int_value != 0);
+    case ast::ExprKind::Duration:
+      return Value::duration(e.int_value);
+    case ast::ExprKind::Name:
+      return eval_name(e, env);
+    case ast::ExprKind::Field:
+      return eval_field(e, env);
     case ast::ExprKind::Index: {
       WRIT_TRY(list, eval(*e.operands[0], env));
       WRIT_TRY(index, eval(*e.operands[1], env));
@@ -120,14 +128,16 @@ Result<Value> Evaluator::eval(const ast::Expr& e, Env& env) const {
       }
       return list.as_list()[static_cast<std::size_t>(i)];
     }
-    case ast::ExprKind::Call: return eval_call(e, env);
+    case ast::ExprKind::Call:
+      return eval_call(e, env);
     case ast::ExprKind::Unary: {
       WRIT_TRY(v, eval(*e.operands[0], env));
       if (e.op == ast::Op::Not) return Value::boolean(!v.as_bool());
       if (v.as_int() == INT64_MIN) return fail("negation overflows");
       return v.kind() == ValueKind::Duration ? Value::duration(-v.as_int()) : Value::integer(-v.as_int());
     }
-    case ast::ExprKind::Binary: return eval_binary(e, env);
+    case ast::ExprKind::Binary:
+      return eval_binary(e, env);
     case ast::ExprKind::List: {
       std::vector<Value> items;
       for (const auto& item : e.operands) {
@@ -144,10 +154,12 @@ Result<Value> Evaluator::eval(const ast::Expr& e, Env& env) const {
       }
       return Value::record(std::move(r));
     }
-    case ast::ExprKind::Quantifier: return eval_quantifier(e, env);
+    case ast::ExprKind::Quantifier:
+      return eval_quantifier(e, env);
     case ast::ExprKind::TimeOfDay:
     case ast::ExprKind::Range:
-    case ast::ExprKind::Error: break;
+    case ast::ExprKind::Error:
+      break;
   }
   return fail(fmt::format("`{}` cannot be evaluated here", format_expr(e)));
 }
@@ -192,24 +204,33 @@ Result<Value> Evaluator::eval_binary(const ast::Expr& e, Env& env) const {
   WRIT_TRY(a, eval(*e.operands[0], env));
   WRIT_TRY(b, eval(*e.operands[1], env));
   switch (e.op) {
-    case ast::Op::Eq: return Value::boolean(values_equal(a, b));
-    case ast::Op::Ne: return Value::boolean(!values_equal(a, b));
-    case ast::Op::Lt: return Value::boolean(a.as_int() < b.as_int());
-    case ast::Op::Le: return Value::boolean(a.as_int() <= b.as_int());
-    case ast::Op::Gt: return Value::boolean(a.as_int() > b.as_int());
-    case ast::Op::Ge: return Value::boolean(a.as_int() >= b.as_int());
+    case ast::Op::Eq:
+      return Value::boolean(values_equal(a, b));
+    case ast::Op::Ne:
+      return Value::boolean(!values_equal(a, b));
+    case ast::Op::Lt:
+      return Value::boolean(a.as_int() < b.as_int());
+    case ast::Op::Le:
+      return Value::boolean(a.as_int() <= b.as_int());
+    case ast::Op::Gt:
+      return Value::boolean(a.as_int() > b.as_int());
+    case ast::Op::Ge:
+      return Value::boolean(a.as_int() >= b.as_int());
     case ast::Op::In:
       if (b.kind() == ValueKind::Window) return Value::boolean(b.as_window().contains(a.as_int()));
       return Value::boolean(std::any_of(b.as_list().begin(), b.as_list().end(),
                                         [&](const Value& item) { return values_equal(a, item); }));
-    case ast::Op::Like: return Value::boolean(stdlib::glob_match(b.as_string(), a.as_string()));
+    case ast::Op::Like:
+      return Value::boolean(stdlib::glob_match(b.as_string(), a.as_string()));
     case ast::Op::Matches: {
       auto it = regexes_.find(b.as_string());
       if (it == regexes_.end()) return fail(fmt::format("the pattern `{}` was not compiled", b.as_string()));
       return Value::boolean(RE2::FullMatch(a.as_string(), *it->second));
     }
-    case ast::Op::Under: return Value::boolean(stdlib::path_under(a.as_string(), b.as_string()));
-    default: return eval_arithmetic(e, a, b);
+    case ast::Op::Under:
+      return Value::boolean(stdlib::path_under(a.as_string(), b.as_string()));
+    default:
+      return eval_arithmetic(e, a, b);
   }
 }
 
@@ -217,20 +238,30 @@ Result<Value> Evaluator::eval_arithmetic(const ast::Expr& e, const Value& a, con
   if (a.kind() == ValueKind::String && b.kind() == ValueKind::String && e.op == ast::Op::Add) {
     return Value::string(a.as_string() + b.as_string());
   }
-  if (!is_integral(a) || !is_integral(b)) return fail(fmt::format("`{}` has operands of the wrong type", format_expr(e)));
+  if (!is_integral(a) || !is_integral(b))
+    return fail(fmt::format("`{}` has operands of the wrong type", format_expr(e)));
   std::int64_t x = a.as_int(), y = b.as_int(), r = 0;
   bool overflow = false;
   switch (e.op) {
-    case ast::Op::Add: overflow = __builtin_add_overflow(x, y, &r); break;
-    case ast::Op::Sub: overflow = __builtin_sub_overflow(x, y, &r); break;
-    case ast::Op::Mul: overflow = __builtin_mul_overflow(x, y, &r); break;
+    case ast::Op::Add:
+      overflow = __builtin_add_overflow(x, y, &r);
+      break;
+    case ast::Op::Sub:
+      overflow = __builtin_sub_overflow(x, y, &r);
+      break;
+    case ast::Op::Mul:
+      overflow = __builtin_mul_overflow(x, y, &r);
+      break;
     case ast::Op::Div:
     case ast::Op::Mod:
       if (y == 0) return fail(fmt::format("`{}` divides by zero", format_expr(e)));
-      if (x == INT64_MIN && y == -1) overflow = true;
-      else r = e.op == ast::Op::Div ? x / y : x % y;
+      if (x == INT64_MIN && y == -1)
+        overflow = true;
+      else
+        r = e.op == ast::Op::Div ? x / y : x % y;
       break;
-    default: return fail("unknown operator");
+    default:
+      return fail("unknown operator");
   }
   if (overflow) return fail(fmt::format("`{}` overflows", format_expr(e)));
   // The result's kind follows the checker's typing rules.
@@ -310,7 +341,8 @@ Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Valu
   if (name == "contains") {
     if (args[0].kind() == ValueKind::List) {
       const auto& list = args[0].as_list();
-      return Value::boolean(std::any_of(list.begin(), list.end(), [&](const Value& v) { return values_equal(v, args[1]); }));
+      return Value::boolean(
+          std::any_of(list.begin(), list.end(), [&](const Value& v) { return values_equal(v, args[1]); }));
     }
     return Value::boolean(args[0].as_string().find(args[1].as_string()) != std::string::npos);
   }
@@ -319,7 +351,8 @@ Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Valu
   if (name == "split") {
     if (args[1].as_string().empty()) return fail("the separator of `split` is empty");
     std::vector<Value> parts;
-    for (auto& p : stdlib::split(args[0].as_string(), args[1].as_string())) parts.push_back(Value::string(std::move(p)));
+    for (auto& p : stdlib::split(args[0].as_string(), args[1].as_string()))
+      parts.push_back(Value::string(std::move(p)));
     return Value::list(std::move(parts));
   }
   if (name == "size") {
@@ -334,12 +367,18 @@ Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Valu
   if (name == "string") {
     const Value& v = args[0];
     switch (v.kind()) {
-      case ValueKind::String: return v;
-      case ValueKind::Int: return Value::string(std::to_string(v.as_int()));
-      case ValueKind::Bool: return Value::string(v.as_bool() ? "true" : "false");
-      case ValueKind::Duration: return Value::string(format_duration(v.as_int()));
-      case ValueKind::Timestamp: return Value::string(stdlib::format_rfc3339(v.as_int()));
-      default: return fail("`string` cannot convert this value");
+      case ValueKind::String:
+        return v;
+      case ValueKind::Int:
+        return Value::string(std::to_string(v.as_int()));
+      case ValueKind::Bool:
+        return Value::string(v.as_bool() ? "true" : "false");
+      case ValueKind::Duration:
+        return Value::string(format_duration(v.as_int()));
+      case ValueKind::Timestamp:
+        return Value::string(stdlib::format_rfc3339(v.as_int()));
+      default:
+        return fail("`string` cannot convert this value");
     }
   }
   if (name == "min" || name == "max") {

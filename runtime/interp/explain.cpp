@@ -66,8 +66,8 @@ std::string explain_false(const Evaluator& evaluator, const ast::Expr& e, Env& e
   }
   if (e.kind == ast::ExprKind::Binary && e.op == ast::Op::In && e.operands[1]->kind == ast::ExprKind::Call &&
       e.operands[1]->text == "window") {
-    return fmt::format("`{}` is {}, outside `{}`", format_expr(*e.operands[0]), value_of(evaluator, *e.operands[0], env),
-                       format_expr(*e.operands[1]));
+    return fmt::format("`{}` is {}, outside `{}`", format_expr(*e.operands[0]),
+                       value_of(evaluator, *e.operands[0], env), format_expr(*e.operands[1]));
   }
   std::string values = operand_values(evaluator, e, env);
   if (values.empty()) return fmt::format("`{}` is false", format_expr(e));

@@ -2,8 +2,6 @@
 // grant computation.
 #include "runtime/interp/interpreter.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <iterator>
 
@@ -35,23 +33,6 @@ struct RuleResult {
 bool name_set_contains(const ast::NameSet& set, std::string_view name) {
   if (set.any) return true;
   return std::any_of(set.items.begin(), set.items.end(), [&](const auto& item) { return item.text == name; });
-}
-
-bool name_set_matches(const ast::NameSet& set, std::string_view value) {
-  if (set.any) return true;
-  return std::any_of(set.items.begin(), set.items.end(),
-                     [&](const auto& item) { return stdlib::glob_match(item.text, value); });
-}
-
-Type schema_type(const Program& program, const std::string& name) {
-  auto it = program.schemas.find(name);
-  return it == program.schemas.end() ? Type::error() : Type::record(it->second);
-}
-
-const Value* field(const Value& record, std::string_view name) {
-  const auto& fields = record.as_record().fields;
-  auto it = fields.find(name);
-  return it == fields.end() ? nullptr : &it->second;
 }
 
 // Evaluates a rule's conditions (and, for a matching permit, its grant) in `env`.
@@ -183,24 +164,6 @@ std::string Interpreter::explain_condition(const RuleInfo& rule, std::size_t con
   return because;
 }
 
-std::string policy_version_hash(const LoadedPolicySet& policy) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  for (FileId id : policy.user_files) {
-    const SourceFile& f = policy.sources.file(id);
-    std::string header = fmt::format("{}\n{}\n", f.path(), f.text().size());
-    EVP_DigestUpdate(ctx, header.data(), header.size());
-    EVP_DigestUpdate(ctx, f.text().data(), f.text().size());
-  }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx, digest, &length);
-  EVP_MD_CTX_free(ctx);
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
-  return out;
-}
-
 Result<std::shared_ptr<const Interpreter>> Interpreter::create(std::shared_ptr<const LoadedPolicySet> policy,
                                                                InterpreterOptions options) {
   if (policy->diagnostics.has_errors() || !policy->io_errors.empty()) {
@@ -216,7 +179,8 @@ Interpreter::Interpreter(std::shared_ptr<const LoadedPolicySet> policy, std::sha
     : policy_(std::move(policy)),
       evaluator_(std::move(evaluator)),
       options_(options),
-      version_(policy_version_hash(*policy_)) {
+      runtime_(runtime_policy_of(*policy_)),
+      binder_(runtime_) {
   const auto& rules = policy_->program.rules;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const ast::RuleDecl& r = *rules[i].decl;
@@ -244,18 +208,9 @@ std::vector<std::size_t> Interpreter::issue_candidates(const std::string& role) 
   return out;
 }
 
-Decision Interpreter::deny(std::string reason, std::string detail) const {
-  Decision d;
-  d.reason = std::move(reason);
-  d.detail = std::move(detail);
-  d.policy_version = version_;
-  return d;
-}
-
 std::string Interpreter::location(const RuleInfo& rule) const {
-  if (!rule.decl->span.valid()) return "";
-  const SourceFile& file = policy_->sources.file(rule.decl->span.file);
-  return fmt::format("{}:{}", file.path(), file.line_column(rule.decl->head_span.begin).line);
+  // `rule` is one of program.rules: its head, in the same order, knows where it is.
+  return runtime_->rules[static_cast<std::size_t>(&rule - policy_->program.rules.data())].location;
 }
 
 Decision Interpreter::decide_text(std::string_view request_json, DecideOptions options) const {
@@ -286,93 +241,11 @@ Decision Interpreter::decide_issue(const json& in, DecideOptions options) const 
   return decide_bound(std::get<BoundIssueRequest>(bound), options);
 }
 
-std::variant<BoundIssueRequest, Decision> Interpreter::bind_issue(const json& in) const {
-  const Program& program = policy_->program;
-  // The issuer that verified the token, as the broker says; the token does not choose it.
-  auto issuer_name = in.find("issuer");
-  if (issuer_name == in.end() || !issuer_name->is_string())
-    return deny("request.invalid", "`issuer` must name a declared issuer");
-  auto issuer_it = program.issuers.find(issuer_name->get<std::string>());
-  if (issuer_it == program.issuers.end()) {
-    return deny("issuer.unknown", fmt::format("`{}` is not a declared issuer", issuer_name->get<std::string>()));
-  }
-  const IssuerInfo& issuer = issuer_it->second;
-  auto claims = in.find("claims");
-  if (claims == in.end() || !claims->is_object())
-    return deny("request.invalid", "`claims` must be the token's claims object");
-  auto iss = claims->find("iss");
-  if (iss == claims->end() || !iss->is_string() || *iss != issuer.iss) {
-    return deny("token.issuer_mismatch", fmt::format("the token's `iss` is not `{}`", issuer.iss));
-  }
-  auto header = in.find("header");
-  if (header == in.end() || !header->is_object() || !header->contains("alg") || !(*header)["alg"].is_string()) {
-    return deny("token.algorithm", "the verified JOSE header with its `alg` is required");
-  }
-  std::string alg = (*header)["alg"].get<std::string>();
-  if (std::find(issuer.algorithms.begin(), issuer.algorithms.end(), alg) == issuer.algorithms.end()) {
-    return deny("token.algorithm", fmt::format("`{}` is not an algorithm issuer `{}` allows", alg, issuer.name));
-  }
-  if (!issuer.types.empty()) {
-    auto typ = header->find("typ");
-    if (typ == header->end() || !typ->is_string() ||
-        std::find(issuer.types.begin(), issuer.types.end(), typ->get<std::string>()) == issuer.types.end()) {
-      return deny("token.type", "the token's `typ` header is not one the issuer accepts");
-    }
-  }
-  auto token = bind_json(*claims, issuer.token_type, "token");
-  if (!token) return deny("token.invalid_claims", token.error());
-
-  // The rest of the request, bound to its schema like the claims.
-  json request_json = in.value("request", json::object());
-  if (!request_json.is_object()) return deny("request.invalid", "`request` must be an object");
-  if (!request_json.contains("scopes")) request_json["scopes"] = json::array();
-  auto request = bind_json(request_json, schema_type(program, "writ_issue_request"), "request");
-  if (!request) return deny("request.invalid", request.error());
-  auto header_value = bind_json(*header, schema_type(program, "writ_jose_header"), "header");
-  if (!header_value) return deny("request.invalid", header_value.error());
-  json exchange_json = in.value("exchange", json::object());
-  if (!exchange_json.is_object()) return deny("request.invalid", "`exchange` must be an object");
-  for (const char* list : {"audience", "resource", "scope"}) {
-    if (!exchange_json.contains(list)) exchange_json[list] = json::array();
-  }
-  if (!exchange_json.contains("grant_type"))
-    exchange_json["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange";
-  if (!exchange_json.contains("subject_token_type"))
-    exchange_json["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt";
-  if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
-  auto exchange = bind_json(exchange_json, schema_type(program, "writ_token_exchange"), "exchange");
-  if (!exchange) return deny("request.invalid", exchange.error());
-
-  // Audience and time validity, with the issuer's leeway.
-  const Value* aud = field(*token, "aud");
-  bool audience_ok =
-      aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(), [&](const Value& a) {
-        return std::find(issuer.audiences.begin(), issuer.audiences.end(), a.as_string()) != issuer.audiences.end();
-      });
-  if (!audience_ok)
-    return deny("token.audience",
-                fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer.name));
-  std::int64_t now = field(*request, "time")->as_int();
-  std::int64_t leeway = issuer.leeway_seconds;
-  const Value* exp = field(*token, "exp");
-  if (exp == nullptr) return deny("token.expired", "the token has no `exp`");
-  if (!(now < exp->as_int() + leeway)) return deny("token.expired", "the token has expired");
-  if (const Value* nbf = field(*token, "nbf"); nbf != nullptr && nbf->as_int() - leeway > now) {
-    return deny("token.not_yet_valid", "the token's `nbf` is in the future");
-  }
-  if (const Value* iat = field(*token, "iat"); iat != nullptr && iat->as_int() - leeway > now) {
-    return deny("token.issued_in_future", "the token's `iat` is in the future");
-  }
-
-  return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(),
-                           std::move(header_value).value(), std::move(exchange).value()};
-}
-
 Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions options) const {
   const Program& program = policy_->program;
   const IssuerInfo& issuer = *bound.issuer;
   const Value* request = &bound.request;
-  const std::string& role = field(bound.request, "role")->as_string();
+  const std::string& role = bound.request.as_record().fields.at("role").as_string();
   Env env;
   env.push("token", bound.token);
   env.push("request", bound.request);
@@ -386,54 +259,10 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
               options.explain ? location(rule) : std::string());
   }
 
-  Decision d = tally.effect(version_);
+  Decision d = tally.effect(runtime_->version);
   if (!d.allow) return d;
   settle_grant(d, tally.grants, requested_grant(*request, options_.max_ttl_seconds));
   return d;
-}
-
-RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl) {
-  RequestedGrant requested;
-  requested.max_ttl = max_ttl;
-  if (const Value* ttl = field(request, "ttl")) requested.ttl = ttl->as_int();
-  if (const Value* audience = field(request, "audience")) requested.audience = audience->as_string();
-  for (const Value& s : field(request, "scopes")->as_list()) requested.scopes.push_back(s.as_string());
-  return requested;
-}
-
-std::variant<BoundAccessRequest, Decision> Interpreter::bind_access(const json& in) const {
-  auto principal = in.find("principal");
-  if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
-      !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
-    return deny("request.invalid", "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}");
-  }
-  BoundAccessRequest bound;
-  bound.principal_kind = principal->begin().key();
-  bound.principal_name = principal->begin()->get<std::string>();
-  bound.valid_spiffe = bound.principal_kind == "spiffe" &&
-                       std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(bound.principal_name));
-  json request_json = json::object();
-  for (const char* key : {"time", "action", "resource", "source_ip", "broker"}) {
-    if (in.contains(key)) request_json[key] = in[key];
-  }
-  request_json["principal"] = bound.principal_name;
-  auto request = bind_json(request_json, schema_type(policy_->program, "writ_access_request"), "request");
-  if (!request) return deny("request.invalid", request.error());
-  bound.request = std::move(request).value();
-  bound.action = field(bound.request, "action")->as_string();
-  bound.resource = field(bound.request, "resource")->as_string();
-  return bound;
-}
-
-bool access_rule_applies(const ast::RuleDecl& r, const BoundAccessRequest& request) {
-  if (r.kind != ast::RuleKind::Access) return false;
-  if (!name_set_matches(r.actions, request.action) || !name_set_matches(r.resources, request.resource)) return false;
-  if (!r.principal_kind.empty()) {
-    if (r.principal_kind != request.principal_kind) return false;
-    if (request.principal_kind == "spiffe" && !request.valid_spiffe) return false;
-    if (!name_set_matches(r.principals, request.principal_name)) return false;
-  }
-  return true;
 }
 
 Decision Interpreter::decide_access(const json& in, DecideOptions options) const {
@@ -443,12 +272,14 @@ Decision Interpreter::decide_access(const json& in, DecideOptions options) const
   Env env;
   env.push("request", request.request);
   Tally tally;
-  for (const RuleInfo& rule : policy_->program.rules) {
-    if (!access_rule_applies(*rule.decl, request)) continue;
+  const auto& rules = policy_->program.rules;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const RuleInfo& rule = rules[i];
+    if (!access_rule_applies(runtime_->rules[i], request)) continue;
     tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain,
               options.explain ? location(rule) : std::string());
   }
-  return tally.effect(version_);
+  return tally.effect(runtime_->version);
 }
 
 }  // namespace writ

@@ -15,6 +15,8 @@
 #include "runtime/interp/decision.h"
 #include "runtime/interp/evaluator.h"
 #include "runtime/interp/grant.h"
+#include "runtime/interp/request_binder.h"
+#include "runtime/interp/runtime_policy.h"
 #include "stdlib/result.h"
 
 namespace writ {
@@ -26,25 +28,6 @@ struct DecideOptions {
 struct InterpreterOptions {
   std::int64_t max_ttl_seconds = 3600;  // the global TTL cap of every grant
 };
-
-// An issuance request after the token checks and binding (docs/semantics.md §3, §5.1): what the
-// rules see. Binding once and deciding many times is how benchmarks separate the two costs.
-struct BoundIssueRequest {
-  const IssuerInfo* issuer = nullptr;
-  Value token, request, header, exchange;
-};
-
-// An access request after binding (docs/semantics.md §5.2).
-struct BoundAccessRequest {
-  std::string principal_kind;  // "spiffe" or "role"
-  std::string principal_name;
-  bool valid_spiffe = false;
-  Value request = Value::boolean(false);
-  std::string action, resource;
-};
-
-// True if an access rule's action, resource and principal patterns select the request.
-bool access_rule_applies(const ast::RuleDecl& rule, const BoundAccessRequest& request);
 
 // Immutable after creation; `decide` may be called from many threads at once.
 class Interpreter {
@@ -59,18 +42,26 @@ class Interpreter {
   Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
 
   // The two halves of an issuance decision: checks and binding (a deny if they fail), then rules.
-  std::variant<BoundIssueRequest, Decision> bind_issue(const nlohmann::json& request) const;
+  std::variant<BoundIssueRequest, Decision> bind_issue(const nlohmann::json& request) const {
+    return binder_.bind_issue(request);
+  }
   Decision decide_bound(const BoundIssueRequest& request, DecideOptions options = {}) const;
-  std::variant<BoundAccessRequest, Decision> bind_access(const nlohmann::json& request) const;
+  std::variant<BoundAccessRequest, Decision> bind_access(const nlohmann::json& request) const {
+    return binder_.bind_access(request);
+  }
   // A deny for a request that fails its checks, stamped with the policy version.
-  Decision deny(std::string reason, std::string detail) const;
+  Decision deny(std::string reason, std::string detail) const {
+    return binder_.deny(std::move(reason), std::move(detail));
+  }
   // For explanations of decisions made by native code: where a rule is ("file:line"), and why
   // its condition number `condition` was false, given the request's roots in `env`.
   std::string location(const RuleInfo& rule) const;
   std::string explain_condition(const RuleInfo& rule, std::size_t condition, Env& env) const;
 
-  const std::string& policy_version() const { return version_; }
+  const std::string& policy_version() const { return runtime_->version; }
   const LoadedPolicySet& policy() const { return *policy_; }
+  // Issuers, schemas, version and rule heads: what native code needs besides its functions.
+  const std::shared_ptr<const RuntimePolicy>& runtime_policy() const { return runtime_; }
   const InterpreterOptions& options() const { return options_; }
   const Evaluator& evaluator() const { return *evaluator_; }
 
@@ -89,18 +80,13 @@ class Interpreter {
   std::shared_ptr<const LoadedPolicySet> policy_;
   std::shared_ptr<const Evaluator> evaluator_;
   InterpreterOptions options_;
-  std::string version_;
+  std::shared_ptr<const RuntimePolicy> runtime_;
+  RequestBinder binder_;
 };
-
-// What an issuance request asks for (ttl, audience, scopes), read from its bound `request`.
-RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl);
 
 // One entry of an explanation (`outcome`: matched, not_matched or error); `failed` is the
 // condition that was false or erred, if any.
 RuleTrace rule_trace(const RuleInfo& rule, std::string outcome, const ast::Condition* failed, std::string because,
                      std::string location);
-
-// "sha256:<hex>" over the user files of a policy set (paths and contents, in load order).
-std::string policy_version_hash(const LoadedPolicySet& policy);
 
 }  // namespace writ

@@ -36,8 +36,11 @@ json build_request(const Interpreter& interp, const LoadedPolicySet& policy, con
   };
   json request;
   if (test.access) {
-    request = {{"kind", "access"}, {"principal", value("principal")}, {"action", value("action")},
-               {"resource", value("resource")}, {"time", value("time")}};
+    request = {{"kind", "access"},
+               {"principal", value("principal")},
+               {"action", value("action")},
+               {"resource", value("resource")},
+               {"time", value("time")}};
     return request;
   }
   const ast::Setting* issuer_setting = find(t, "issuer");
@@ -96,7 +99,8 @@ void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) 
   };
   const Decision& d = out.decision;
   std::string got = fmt::format("{} ({})", d.allow ? "allow" : "deny", d.reason);
-  if (const ast::Setting* expect = find(t, "expect"); expect != nullptr && (expect->value->text == "allow") != d.allow) {
+  if (const ast::Setting* expect = find(t, "expect");
+      expect != nullptr && (expect->value->text == "allow") != d.allow) {
     out.differences.push_back(fmt::format("expected {}, got {}", expect->value->text, got));
   }
   if (auto reason = eval("reason"); reason && reason->as_string() != d.reason) {
@@ -108,17 +112,20 @@ void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) 
     return s + "]";
   };
   if (auto rule = eval("rule"); rule && std::find(d.rules.begin(), d.rules.end(), rule->as_string()) == d.rules.end()) {
-    out.differences.push_back(fmt::format("expected rule `{}` to decide, got {}", rule->as_string(), rules_text(d.rules)));
+    out.differences.push_back(
+        fmt::format("expected rule `{}` to decide, got {}", rule->as_string(), rules_text(d.rules)));
   }
   if (auto rules = eval("rules")) {
     std::vector<std::string> expected;
     for (const Value& r : rules->as_list()) expected.push_back(r.as_string());
-    if (expected != d.rules) out.differences.push_back(fmt::format("expected rules {}, got {}", rules_text(expected), rules_text(d.rules)));
+    if (expected != d.rules)
+      out.differences.push_back(fmt::format("expected rules {}, got {}", rules_text(expected), rules_text(d.rules)));
   }
   if (auto ttl = eval("ttl")) {
     std::int64_t got_ttl = d.grant && d.grant->ttl ? *d.grant->ttl : -1;
     if (got_ttl != ttl->as_int()) {
-      out.differences.push_back(fmt::format("expected ttl {}s, got {}", ttl->as_int(), got_ttl < 0 ? std::string("no grant") : std::to_string(got_ttl) + "s"));
+      out.differences.push_back(fmt::format("expected ttl {}s, got {}", ttl->as_int(),
+                                            got_ttl < 0 ? std::string("no grant") : std::to_string(got_ttl) + "s"));
     }
   }
   if (auto audience = eval("audience")) {
@@ -131,17 +138,22 @@ void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) 
     std::vector<std::string> expected;
     for (const Value& s : scopes->as_list()) expected.push_back(s.as_string());
     std::vector<std::string> got_scopes = d.grant ? d.grant->scopes : std::vector<std::string>{};
-    if (expected != got_scopes) out.differences.push_back(fmt::format("expected scopes {}, got {}", rules_text(expected), rules_text(got_scopes)));
+    if (expected != got_scopes)
+      out.differences.push_back(
+          fmt::format("expected scopes {}, got {}", rules_text(expected), rules_text(got_scopes)));
   }
 }
 
 }  // namespace
 
 std::size_t TestReport::passed() const {
-  return static_cast<std::size_t>(std::count_if(outcomes.begin(), outcomes.end(), [](const TestOutcome& o) { return o.passed; }));
+  return static_cast<std::size_t>(
+      std::count_if(outcomes.begin(), outcomes.end(), [](const TestOutcome& o) { return o.passed; }));
 }
 
-std::size_t TestReport::failed() const { return outcomes.size() - passed(); }
+std::size_t TestReport::failed() const {
+  return outcomes.size() - passed();
+}
 
 TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& policy) {
   TestReport report;

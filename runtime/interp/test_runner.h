@@ -12,7 +12,7 @@ namespace writ {
 
 struct TestOutcome {
   std::string name;
-  std::string location;                  // file:line of the test block
+  std::string location;  // file:line of the test block
   bool passed = false;
   std::vector<std::string> differences;  // "expected allow, got deny (no_permit)", ...
   Decision decision;                     // with its explanation

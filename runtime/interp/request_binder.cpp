@@ -1,0 +1,165 @@
+// Token checks and request binding, shared by the interpreter and native code.
+#include "runtime/interp/request_binder.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime/bind/bind.h"
+#include "stdlib/saturating.h"
+#include "stdlib/spiffe_id.h"
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+Type schema_type(const RuntimePolicy& policy, const std::string& name) {
+  auto it = policy.schemas.find(name);
+  return it == policy.schemas.end() ? Type::error() : Type::record(it->second);
+}
+
+const Value* field(const Value& record, std::string_view name) {
+  const auto& fields = record.as_record().fields;
+  auto it = fields.find(name);
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+Decision RequestBinder::deny(std::string reason, std::string detail) const {
+  Decision d;
+  d.reason = std::move(reason);
+  d.detail = std::move(detail);
+  d.policy_version = policy_->version;
+  return d;
+}
+
+std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& in) const {
+  const RuntimePolicy& program = *policy_;
+  // The issuer that verified the token, as the broker says; the token does not choose it.
+  auto issuer_name = in.find("issuer");
+  if (issuer_name == in.end() || !issuer_name->is_string())
+    return deny("request.invalid", "`issuer` must name a declared issuer");
+  auto issuer_it = program.issuers.find(issuer_name->get<std::string>());
+  if (issuer_it == program.issuers.end()) {
+    return deny("issuer.unknown", fmt::format("`{}` is not a declared issuer", issuer_name->get<std::string>()));
+  }
+  const IssuerInfo& issuer = issuer_it->second;
+  auto claims = in.find("claims");
+  if (claims == in.end() || !claims->is_object())
+    return deny("request.invalid", "`claims` must be the token's claims object");
+  auto iss = claims->find("iss");
+  if (iss == claims->end() || !iss->is_string() || *iss != issuer.iss) {
+    return deny("token.issuer_mismatch", fmt::format("the token's `iss` is not `{}`", issuer.iss));
+  }
+  auto header = in.find("header");
+  if (header == in.end() || !header->is_object() || !header->contains("alg") || !(*header)["alg"].is_string()) {
+    return deny("token.algorithm", "the verified JOSE header with its `alg` is required");
+  }
+  std::string alg = (*header)["alg"].get<std::string>();
+  if (std::find(issuer.algorithms.begin(), issuer.algorithms.end(), alg) == issuer.algorithms.end()) {
+    return deny("token.algorithm", fmt::format("`{}` is not an algorithm issuer `{}` allows", alg, issuer.name));
+  }
+  if (!issuer.types.empty()) {
+    auto typ = header->find("typ");
+    if (typ == header->end() || !typ->is_string() ||
+        std::find(issuer.types.begin(), issuer.types.end(), typ->get<std::string>()) == issuer.types.end()) {
+      return deny("token.type", "the token's `typ` header is not one the issuer accepts");
+    }
+  }
+  auto token = bind_json(*claims, issuer.token_type, "token");
+  if (!token) return deny("token.invalid_claims", token.error());
+
+  // The rest of the request, bound to its schema like the claims.
+  json request_json = in.value("request", json::object());
+  if (!request_json.is_object()) return deny("request.invalid", "`request` must be an object");
+  if (!request_json.contains("scopes")) request_json["scopes"] = json::array();
+  auto request = bind_json(request_json, schema_type(*policy_, "writ_issue_request"), "request");
+  if (!request) return deny("request.invalid", request.error());
+  auto header_value = bind_json(*header, schema_type(*policy_, "writ_jose_header"), "header");
+  if (!header_value) return deny("request.invalid", header_value.error());
+  json exchange_json = in.value("exchange", json::object());
+  if (!exchange_json.is_object()) return deny("request.invalid", "`exchange` must be an object");
+  for (const char* list : {"audience", "resource", "scope"}) {
+    if (!exchange_json.contains(list)) exchange_json[list] = json::array();
+  }
+  if (!exchange_json.contains("grant_type"))
+    exchange_json["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange";
+  if (!exchange_json.contains("subject_token_type"))
+    exchange_json["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt";
+  if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
+  auto exchange = bind_json(exchange_json, schema_type(*policy_, "writ_token_exchange"), "exchange");
+  if (!exchange) return deny("request.invalid", exchange.error());
+
+  // Audience and time validity, with the issuer's leeway.
+  const Value* aud = field(*token, "aud");
+  bool audience_ok =
+      aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(), [&](const Value& a) {
+        return std::find(issuer.audiences.begin(), issuer.audiences.end(), a.as_string()) != issuer.audiences.end();
+      });
+  if (!audience_ok)
+    return deny("token.audience",
+                fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer.name));
+  std::int64_t now = field(*request, "time")->as_int();
+  std::int64_t leeway = issuer.leeway_seconds;
+  const Value* exp = field(*token, "exp");
+  if (exp == nullptr) return deny("token.expired", "the token has no `exp`");
+  // Saturating: a claim near the ends of int64 must not overflow (the comparisons stay exact).
+  if (!(now < stdlib::saturating_add(exp->as_int(), leeway))) return deny("token.expired", "the token has expired");
+  if (const Value* nbf = field(*token, "nbf"); nbf != nullptr && stdlib::saturating_add(nbf->as_int(), -leeway) > now) {
+    return deny("token.not_yet_valid", "the token's `nbf` is in the future");
+  }
+  if (const Value* iat = field(*token, "iat"); iat != nullptr && stdlib::saturating_add(iat->as_int(), -leeway) > now) {
+    return deny("token.issued_in_future", "the token's `iat` is in the future");
+  }
+
+  return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(),
+                           std::move(header_value).value(), std::move(exchange).value()};
+}
+
+std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json& in) const {
+  auto principal = in.find("principal");
+  if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
+      !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
+    return deny("request.invalid", "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}");
+  }
+  BoundAccessRequest bound;
+  bound.principal_kind = principal->begin().key();
+  bound.principal_name = principal->begin()->get<std::string>();
+  bound.valid_spiffe = bound.principal_kind == "spiffe" &&
+                       std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(bound.principal_name));
+  json request_json = json::object();
+  for (const char* key : {"time", "action", "resource", "source_ip", "broker"}) {
+    if (in.contains(key)) request_json[key] = in[key];
+  }
+  request_json["principal"] = bound.principal_name;
+  auto request = bind_json(request_json, schema_type(*policy_, "writ_access_request"), "request");
+  if (!request) return deny("request.invalid", request.error());
+  bound.request = std::move(request).value();
+  bound.action = field(bound.request, "action")->as_string();
+  bound.resource = field(bound.request, "resource")->as_string();
+  return bound;
+}
+
+RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl) {
+  RequestedGrant requested;
+  requested.max_ttl = max_ttl;
+  if (const Value* ttl = field(request, "ttl")) requested.ttl = ttl->as_int();
+  if (const Value* audience = field(request, "audience")) requested.audience = audience->as_string();
+  for (const Value& s : field(request, "scopes")->as_list()) requested.scopes.push_back(s.as_string());
+  return requested;
+}
+
+bool access_rule_applies(const RuleHead& r, const BoundAccessRequest& request) {
+  if (!r.access) return false;
+  if (!r.actions.matches(request.action) || !r.resources.matches(request.resource)) return false;
+  if (!r.principal_kind.empty()) {
+    if (r.principal_kind != request.principal_kind) return false;
+    if (request.principal_kind == "spiffe" && !request.valid_spiffe) return false;
+    if (!r.principals.matches(request.principal_name)) return false;
+  }
+  return true;
+}
+
+}  // namespace writ

@@ -1,0 +1,57 @@
+// Checking and binding requests (docs/semantics.md §3, §5): the token checks against the issuer
+// that verified it, and the claims, request, header and exchange bound to their schemas. It
+// needs only the runtime policy, not the rules: the interpreter and native code share it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/interp/decision.h"
+#include "runtime/interp/grant.h"
+#include "runtime/interp/runtime_policy.h"
+#include "runtime/value/value.h"
+
+namespace writ {
+
+// An issuance request after the token checks and binding (docs/semantics.md §3, §5.1): what the
+// rules see. Binding once and deciding many times is how benchmarks separate the two costs.
+struct BoundIssueRequest {
+  const IssuerInfo* issuer = nullptr;
+  Value token, request, header, exchange;
+};
+
+// An access request after binding (docs/semantics.md §5.2).
+struct BoundAccessRequest {
+  std::string principal_kind;  // "spiffe" or "role"
+  std::string principal_name;
+  bool valid_spiffe = false;
+  Value request = Value::boolean(false);
+  std::string action, resource;
+};
+
+class RequestBinder {
+ public:
+  explicit RequestBinder(std::shared_ptr<const RuntimePolicy> policy) : policy_(std::move(policy)) {}
+
+  // A bound request, or the deny (with its reason) for one that fails a check. Never throws.
+  std::variant<BoundIssueRequest, Decision> bind_issue(const nlohmann::json& request) const;
+  std::variant<BoundAccessRequest, Decision> bind_access(const nlohmann::json& request) const;
+  // A deny for a request that fails its checks, stamped with the policy version.
+  Decision deny(std::string reason, std::string detail) const;
+
+  const RuntimePolicy& policy() const { return *policy_; }
+
+ private:
+  std::shared_ptr<const RuntimePolicy> policy_;
+};
+
+// True if an access rule's action, resource and principal patterns select the request.
+bool access_rule_applies(const RuleHead& rule, const BoundAccessRequest& request);
+
+// What an issuance request asks for (ttl, audience, scopes), read from its bound `request`.
+RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl);
+
+}  // namespace writ

@@ -1,0 +1,72 @@
+// Deriving the runtime policy from a checked program, and matching rule heads.
+#include "runtime/interp/runtime_policy.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "stdlib/glob.h"
+#include "stdlib/sha256.h"
+
+namespace writ {
+namespace {
+
+NamePatterns patterns_of(const ast::NameSet& set) {
+  NamePatterns out;
+  out.any = set.any;
+  for (const auto& item : set.items) out.items.push_back(item.text);
+  return out;
+}
+
+std::string location_of(const LoadedPolicySet& policy, const ast::RuleDecl& rule) {
+  if (!rule.span.valid()) return "";
+  const SourceFile& file = policy.sources.file(rule.span.file);
+  return fmt::format("{}:{}", file.path(), file.line_column(rule.head_span.begin).line);
+}
+
+}  // namespace
+
+bool NamePatterns::contains(std::string_view name) const {
+  return any || std::find(items.begin(), items.end(), name) != items.end();
+}
+
+bool NamePatterns::matches(std::string_view value) const {
+  return any ||
+         std::any_of(items.begin(), items.end(), [&](const std::string& p) { return stdlib::glob_match(p, value); });
+}
+
+std::shared_ptr<const RuntimePolicy> runtime_policy_of(const LoadedPolicySet& policy) {
+  auto out = std::make_shared<RuntimePolicy>();
+  const Program& program = policy.program;
+  out->schemas = program.schemas;
+  out->issuers = program.issuers;
+  out->version = policy_version_hash(policy);
+  for (const RuleInfo& rule : program.rules) {
+    const ast::RuleDecl& decl = *rule.decl;
+    RuleHead head;
+    head.id = rule.id;
+    head.forbid = decl.effect == ast::Effect::Forbid;
+    head.access = decl.kind == ast::RuleKind::Access;
+    head.roles = patterns_of(decl.roles);
+    head.issuers = rule.issuers;
+    head.actions = patterns_of(decl.actions);
+    head.resources = patterns_of(decl.resources);
+    head.principal_kind = decl.principal_kind;
+    head.principals = patterns_of(decl.principals);
+    head.location = location_of(policy, decl);
+    out->rules.push_back(std::move(head));
+  }
+  return out;
+}
+
+std::string policy_version_hash(const LoadedPolicySet& policy) {
+  std::string files;
+  for (FileId id : policy.user_files) {
+    const SourceFile& f = policy.sources.file(id);
+    files += fmt::format("{}\n{}\n", f.path(), f.text().size());
+    files += f.text();
+  }
+  return "sha256:" + stdlib::hex(stdlib::sha256(files));
+}
+
+}  // namespace writ
