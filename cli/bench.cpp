@@ -123,7 +123,7 @@ int run_bench(const BenchArgs& args) {
   if (!fast || !optimized) return kExitPolicyErrors;
   bool native = fast->native() != nullptr;
 
-  const Interpreter& interp = fast->interpreter();
+  const Interpreter& interp = *fast->interpreter();  // built from sources: never null
   json decision = decision_to_json(interp.decide(*request));
   for (const auto* engine : {fast.get(), optimized.get()}) {
     if (decision_to_json(engine->decide(*request)) != decision) {

@@ -2,6 +2,8 @@
 // `writ bench`), reporting problems on stderr with the command's name.
 #pragma once
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -90,13 +92,25 @@ inline LoadedEngine load_bundle_engine(const std::string& bundle_path, const std
     }
     expected_version = current.interpreter->policy_version();
   }
-  std::ifstream file(bundle_path, std::ios::binary);
+  std::error_code ec;
+  std::ifstream file;
+  if (std::filesystem::is_regular_file(bundle_path, ec)) file.open(bundle_path, std::ios::binary);
   if (!file) {
     std::cerr << "writ " << command << ": " << bundle_path << ": cannot be read\n";
     out.exit_code = kExitUsage;
     return out;
   }
-  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  // Bundles are megabytes: read in one go, not a character at a time.
+  std::string bytes;
+  file.seekg(0, std::ios::end);
+  bytes.resize(static_cast<std::size_t>(std::max<std::streamoff>(file.tellg(), 0)));
+  file.seekg(0, std::ios::beg);
+  file.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!file) {
+    std::cerr << "writ " << command << ": " << bundle_path << ": cannot be read\n";
+    out.exit_code = kExitUsage;
+    return out;
+  }
   auto engine = Engine::load_bundle(bytes, options, expected_version);
   if (!engine) {
     std::cerr << "writ " << command << ": " << bundle_path << ": " << engine.error() << "\n";

@@ -38,10 +38,10 @@ namespace {
 Result<bool> define_host_objects(const ir::Policy& policy, bool all_sets, CompiledPolicy::Host& host);
 
 // The cells of a rule's constant table.
-std::vector<WritCell> constant_table(const RuleShape& shape, CompiledPolicy::Host& host) {
+std::vector<WritCell> constant_table(const std::vector<ShapeConstant>& constants, CompiledPolicy::Host& host) {
   std::vector<WritCell> table;
-  table.reserve(shape.constants.size());
-  for (const ShapeConstant& c : shape.constants) {
+  table.reserve(constants.size());
+  for (const ShapeConstant& c : constants) {
     auto index = static_cast<std::size_t>(c.value);
     switch (c.kind) {
       case ShapeConstant::Kind::Text: {
@@ -87,7 +87,7 @@ struct FunctionPlan {
   std::vector<RuleShape> shapes;            // function -> its shape (shared mode)
 };
 
-FunctionPlan plan_functions(const ir::Policy& policy, bool share, CompiledPolicy::Host& host) {
+FunctionPlan plan_functions(const ir::Policy& policy, bool share, CompiledPolicy::Host& host, FunctionLayout* layout) {
   FunctionPlan plan;
   plan.function_of.resize(policy.rules.size());
   host.tables.resize(policy.rules.size());
@@ -99,7 +99,8 @@ FunctionPlan plan_functions(const ir::Policy& policy, bool share, CompiledPolicy
       continue;
     }
     RuleShape shape = shape_of(policy, policy.rules[i]);
-    host.tables[i] = constant_table(shape, host);
+    host.tables[i] = constant_table(shape.constants, host);
+    if (layout != nullptr) layout->constants[i] = shape.constants;
     auto [it, inserted] = by_key.emplace(shape.key, plan.representative.size());
     if (inserted) {
       plan.representative.push_back(i);
@@ -107,7 +108,32 @@ FunctionPlan plan_functions(const ir::Policy& policy, bool share, CompiledPolicy
     }
     plan.function_of[i] = it->second;
   }
+  if (layout != nullptr) {
+    layout->function_count = plan.representative.size();
+    layout->function_of.assign(plan.function_of.begin(), plan.function_of.end());
+  }
   return plan;
+}
+
+// A layout read from a bundle must fit the host objects and the functions before it is used.
+Result<bool> check_layout(const FunctionLayout& layout, const ir::Policy& policy, const CompiledPolicy::Host& host) {
+  if (layout.function_of.size() != policy.rules.size() || layout.constants.size() != policy.rules.size()) {
+    return Error{"the code layout does not have one entry per rule"};
+  }
+  for (std::size_t i = 0; i < layout.function_of.size(); ++i) {
+    if (layout.function_of[i] >= layout.function_count) return Error{"the code layout names a missing function"};
+    for (const ShapeConstant& c : layout.constants[i]) {
+      auto index = static_cast<std::size_t>(c.value);
+      bool ok = c.kind == ShapeConstant::Kind::Text || c.kind == ShapeConstant::Kind::Int ||
+                (c.kind == ShapeConstant::Kind::Regex && index < host.regexes.size()) ||
+                (c.kind == ShapeConstant::Kind::Window && index < host.windows.size()) ||
+                (c.kind == ShapeConstant::Kind::Set && index < host.set_addresses.size() &&
+                 host.set_addresses[index] != nullptr);
+      if (c.value < 0 && c.kind != ShapeConstant::Kind::Int) ok = false;
+      if (!ok) return Error{"the code layout refers to a constant the policy does not have"};
+    }
+  }
+  return true;
 }
 
 std::string table_symbol(std::size_t module) {
@@ -139,7 +165,8 @@ Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy
   jit.keep_objects = options.keep_objects;
   if (auto r = compiled->start_session(policy, jit, share); !r) return std::move(r).take_error();
   Host& host = *compiled->host_;
-  FunctionPlan plan = plan_functions(policy, share, host);
+  if (options.keep_objects) compiled->layout_.constants.resize(policy.rules.size());
+  FunctionPlan plan = plan_functions(policy, share, host, options.keep_objects ? &compiled->layout_ : nullptr);
 
   auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed); };
   std::size_t per_module = compiled->functions_per_module_;
@@ -172,6 +199,7 @@ Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy
 }
 
 Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::load(const ir::Policy& policy, const LoadOptions& options,
+                                                             const FunctionLayout& layout,
                                                              const std::vector<std::string>& objects) {
   std::unique_ptr<CompiledPolicy> compiled(new CompiledPolicy());
   compiled->optimized_ = options.optimized;
@@ -179,9 +207,13 @@ Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::load(const ir::Policy& p
   compiled->functions_per_module_ = std::max<std::size_t>(options.functions_per_module, 1);
   if (auto r = compiled->start_session(policy, JitOptions{}, options.share_shapes); !r)
     return std::move(r).take_error();
-  FunctionPlan plan = plan_functions(policy, options.share_shapes, *compiled->host_);
+  Host& host = *compiled->host_;
+  if (auto r = check_layout(layout, policy, host); !r) return std::move(r).take_error();
+  host.tables.resize(policy.rules.size());
+  for (std::size_t i = 0; i < policy.rules.size(); ++i) host.tables[i] = constant_table(layout.constants[i], host);
+  std::vector<std::size_t> function_of(layout.function_of.begin(), layout.function_of.end());
   std::size_t per_module = compiled->functions_per_module_;
-  std::size_t expected = (plan.representative.size() + per_module - 1) / per_module;
+  std::size_t expected = (layout.function_count + per_module - 1) / per_module;
   if (objects.size() != expected) {
     return Error{fmt::format("the compiled code has {} modules where this policy needs {}", objects.size(), expected)};
   }
@@ -190,9 +222,8 @@ Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::load(const ir::Policy& p
     if (auto r = compiled->host_->session->add_object(name, objects[k]); !r) return std::move(r).take_error();
     compiled->modules_.push_back(std::move(name));
   }
-  if (auto r = compiled->link(plan.function_of, plan.representative.size(), 0, nullptr); !r) {
-    return std::move(r).take_error();
-  }
+  if (auto r = compiled->link(function_of, layout.function_count, 0, nullptr); !r) return std::move(r).take_error();
+  compiled->layout_ = layout;
   return compiled;
 }
 

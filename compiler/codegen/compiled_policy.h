@@ -11,6 +11,7 @@
 
 #include "compiler/codegen/abi.h"
 #include "compiler/codegen/jit_session.h"
+#include "compiler/codegen/rule_shape.h"
 #include "compiler/ir/ir.h"
 #include "stdlib/result.h"
 
@@ -30,6 +31,15 @@ struct CompileOptions {
   bool keep_objects = false;    // keep the object code, for CompiledPolicy::objects (bundles)
 };
 
+// Which function serves each rule, and the constants each rule's function reads (with shared
+// shapes): with the IR's host objects (patterns, windows, sets), all that loading object code
+// needs, so a bundle records it instead of the IR.
+struct FunctionLayout {
+  std::vector<std::uint32_t> function_of;             // rule -> function
+  std::vector<std::vector<ShapeConstant>> constants;  // rule -> its constant table (empty unless shared)
+  std::size_t function_count = 0;
+};
+
 // How the object code given to CompiledPolicy::load was compiled (as a bundle records it).
 struct LoadOptions {
   bool optimized = true;
@@ -41,9 +51,11 @@ class CompiledPolicy {
  public:
   // Fails (never crashes) if a pattern or zone cannot be prepared or LLVM rejects the code.
   static Result<std::unique_ptr<CompiledPolicy>> compile(const ir::Policy& policy, CompileOptions options = {});
-  // Links object code compiled earlier for the same IR (CompiledPolicy::objects, in module
-  // order) without generating code; fails if it does not fit the IR or does not link.
+  // Links object code compiled earlier (CompiledPolicy::objects, in module order, with its
+  // layout) without generating code. Of `policy` only the rules' count and the host objects
+  // are read. Fails if the code does not fit the policy or does not link.
   static Result<std::unique_ptr<CompiledPolicy>> load(const ir::Policy& policy, const LoadOptions& options,
+                                                      const FunctionLayout& layout,
                                                       const std::vector<std::string>& objects);
   ~CompiledPolicy();
 
@@ -59,8 +71,9 @@ class CompiledPolicy {
   bool optimized() const { return optimized_; }
   bool shared_shapes() const { return shared_; }
   std::size_t functions_per_module() const { return functions_per_module_; }
-  // The object file of every module, in order (compiled with keep_objects).
+  // The object file of every module, in order, and the layout (compiled with keep_objects).
   Result<std::vector<std::string>> objects() const;
+  const FunctionLayout& layout() const { return layout_; }
 
   struct Host;  // the JIT session and host objects; defined in compiled_policy.cpp
 
@@ -77,6 +90,7 @@ class CompiledPolicy {
   bool optimized_ = false;
   bool shared_ = false;
   std::size_t functions_per_module_ = 512;
+  FunctionLayout layout_;  // kept with keep_objects, or as loaded
 };
 
 }  // namespace writ::codegen

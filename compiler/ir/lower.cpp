@@ -121,9 +121,17 @@ class Lowerer {
     return add(std::move(n));
   }
 
-  std::uint32_t site(std::string message) {
-    policy_.sites.push_back(std::move(message));
-    return static_cast<std::uint32_t>(policy_.sites.size() - 1);
+  // Sites are shared: 10,000 rules reading the same claim share its messages, which keeps the
+  // policy's tables (and a bundle's runtime image) small. A second message (`then`, for a
+  // division: abi.h's DivideByZero) is stored right after the first.
+  std::uint32_t site(std::string message, std::string then = {}) {
+    std::string key = then.empty() ? message : message + '\0' + then;
+    auto [it, inserted] = site_index_.emplace(std::move(key), static_cast<std::uint32_t>(policy_.sites.size()));
+    if (inserted) {
+      policy_.sites.push_back(std::move(message));
+      if (!then.empty()) policy_.sites.push_back(std::move(then));
+    }
+    return it->second;
   }
 
   const Node& node(NodeId id) const { return policy_.nodes[id]; }
@@ -288,8 +296,8 @@ class Lowerer {
     NodeId id = add(op, t, {a, b});
     bool divides = op == Op::Div || op == Op::Mod;
     // Division by zero and overflow share a node; the message names the failure (abi.h).
-    policy_.nodes[id].site = site(fmt::format("`{}` overflows", format_expr(e)));
-    if (divides) site(fmt::format("`{}` divides by zero", format_expr(e)));
+    policy_.nodes[id].site = site(fmt::format("`{}` overflows", format_expr(e)),
+                                  divides ? fmt::format("`{}` divides by zero", format_expr(e)) : std::string());
     return id;
   }
 
@@ -416,6 +424,7 @@ class Lowerer {
 
   const Program& program_;
   Policy policy_;
+  std::map<std::string, std::uint32_t> site_index_;           // message (and its second) -> site
   std::vector<std::pair<std::string, std::uint32_t>> scope_;  // lets and quantifier variables
   std::vector<std::string> root_names_;
   std::uint32_t locals_ = 0;

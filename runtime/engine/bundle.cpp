@@ -1,5 +1,5 @@
-// The bundle container: a fixed header with a checksum, then the manifest, sources and object
-// code as length-prefixed blocks (little-endian), each read with its bounds checked.
+// The bundle container: a fixed header with a checksum, then the manifest, sources, runtime image
+// and object code as length-prefixed blocks (byte_codec.h), each read with its bounds checked.
 #include "runtime/engine/bundle.h"
 
 #include <cstring>
@@ -8,6 +8,7 @@
 
 #include "compiler/codegen/jit_session.h"
 #include "compiler/driver/version.h"
+#include "runtime/engine/byte_codec.h"
 #include "stdlib/sha256.h"
 
 namespace writ {
@@ -17,74 +18,28 @@ constexpr std::string_view kMagic = "WRITBNDL";
 constexpr std::size_t kDigestBytes = 32;
 constexpr std::size_t kHeaderBytes = kMagic.size() + 4 + 4 + kDigestBytes;
 
-template <typename T>
-void put(std::string& out, T value) {
-  for (std::size_t i = 0; i < sizeof(T); ++i)
-    out += static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xFF);
-}
-
-void put_block(std::string& out, std::string_view bytes) {
-  put<std::uint64_t>(out, bytes.size());
-  out += bytes;
-}
-
-// Reads the payload front to back; any read past its end fails the whole read.
-class Cursor {
- public:
-  explicit Cursor(std::string_view bytes) : rest_(bytes) {}
-
-  template <typename T>
-  bool get(T& value) {
-    if (rest_.size() < sizeof(T)) return false;
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(rest_[i])) << (8 * i);
-    value = static_cast<T>(v);
-    rest_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool block(std::string_view& bytes) {
-    std::uint64_t size = 0;
-    if (!get(size) || size > rest_.size()) return false;
-    bytes = rest_.substr(0, size);
-    rest_.remove_prefix(size);
-    return true;
-  }
-  bool at_end() const { return rest_.empty(); }
-  std::size_t remaining() const { return rest_.size(); }
-
- private:
-  std::string_view rest_;
-};
-
 const char* const kRecompile = "compile it again with `writ compile`";
 
 Result<Bundle> read_payload(std::string_view payload) {
-  Cursor in(payload);
+  ByteReader in(payload);
   Bundle bundle;
-  std::string_view manifest;
-  if (!in.block(manifest)) return Error{"the bundle is truncated (manifest)"};
+  std::string_view manifest = in.bytes();
+  if (!in.ok()) return Error{"the bundle is truncated (manifest)"};
   try {
     bundle.manifest = nlohmann::json::parse(manifest);
   } catch (const nlohmann::json::exception& e) {
     return Error{fmt::format("the bundle's manifest is not valid JSON: {}", e.what())};
   }
   if (!bundle.manifest.is_object()) return Error{"the bundle's manifest is not a JSON object"};
-  std::uint32_t sources = 0;
-  // Every entry takes at least 16 bytes: a count beyond that is a lie, not a reason to allocate.
-  if (!in.get(sources) || sources > in.remaining() / 16) return Error{"the bundle is truncated (sources)"};
-  for (std::uint32_t i = 0; i < sources; ++i) {
-    std::string_view path, text;
-    if (!in.block(path) || !in.block(text)) return Error{"the bundle is truncated (sources)"};
-    bundle.sources.push_back({std::string(path), std::string(text)});
+  std::uint32_t sources = in.count(16);
+  for (std::uint32_t i = 0; i < sources && in.ok(); ++i) {
+    std::string path = in.string();
+    bundle.sources.push_back({std::move(path), in.string()});
   }
-  std::uint32_t objects = 0;
-  if (!in.get(objects) || objects > in.remaining() / 8) return Error{"the bundle is truncated (code)"};
-  for (std::uint32_t i = 0; i < objects; ++i) {
-    std::string_view object;
-    if (!in.block(object)) return Error{"the bundle is truncated (code)"};
-    bundle.objects.emplace_back(object);
-  }
+  bundle.image = in.string();
+  std::uint32_t objects = in.count(8);
+  for (std::uint32_t i = 0; i < objects && in.ok(); ++i) bundle.objects.emplace_back(in.bytes());
+  if (!in.ok()) return Error{"the bundle is truncated"};
   if (!in.at_end()) return Error{"the bundle has unexpected bytes after its code"};
   return bundle;
 }
@@ -126,31 +81,31 @@ Result<bool> check_versions_and_target(const nlohmann::json& manifest) {
 }  // namespace
 
 std::string write_bundle(const Bundle& bundle) {
-  std::string payload;
-  put_block(payload, bundle.manifest.dump());
-  put<std::uint32_t>(payload, static_cast<std::uint32_t>(bundle.sources.size()));
+  ByteWriter payload;
+  payload.bytes(bundle.manifest.dump());
+  payload.put<std::uint32_t>(static_cast<std::uint32_t>(bundle.sources.size()));
   for (const SourceText& s : bundle.sources) {
-    put_block(payload, s.path);
-    put_block(payload, s.text);
+    payload.bytes(s.path);
+    payload.bytes(s.text);
   }
-  put<std::uint32_t>(payload, static_cast<std::uint32_t>(bundle.objects.size()));
-  for (const std::string& object : bundle.objects) put_block(payload, object);
-  std::string out(kMagic);
-  put<std::uint32_t>(out, kBundleFormatVersion);
-  put<std::uint32_t>(out, 0);  // reserved
-  out += stdlib::sha256(payload);
-  out += payload;
-  return out;
+  payload.bytes(bundle.image);
+  payload.put<std::uint32_t>(static_cast<std::uint32_t>(bundle.objects.size()));
+  for (const std::string& object : bundle.objects) payload.bytes(object);
+  ByteWriter out;
+  out.out() = std::string(kMagic);
+  out.put<std::uint32_t>(kBundleFormatVersion);
+  out.put<std::uint32_t>(0);  // reserved
+  out.out() += stdlib::sha256(payload.out());
+  out.out() += payload.out();
+  return std::move(out.out());
 }
 
 Result<Bundle> read_bundle(std::string_view bytes) {
   if (bytes.size() < kHeaderBytes || bytes.substr(0, kMagic.size()) != kMagic) {
     return Error{"not a Writ bundle (it does not start with WRITBNDL); bundles are made by `writ compile`"};
   }
-  Cursor header(bytes.substr(kMagic.size(), 8));
-  std::uint32_t format = 0, reserved = 0;
-  header.get(format);
-  header.get(reserved);
+  ByteReader header(bytes.substr(kMagic.size(), 8));
+  auto format = header.get<std::uint32_t>();
   if (format != kBundleFormatVersion) {
     return Error{fmt::format("the bundle has format {}, and this Writ reads format {}: {}", format,
                              kBundleFormatVersion, kRecompile)};

@@ -19,7 +19,8 @@ namespace writ {
 // ids (docs/architecture.md, "Compiled bundles").
 struct Bundle {
   nlohmann::json manifest;
-  std::vector<SourceText> sources;   // the policy set's own files, in load order
+  std::vector<SourceText> sources;   // the policy set's own files, in load order (for explanations)
+  std::string image;                 // the runtime image (policy_image.h): what serving needs
   std::vector<std::string> objects;  // object code, one per module, in order
 };
 

@@ -70,10 +70,29 @@ const char* Engine::serving_tier() const {
   return serving->code().optimized() ? "optimized" : "fast";
 }
 
+const Interpreter* Engine::interpreter() const {
+  std::call_once(interpreter_once_, [this] {
+    if (interpreter_ != nullptr || sources_.empty()) return;
+    auto policy = std::make_shared<LoadedPolicySet>(check_sources(sources_));
+    auto interpreter = Interpreter::create(std::move(policy), interpreter_options_);
+    // The sources must be those the native code was compiled from; if not, explain nothing.
+    if (interpreter && native() != nullptr && (*interpreter)->policy_version() == native()->policy().version) {
+      interpreter_ = std::move(interpreter).value();
+    }
+  });
+  return interpreter_.get();
+}
+
+Decision Engine::deny(std::string reason, std::string detail) const {
+  const NativePolicy* serving = native();
+  return serving != nullptr ? serving->deny(std::move(reason), std::move(detail))
+                            : interpreter()->deny(std::move(reason), std::move(detail));
+}
+
 Decision Engine::decide(const nlohmann::json& request, DecideOptions options) const {
   const NativePolicy* serving = native();
-  if (serving != nullptr) return serving->decide(request, options, interpreter_.get());
-  return interpreter_->decide(request, options);
+  if (serving != nullptr) return serving->decide(request, options, options.explain ? interpreter() : nullptr);
+  return interpreter()->decide(request, options);
 }
 
 Decision Engine::decide_text(std::string_view request_json, DecideOptions options) const {
@@ -83,7 +102,7 @@ Decision Engine::decide_text(std::string_view request_json, DecideOptions option
     return decide_text(request_json, context, options);
   }
   auto parsed = read_json_strict(request_json);
-  if (!parsed) return interpreter_->deny("request.invalid", parsed.error());
+  if (!parsed) return deny("request.invalid", parsed.error());
   return decide(*parsed, options);
 }
 
@@ -97,7 +116,7 @@ Decision Engine::decide_text(std::string_view request_json, DecisionContext& con
     }
   }
   auto parsed = read_json_strict(request_json);
-  if (!parsed) return interpreter_->deny("request.invalid", parsed.error());
+  if (!parsed) return deny("request.invalid", parsed.error());
   return decide(*parsed, options);
 }
 

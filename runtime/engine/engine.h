@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,7 +65,9 @@ class Engine {
   Backend backend() const { return native() != nullptr ? Backend::Native : Backend::Interpreter; }
   // Why the native back end is not in use, when it was asked for.
   const std::string& fallback_reason() const { return fallback_reason_; }
-  const Interpreter& interpreter() const { return *interpreter_; }
+  // The reference interpreter of the policy. An engine loaded from a bundle builds it from the
+  // bundle's sources on first use (explanations need it); null only if they fail to check.
+  const Interpreter* interpreter() const;
   // The native code serving now (null with the interpreter). Read once per decision.
   const NativePolicy* native() const { return current_.load(std::memory_order_acquire); }
   // "interpreter", "fast" or "optimized": what serves now.
@@ -79,8 +82,15 @@ class Engine {
  private:
   Engine() = default;
   void optimize_in_background(codegen::CompileOptions options);
+  Decision deny(std::string reason, std::string detail) const;
+  static Result<std::shared_ptr<const Engine>> load_bundle_unchecked(std::string_view bytes, EngineOptions options,
+                                                                     std::string_view expected_policy_version);
 
-  std::shared_ptr<const Interpreter> interpreter_;
+  // Set at creation, or (from a bundle) on first use of interpreter(), from `sources_`.
+  mutable std::shared_ptr<const Interpreter> interpreter_;
+  mutable std::once_flag interpreter_once_;
+  std::vector<SourceText> sources_;
+  InterpreterOptions interpreter_options_;
   // Both tiers stay alive as long as the engine: a decision that loaded `current_` may still
   // be running on the fast tier when the optimised one is swapped in.
   std::shared_ptr<const NativePolicy> fast_, optimized_;

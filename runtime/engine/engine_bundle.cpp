@@ -5,6 +5,7 @@
 #include "compiler/codegen/jit_session.h"
 #include "compiler/driver/version.h"
 #include "runtime/engine/engine.h"
+#include "runtime/engine/policy_image.h"
 
 namespace writ {
 namespace {
@@ -69,12 +70,23 @@ Result<std::string> Engine::compile_bundle(std::shared_ptr<const LoadedPolicySet
     const SourceFile& file = policy->sources.file(id);
     bundle.sources.push_back({std::string(file.path()), std::string(file.text())});
   }
+  bundle.image = encode_policy_image(*(*interpreter)->runtime_policy(), (*native)->ir(), (*native)->code().layout());
   bundle.objects = std::move(objects).value();
   return write_bundle(bundle);
 }
 
 Result<std::shared_ptr<const Engine>> Engine::load_bundle(std::string_view bytes, EngineOptions options,
                                                           std::string_view expected_policy_version) {
+  // A library boundary: whatever goes wrong is an error value, never an exception.
+  try {
+    return load_bundle_unchecked(bytes, std::move(options), expected_policy_version);
+  } catch (const std::exception& e) {
+    return Error{fmt::format("the bundle cannot be loaded: {}", e.what())};
+  }
+}
+
+Result<std::shared_ptr<const Engine>> Engine::load_bundle_unchecked(std::string_view bytes, EngineOptions options,
+                                                                    std::string_view expected_policy_version) {
   auto bundle = read_bundle(bytes);
   if (!bundle) return std::move(bundle).take_error();
   std::string recorded = bundle->manifest.value("policy_version", "");
@@ -84,27 +96,34 @@ Result<std::shared_ptr<const Engine>> Engine::load_bundle(std::string_view bytes
                     "it again with `writ compile`",
                     recorded, expected_policy_version)};
   }
-  auto policy = std::make_shared<LoadedPolicySet>(check_sources(bundle->sources));
-  if (policy->diagnostics.has_errors()) {
-    return Error{"the bundle's policy does not check with this Writ; run `writ check` on its sources"};
-  }
-  auto interpreter = Interpreter::create(policy, options.interpreter);
-  if (!interpreter) return std::move(interpreter).take_error();
-  if ((*interpreter)->policy_version() != recorded) {
-    return Error{"the bundle is damaged or was modified: its sources do not give the policy version it records"};
-  }
-  const auto& rules = (*interpreter)->policy().program.rules;
+  auto image = decode_policy_image(bundle->image);
+  if (!image) return std::move(image).take_error();
   const auto ids = bundle->manifest.find("rules");
-  bool same_rules = ids != bundle->manifest.end() && ids->is_array() && ids->size() == rules.size();
-  for (std::size_t i = 0; same_rules && i < rules.size(); ++i) same_rules = (*ids)[i] == rules[i].id;
-  if (!same_rules) return Error{"the bundle is damaged or was modified: its rules are not those of its sources"};
+  const auto& heads = image->policy->rules;
+  bool same_rules = ids != bundle->manifest.end() && ids->is_array() && ids->size() == heads.size();
+  for (std::size_t i = 0; same_rules && i < heads.size(); ++i) same_rules = (*ids)[i] == heads[i].id;
+  if (image->policy->version != recorded || !same_rules) {
+    return Error{"the bundle is damaged or was modified: its runtime image is not that of its manifest"};
+  }
 
   auto engine = std::shared_ptr<Engine>(new Engine());
-  engine->interpreter_ = std::move(interpreter).value();
-  if (options.backend == Backend::Interpreter) return std::shared_ptr<const Engine>(std::move(engine));
+  engine->sources_ = std::move(bundle->sources);
+  engine->interpreter_options_ = options.interpreter;
+  if (options.backend == Backend::Interpreter) {
+    // Only the interpreter serves: it needs the sources now, checked as always.
+    auto policy = std::make_shared<LoadedPolicySet>(check_sources(engine->sources_));
+    auto interpreter = Interpreter::create(policy, options.interpreter);
+    if (!interpreter) return Error{"the bundle's sources do not check with this Writ: " + interpreter.error()};
+    if ((*interpreter)->policy_version() != recorded) {
+      return Error{"the bundle is damaged or was modified: its sources do not give the policy version it records"};
+    }
+    engine->interpreter_ = std::move(interpreter).value();
+    return std::shared_ptr<const Engine>(std::move(engine));
+  }
   auto load = load_options(bundle->manifest);
   if (!load) return std::move(load).take_error();
-  auto native = NativePolicy::load(engine->interpreter_, *load, bundle->objects);
+  auto native =
+      NativePolicy::load(std::move(image).value(), options.interpreter.max_ttl_seconds, *load, bundle->objects);
   if (!native) return Error{"the bundle's code cannot be loaded: " + native.error()};
   auto& tier = load->optimized ? engine->optimized_ : engine->fast_;
   tier = std::move(native).value();

@@ -39,16 +39,13 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr
                                                               std::move(lowered).value(), std::move(code).value()));
 }
 
-Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(std::shared_ptr<const Interpreter> interpreter,
+Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(PolicyImage image, std::int64_t max_ttl,
                                                                const codegen::LoadOptions& options,
                                                                const std::vector<std::string>& objects) {
-  auto lowered = ir::lower(interpreter->policy().program);
-  if (!lowered) return std::move(lowered).take_error();
-  auto code = codegen::CompiledPolicy::load(*lowered, options, objects);
+  auto code = codegen::CompiledPolicy::load(image.ir, options, image.layout, objects);
   if (!code) return std::move(code).take_error();
-  return std::shared_ptr<const NativePolicy>(new NativePolicy(interpreter->runtime_policy(),
-                                                              interpreter->options().max_ttl_seconds,
-                                                              std::move(lowered).value(), std::move(code).value()));
+  return std::shared_ptr<const NativePolicy>(
+      new NativePolicy(std::move(image.policy), max_ttl, std::move(image.ir), std::move(code).value()));
 }
 
 NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,

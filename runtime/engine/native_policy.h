@@ -14,6 +14,7 @@
 #include "compiler/codegen/compiled_policy.h"
 #include "compiler/ir/ir.h"
 #include "runtime/engine/field_table.h"
+#include "runtime/engine/policy_image.h"
 #include "runtime/engine/verdict.h"
 #include "runtime/interp/interpreter.h"
 #include "stdlib/arena.h"
@@ -50,10 +51,15 @@ class NativePolicy {
   // Explanations need the interpreter (`explainer`), which words why conditions were false.
   Decision decide(const nlohmann::json& request, DecideOptions options = {},
                   const Interpreter* explainer = nullptr) const;
-  // The same policy from object code compiled earlier (CompiledPolicy::objects): no code generation.
-  static Result<std::shared_ptr<const NativePolicy>> load(std::shared_ptr<const Interpreter> interpreter,
+  // The same policy from a bundle's runtime image and object code: nothing parsed, checked,
+  // lowered or generated.
+  static Result<std::shared_ptr<const NativePolicy>> load(PolicyImage image, std::int64_t max_ttl,
                                                           const codegen::LoadOptions& options,
                                                           const std::vector<std::string>& objects);
+  // A deny for a request that fails its checks, stamped with the policy version.
+  Decision deny(std::string reason, std::string detail) const {
+    return binder_.deny(std::move(reason), std::move(detail));
+  }
   std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> bind_issue(const nlohmann::json& request) const;
   // The hot path: no allocation once `context` is warm. The verdict's views stay valid until
   // the context is reset or reused.

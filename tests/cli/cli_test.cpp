@@ -271,6 +271,10 @@ TEST_F(Cli, CompiledBundlesDecideAsTheirSourcesAndBadOnesAreRefused) {
   EXPECT_EQ(damaged.exit_code, 1);
   EXPECT_NE(damaged.out.find("damaged or was modified"), std::string::npos) << damaged.out;
   EXPECT_EQ(run("eval --bundle " + (dir_ / "missing.wbundle").string() + request, "", true).exit_code, 2);
+  EXPECT_EQ(run("eval --bundle " + dir_.string() + request, "", true).exit_code, 2);  // a directory
+  auto empty = run("eval --bundle " + write("empty.wbundle", "") + request, "", true);
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_NE(empty.out.find("not a Writ bundle"), std::string::npos) << empty.out;
   EXPECT_EQ(run("eval" + request, "", true).exit_code, 2);  // neither --policy nor --bundle
 
   auto json_summary = run("compile examples/github-actions --tier fast --format json -o " + bundle, "", true);

@@ -1,5 +1,6 @@
 // The conformance suite: every tests/conformance/*.json file holds a policy set and requests with
-// their expected decisions. Each evaluator (today the interpreter; the JIT next) must pass all.
+// their expected decisions. Each evaluator (the interpreter, native code of both tiers, and native
+// code loaded from a compiled bundle) must pass all, and native code must equal the interpreter.
 //
 // File format:
 //   { "description": "...", "policy": "<writ source>" | ["<file 1>", "<file 2>"],
@@ -56,7 +57,9 @@ std::vector<Case> all_cases() {
   return out;
 }
 
-enum class Tier { Interpreter, NativeFast, NativeOptimized };
+// Bundle: the fast tier (shared shapes: constant tables) written to a bundle and loaded back,
+// deciding from the runtime image alone.
+enum class Tier { Interpreter, NativeFast, NativeOptimized, Bundle };
 
 // Engines are built once per file and tier.
 std::shared_ptr<const Engine> engine_for(const fs::path& file, const json& doc, Tier tier) {
@@ -78,7 +81,14 @@ std::shared_ptr<const Engine> engine_for(const fs::path& file, const json& doc, 
   options.backend = tier == Tier::Interpreter ? Backend::Interpreter : Backend::Native;
   options.require_native = tier != Tier::Interpreter;  // a conformance policy must compile
   options.tiers = tier == Tier::NativeOptimized ? Tiers::Optimized : Tiers::Fast;
-  auto engine = Engine::create(set, options);
+  Result<std::shared_ptr<const Engine>> engine = Error{"not built"};
+  if (tier == Tier::Bundle) {
+    auto bytes = Engine::compile_bundle(set, BundleOptions{.optimize = false});
+    EXPECT_TRUE(bytes.ok()) << (bytes.ok() ? "" : bytes.error());
+    if (bytes.ok()) engine = Engine::load_bundle(*bytes);
+  } else {
+    engine = Engine::create(set, options);
+  }
   EXPECT_TRUE(engine.ok()) << (engine.ok() ? "" : engine.error());
   std::shared_ptr<const Engine> result = engine.ok() ? *engine : nullptr;
   cache[{file, tier}] = result;
@@ -136,6 +146,9 @@ TEST_P(Conformance, NativeFast) {
 }
 TEST_P(Conformance, NativeOptimized) {
   run_case(GetParam(), Tier::NativeOptimized);
+}
+TEST_P(Conformance, Bundle) {
+  run_case(GetParam(), Tier::Bundle);
 }
 
 INSTANTIATE_TEST_SUITE_P(Suite, Conformance, ::testing::ValuesIn(all_cases()),

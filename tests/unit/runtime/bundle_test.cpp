@@ -101,7 +101,8 @@ TEST(Bundle, DecidesAsThePolicyItWasCompiledFromWithoutGeneratingCode) {
   }
   json allowed = decision_to_json((*loaded)->decide(request("deployer", "5")));
   EXPECT_EQ(allowed["decision"], "allow") << allowed.dump(2);
-  EXPECT_EQ((*loaded)->interpreter().policy_version(), (*oracle)->interpreter().policy_version());
+  ASSERT_NE((*loaded)->interpreter(), nullptr);  // built from the bundle's sources on first use
+  EXPECT_EQ((*loaded)->interpreter()->policy_version(), (*oracle)->interpreter()->policy_version());
 }
 
 TEST(Bundle, ManyModulesAndBothTiersLoad) {
@@ -180,12 +181,36 @@ TEST(Bundle, RefusesABundleOfAnotherWritLlvmOrMachine) {
 TEST(Bundle, RefusesSourcesCodeOrRulesThatDoNotBelongTogether) {
   std::string bytes = compiled(small_policy());
   auto error_after = [&](const std::function<void(Bundle&)>& change) { return load_error(rewritten(bytes, change)); };
-  // A permissive rule slipped into the sources: they no longer give the recorded policy version.
-  std::string edited =
-      error_after([](Bundle& b) { b.sources.back().text += "\npermit issue * to github when { true }\n"; });
-  EXPECT_NE(edited.find("do not give the policy version"), std::string::npos) << edited;
-  EXPECT_NE(error_after([](Bundle& b) { b.manifest["rules"][0] = "other"; }).find("rules are not those"),
+  // A permissive rule slipped into the sources: native code never reads them (it decides from
+  // the runtime image), and explanations, which do, refuse sources that are not the compiled ones.
+  std::string edited_sources =
+      rewritten(bytes, [](Bundle& b) { b.sources.back().text += "\npermit issue * to github when { true }\n"; });
+  auto edited = Engine::load_bundle(edited_sources);
+  ASSERT_TRUE(edited.ok()) << edited.error();
+  EXPECT_EQ(decision_to_json((*edited)->decide(request("other", "5")))["decision"], "deny");
+  EXPECT_EQ((*edited)->interpreter(), nullptr);
+  EXPECT_TRUE((*edited)->decide(request("other", "5"), DecideOptions{.explain = true}).explanation.empty());
+  EngineOptions interpreter;
+  interpreter.backend = Backend::Interpreter;
+  auto refused = Engine::load_bundle(edited_sources, interpreter);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("do not give the policy version"), std::string::npos) << refused.error();
+
+  EXPECT_NE(error_after([](Bundle& b) { b.manifest["rules"][0] = "other"; }).find("not that of its manifest"),
             std::string::npos);
+  EXPECT_NE(error_after([](Bundle& b) { b.manifest["policy_version"] = "sha256:00"; }).find("not that of its manifest"),
+            std::string::npos);
+  // Every truncation of the runtime image, and flipped bytes in it, fail cleanly.
+  std::string image = read_bundle(bytes)->image;
+  for (std::size_t n = 0; n < image.size(); n += 1 + n / 16) {
+    std::string error = error_after([&](Bundle& b) { b.image = image.substr(0, n); });
+    EXPECT_NE(error.find("runtime image"), std::string::npos) << n << ": " << error;
+  }
+  for (std::size_t at = 4; at < image.size(); at += 7) {
+    std::string flipped = image;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x5a);
+    (void)error_after([&](Bundle& b) { b.image = flipped; });  // loads or is refused; never crashes
+  }
   EXPECT_NE(error_after([](Bundle& b) { b.objects.push_back(b.objects.front()); }).find("modules where"),
             std::string::npos);
   std::string garbage = error_after([](Bundle& b) { b.objects.front() = std::string(4096, '\x7f'); });
