@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then
 #   1. an ASan+UBSan build runs every test,
-#   2. a libFuzzer build (clang-14) fuzzes the parser, checker and JSON paths for a bounded time,
+#   2. a libFuzzer build (clang-14) fuzzes the parser, checker, JSON paths and bundle readers for a bounded time,
 #   3. the Release build runs every test; its ctest summary is the last line printed.
 # Set WRIT_FUZZ_SECONDS to change the fuzzing time (default 60).
 set -euo pipefail
@@ -16,7 +16,7 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -j "$jobs" --output-on-failure
 
-echo "== fuzzing: parser, checker, claim binding and the native JSON path (libFuzzer, clang-14)"
+echo "== fuzzing: parser, checker, claim binding, the native JSON path and bundles (libFuzzer, clang-14)"
 scripts/fuzz.sh "${WRIT_FUZZ_SECONDS:-60}"
 
 echo "== tests: Release build"
