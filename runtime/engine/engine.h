@@ -48,10 +48,10 @@ class Engine {
   // Compiles the policy set into a bundle (bundle.h): native code of the chosen tier, the sources
   // and a manifest. Fails if the policy does not compile to native code.
   static Result<std::string> compile_bundle(std::shared_ptr<const LoadedPolicySet> policy, BundleOptions options = {});
-  // Serves a bundle's code without generating any. Refuses a damaged, modified or stale bundle
-  // (read_bundle), one whose sources do not give the policy version it records, and, when
+  // Serves a bundle's code from its runtime image: nothing is parsed, checked or generated.
+  // Refuses a damaged, modified, foreign or inconsistent bundle (bundle.h) and, when
   // `expected_policy_version` is given, one compiled from other sources. With the interpreter
-  // back end only the sources are used.
+  // back end, the sources are checked and serve instead.
   static Result<std::shared_ptr<const Engine>> load_bundle(std::string_view bytes, EngineOptions options = {},
                                                            std::string_view expected_policy_version = {});
 
