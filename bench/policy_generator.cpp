@@ -5,7 +5,7 @@
 
 namespace writ::bench {
 
-std::vector<SourceText> generate_policy_set(int rules, int files) {
+std::vector<SourceText> generate_policy_set(int rules, int files, bool one_role) {
   std::vector<SourceText> out;
   out.push_back({"issuers.writ", R"(issuer github = "https://token.actions.githubusercontent.com" {
   schema: github_actions
@@ -23,7 +23,7 @@ const allowed_events = ["push", "workflow_dispatch"]
       text += fmt::format(R"(
 @id("deploy-{0}")
 @owner("team-{1}")
-permit issue "deployer-{0}" to github when {{
+permit issue "deployer{3}" to github when {{
   token.repository_id == "{2}"
   token.ref == "refs/heads/main"
   has(token.environment) && token.environment == "production"
@@ -35,7 +35,7 @@ permit issue "deployer-{0}" to github when {{
   tags: {{ repo: token.repository }}
 }}
 )",
-                          r, r % 37, 100000 + r);
+                          r, r % 37, 100000 + r, one_role ? std::string() : fmt::format("-{}", r));
     }
     out.push_back({fmt::format("rules_{:03}.writ", f), std::move(text)});
   }

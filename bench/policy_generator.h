@@ -10,7 +10,8 @@
 
 namespace writ::bench {
 
-// `rules` rules spread over `files` files, plus one file declaring the issuer.
-std::vector<SourceText> generate_policy_set(int rules, int files);
+// `rules` rules spread over `files` files, plus one file declaring the issuer. With `one_role`,
+// every rule is for the role "deployer" (rules then differ only by repository).
+std::vector<SourceText> generate_policy_set(int rules, int files, bool one_role = false);
 
 }  // namespace writ::bench

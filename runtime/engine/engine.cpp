@@ -19,7 +19,7 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   compile.share_shapes = options.share_shapes;
   compile.compile_threads = compile.optimize ? options.optimizer_threads : 0;
   compile.cache_directory = options.cache_directory;
-  auto native = NativePolicy::create(engine->interpreter_, compile);
+  auto native = NativePolicy::create(engine->interpreter_, compile, options.claim_index_from);
   if (!native) {
     if (options.require_native) return Error{"the policy cannot be compiled to native code: " + native.error()};
     engine->fallback_reason_ = native.error();
@@ -33,17 +33,17 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
     compile.share_shapes = std::nullopt;
     compile.compile_threads = options.optimizer_threads;
     compile.functions_per_module = 64;  // small modules: a cancelled build stops soon
-    engine->optimize_in_background(compile);
+    engine->optimize_in_background(compile, options.claim_index_from);
   }
   return std::shared_ptr<const Engine>(std::move(engine));
 }
 
-void Engine::optimize_in_background(codegen::CompileOptions options) {
+void Engine::optimize_in_background(codegen::CompileOptions options, std::size_t index_from) {
   options.cancel = &cancel_;
   std::promise<void> done;
   optimizer_done_ = done.get_future().share();
-  optimizer_ = std::thread([this, options, done = std::move(done)]() mutable {
-    auto optimized = NativePolicy::create(interpreter_, options);
+  optimizer_ = std::thread([this, options, index_from, done = std::move(done)]() mutable {
+    auto optimized = NativePolicy::create(interpreter_, options, index_from);
     if (optimized) {
       optimized_ = std::move(optimized).value();
       current_.store(optimized_.get(), std::memory_order_release);

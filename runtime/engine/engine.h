@@ -38,6 +38,9 @@ struct EngineOptions {
   // Compiled modules are cached here across restarts (keyed by their code, never stale); empty: no cache.
   std::string cache_directory;
   InterpreterOptions interpreter;
+  // A role's candidate rules get a claim index from this many (NativePolicy::CandidateSet);
+  // tests lower it so that small generated policies exercise the index.
+  std::size_t claim_index_from = kClaimIndexFrom;
 };
 
 class Engine {
@@ -81,7 +84,7 @@ class Engine {
 
  private:
   Engine() = default;
-  void optimize_in_background(codegen::CompileOptions options);
+  void optimize_in_background(codegen::CompileOptions options, std::size_t index_from);
   Decision deny(std::string reason, std::string detail) const;
   static Result<std::shared_ptr<const Engine>> load_bundle_unchecked(std::string_view bytes, EngineOptions options,
                                                                      std::string_view expected_policy_version);

@@ -2,7 +2,10 @@
 #include "runtime/engine/native_policy.h"
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -29,27 +32,29 @@ std::string_view cell_text(const WritCell& c) {
 }  // namespace
 
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr<const Interpreter> interpreter,
-                                                                 codegen::CompileOptions options) {
+                                                                 codegen::CompileOptions options,
+                                                                 std::size_t index_from) {
   auto lowered = ir::lower(interpreter->policy().program);
   if (!lowered) return std::move(lowered).take_error();
   auto code = codegen::CompiledPolicy::compile(*lowered, options);
   if (!code) return std::move(code).take_error();
-  return std::shared_ptr<const NativePolicy>(new NativePolicy(interpreter->runtime_policy(),
-                                                              interpreter->options().max_ttl_seconds,
-                                                              std::move(lowered).value(), std::move(code).value()));
+  return std::shared_ptr<const NativePolicy>(
+      new NativePolicy(interpreter->runtime_policy(), interpreter->options().max_ttl_seconds,
+                       std::move(lowered).value(), std::move(code).value(), index_from));
 }
 
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(PolicyImage image, std::int64_t max_ttl,
                                                                const codegen::LoadOptions& options,
-                                                               const std::vector<std::string>& objects) {
+                                                               const std::vector<std::string>& objects,
+                                                               std::size_t index_from) {
   auto code = codegen::CompiledPolicy::load(image.ir, options, image.layout, objects);
   if (!code) return std::move(code).take_error();
   return std::shared_ptr<const NativePolicy>(
-      new NativePolicy(std::move(image.policy), max_ttl, std::move(image.ir), std::move(code).value()));
+      new NativePolicy(std::move(image.policy), max_ttl, std::move(image.ir), std::move(code).value(), index_from));
 }
 
 NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
-                           std::unique_ptr<codegen::CompiledPolicy> code)
+                           std::unique_ptr<codegen::CompiledPolicy> code, std::size_t index_from)
     : policy_(std::move(policy)), binder_(policy_), max_ttl_(max_ttl), ir_(std::move(ir)), code_(std::move(code)) {
   const RuntimePolicy& program = *policy_;
   for (const auto& [name, info] : program.issuers) {
@@ -86,9 +91,10 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
       for (std::uint32_t r : rules) {
         const auto& issuers = program.rules[r].issuers;  // resolved; empty = every issuer
         if (issuers.empty() || std::find(issuers.begin(), issuers.end(), issuer_names_[k]) != issuers.end()) {
-          lists[k].push_back(r);
+          lists[k].all.push_back(r);
         }
       }
+      index_by_claim(lists[k], k, index_from);
     }
     return lists;
   };
@@ -127,9 +133,81 @@ bool NativePolicy::decide_json(std::string_view text, DecisionContext& context, 
   return true;
 }
 
-const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_view role, std::size_t issuer) const {
+std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::Rule& rule) {
+  if (rule.steps.empty() || rule.steps[0].is_let) return std::nullopt;
+  const ir::Node& eq = ir.node(rule.steps[0].expr);
+  if (eq.op != ir::Op::Eq || eq.kids.size() != 2) return std::nullopt;
+  for (int side = 0; side < 2; ++side) {
+    const ir::Node& f = ir.node(eq.kids[side]);
+    const ir::Node& v = ir.node(eq.kids[1 - side]);
+    if (f.op != ir::Op::Field || v.op != ir::Op::ConstStr || f.kids.size() != 1) continue;
+    const ir::Node& root = ir.node(f.kids[0]);
+    if (root.op != ir::Op::Root || root.imm != ir::kRootToken) continue;
+    return FirstClaimTest{f.imm, f.str, v.str};
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::uint32_t>& NativePolicy::all_issue_candidates(std::string_view role, std::size_t issuer) const {
   auto it = candidates_by_role_.find(role);
-  return (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer];
+  return (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer].all;
+}
+
+const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_view role, std::size_t issuer,
+                                                                 const std::uint8_t* token) const {
+  auto it = candidates_by_role_.find(role);
+  const CandidateSet& set = (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer];
+  if (set.field < 0) return set.all;
+  auto field = static_cast<std::size_t>(set.field);
+  if (token[native::presence_offset(field)] == 0) return set.all;  // never: the claim is required
+  WritCell cell;
+  std::memcpy(&cell, token + native::field_offset(field), sizeof cell);
+  auto group = set.by_value.find(cell_text(cell));
+  return group == set.by_value.end() ? set.otherwise : group->second;
+}
+
+void NativePolicy::index_by_claim(CandidateSet& set, std::size_t issuer, std::size_t index_from) const {
+  if (set.all.size() < std::max<std::size_t>(index_from, 1)) return;
+  const RecordType& token = issuers_[issuer]->token_type.record();
+  // The claim and value a rule's first condition requires, if it is `token.f == "v"` on a
+  // required string claim (so always bound, and compared as the cell's text).
+  auto first_test = [&](std::uint32_t rule) -> std::optional<std::pair<std::int64_t, std::string>> {
+    auto test = first_claim_test(ir_, ir_.rules[rule]);
+    if (!test) return std::nullopt;
+    auto index = static_cast<std::size_t>(test->field);
+    if (index >= token.fields.size() || token.fields[index].name != test->name || token.fields[index].optional ||
+        !token.fields[index].type.is_stringy()) {
+      return std::nullopt;
+    }
+    return std::make_pair(test->field, test->value);
+  };
+  std::map<std::int64_t, std::size_t> uses;
+  for (std::uint32_t rule : set.all) {
+    if (auto test = first_test(rule)) ++uses[test->first];
+  }
+  auto best = std::max_element(uses.begin(), uses.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  if (best == uses.end() || best->second * 2 < set.all.size()) return;
+  for (std::uint32_t rule : set.all) {
+    auto test = first_test(rule);
+    if (test && test->first == best->first) {
+      set.by_value[test->second].push_back(rule);
+    } else {
+      set.otherwise.push_back(rule);
+    }
+  }
+  // Each group runs with the unindexed rules, in policy order; a group per value is cheap as
+  // long as few rules are unindexed, so give up past a bound.
+  if (set.otherwise.size() * set.by_value.size() > (1u << 20)) {
+    set.by_value.clear();
+    set.otherwise.clear();
+    return;
+  }
+  for (auto& [value, group] : set.by_value) {
+    std::vector<std::uint32_t> merged;
+    std::merge(group.begin(), group.end(), set.otherwise.begin(), set.otherwise.end(), std::back_inserter(merged));
+    group = std::move(merged);
+  }
+  set.field = static_cast<std::int32_t>(best->first);
 }
 
 Decision NativePolicy::decide(const json& request, DecideOptions options, const Interpreter* explainer) const {
@@ -159,7 +237,11 @@ Decision NativePolicy::decide_issue_json(const json& request, DecideOptions opti
   const OwnedIssueRequest& owned = *std::get<std::unique_ptr<OwnedIssueRequest>>(bound);
   DecisionContext context;
   Verdict verdict;
-  decide_issue(owned.request, context, verdict);
+  NativeIssueRequest request_view = owned.request;
+  // An explanation reports on every candidate, as the interpreter's does, not only those the
+  // claim index leaves to run (the decision is the same).
+  if (options.explain) request_view.candidates = request_view.all_candidates;
+  decide_issue(request_view, context, verdict);
   Decision d = to_decision(context, verdict);
   if (options.explain && explainer != nullptr) {
     Env env;
@@ -216,7 +298,9 @@ std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_is
   native->issuer = static_cast<std::size_t>(std::find(issuer_names_.begin(), issuer_names_.end(), b.issuer->name) -
                                             issuer_names_.begin());
   native->role = b.request.as_record().fields.at("role").as_string();
-  native->candidates = &issue_candidates(native->role, native->issuer);
+  native->candidates =
+      &issue_candidates(native->role, native->issuer, static_cast<const std::uint8_t*>(native->roots[ir::kRootToken]));
+  native->all_candidates = &all_issue_candidates(native->role, native->issuer);
   const auto& fields = b.request.as_record().fields;
   GrantRequest& requested = native->requested;
   requested.max_ttl = max_ttl_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,7 +28,10 @@ struct NativeIssueRequest {
   const void* roots[4] = {};
   std::size_t issuer = 0;  // index in NativePolicy's issuer order
   std::string_view role;
-  const std::vector<std::uint32_t>* candidates = nullptr;  // for the role and issuer, resolved when bound
+  // The rules to run, resolved when bound: for the role and issuer, narrowed by the claim index.
+  const std::vector<std::uint32_t>* candidates = nullptr;
+  // Every rule for the role and issuer, in policy order: what an explanation reports on.
+  const std::vector<std::uint32_t>* all_candidates = nullptr;
   GrantRequest requested;
 };
 
@@ -39,12 +43,26 @@ struct OwnedIssueRequest {
   NativeIssueRequest request;
 };
 
+// `token.<name> == "<value>"` (either way round) as a rule's first condition: what the claim
+// index groups rules by (NativePolicy::CandidateSet).
+struct FirstClaimTest {
+  std::int64_t field;  // index in the rule's token type
+  std::string name;
+  std::string value;
+};
+std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::Rule& rule);
+
+// Shorter candidate lists run about as fast as an index lookup.
+inline constexpr std::size_t kClaimIndexFrom = 8;
+
 class NativePolicy {
  public:
   // Lowers and compiles the interpreter's policy set; fails if a construct is not supported
   // natively or code generation fails (the engine then keeps the interpreter).
+  // `index_from`: candidate lists of at least this many rules get a claim index (CandidateSet).
   static Result<std::shared_ptr<const NativePolicy>> create(std::shared_ptr<const Interpreter> interpreter,
-                                                            codegen::CompileOptions options = {});
+                                                            codegen::CompileOptions options = {},
+                                                            std::size_t index_from = kClaimIndexFrom);
 
   // With `options.explain`, the explanation is built from the outcomes the compiled rules
   // returned; the interpreter only words why a condition was false.
@@ -55,7 +73,8 @@ class NativePolicy {
   // lowered or generated.
   static Result<std::shared_ptr<const NativePolicy>> load(PolicyImage image, std::int64_t max_ttl,
                                                           const codegen::LoadOptions& options,
-                                                          const std::vector<std::string>& objects);
+                                                          const std::vector<std::string>& objects,
+                                                          std::size_t index_from = kClaimIndexFrom);
   // A deny for a request that fails its checks, stamped with the policy version.
   Decision deny(std::string reason, std::string detail) const {
     return binder_.deny(std::move(reason), std::move(detail));
@@ -76,7 +95,11 @@ class NativePolicy {
 
   // What binders need to know.
   const std::vector<const IssuerInfo*>& issuers() const { return issuers_; }
-  const std::vector<std::uint32_t>& issue_candidates(std::string_view role, std::size_t issuer) const;
+  // The rules to run for a role and issuer, given the bound token (a record block): every rule
+  // for them, less those whose first condition tests an indexed claim against another value.
+  const std::vector<std::uint32_t>& issue_candidates(std::string_view role, std::size_t issuer,
+                                                     const std::uint8_t* token) const;
+  const std::vector<std::uint32_t>& all_issue_candidates(std::string_view role, std::size_t issuer) const;
   const FieldTable* field_table(const RecordType& type) const;
   const RecordType& request_schema() const { return *request_schema_; }
   const RecordType& header_schema() const { return *header_schema_; }
@@ -89,7 +112,7 @@ class NativePolicy {
 
  private:
   NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
-               std::unique_ptr<codegen::CompiledPolicy> code);
+               std::unique_ptr<codegen::CompiledPolicy> code, std::size_t index_from);
   Decision decide_issue_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
   Decision decide_access(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
   void add_field_tables(const Type& type);
@@ -112,11 +135,22 @@ class NativePolicy {
   std::unordered_map<const RecordType*, FieldTable> field_tables_;  // every record type a request binds
   // Issue candidates per role and issuer (by index), in policy order, with the rules for
   // every role merged in.
-  using CandidateLists = std::vector<std::vector<std::uint32_t>>;
   struct RoleHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
+  // Rule indexing within a role: when most of a long candidate list begins with `token.f == "v"`
+  // for one required string claim f, the rules are grouped by v. A rule whose first condition
+  // is false neither matches, errs nor grants, so running only the group for the token's value
+  // (with the rules that do not begin so, merged in policy order) decides the same.
+  struct CandidateSet {
+    std::vector<std::uint32_t> all;
+    std::int32_t field = -1;  // the indexed claim (index in the issuer's token type), or -1
+    std::unordered_map<std::string, std::vector<std::uint32_t>, RoleHash, std::equal_to<>> by_value;
+    std::vector<std::uint32_t> otherwise;  // for any other value
+  };
+  using CandidateLists = std::vector<CandidateSet>;
+  void index_by_claim(CandidateSet& set, std::size_t issuer, std::size_t index_from) const;
   std::unordered_map<std::string, CandidateLists, RoleHash, std::equal_to<>> candidates_by_role_;
   CandidateLists candidates_any_role_;
   // What each rule's grant computes: which outputs, and the record type of its tags.

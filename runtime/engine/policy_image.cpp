@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "runtime/engine/byte_codec.h"
+#include "runtime/engine/native_policy.h"
 
 namespace writ {
 namespace {
@@ -109,6 +110,14 @@ void write_ir_skeleton(ByteWriter& w, const ir::Policy& ir) {
   for (const ir::Rule& rule : ir.rules) {
     w.put<std::uint8_t>(rule.forbid ? 1 : 0);
     w.put<std::uint8_t>(rule.access ? 1 : 0);
+    // The rule's first condition when the claim index can use it (NativePolicy::CandidateSet).
+    auto test = first_claim_test(ir, rule);
+    w.put<std::uint8_t>(test ? 1 : 0);
+    if (test) {
+      w.put<std::int64_t>(test->field);
+      w.bytes(test->name);
+      w.bytes(test->value);
+    }
     w.put<std::uint32_t>(static_cast<std::uint32_t>(rule.grant.size()));
     for (const ir::GrantOutput& out : rule.grant) {
       w.put<std::uint8_t>(static_cast<std::uint8_t>(out.key));
@@ -308,6 +317,11 @@ class ImageReader {
       rule.index = i;
       rule.forbid = flag();
       rule.access = flag();
+      if (flag()) {
+        std::int64_t field = in_.get<std::int64_t>();
+        std::string name = in_.string();
+        add_first_claim_test(ir, rule, field, std::move(name), in_.string());
+      }
       std::uint32_t outputs = in_.count(1);
       for (std::uint32_t k = 0; k < outputs && in_.ok(); ++k) {
         auto key = in_.get<std::uint8_t>();
@@ -325,6 +339,24 @@ class ImageReader {
       }
       ir.rules.push_back(std::move(rule));
     }
+  }
+
+  // Rebuilds the one step the claim index reads: `token.<name> == "<value>"`.
+  static void add_first_claim_test(ir::Policy& ir, ir::Rule& rule, std::int64_t field, std::string name,
+                                   std::string value) {
+    auto add = [&](ir::Op op, std::int64_t imm, std::string str, std::vector<ir::NodeId> kids) {
+      ir::Node n;
+      n.op = op;
+      n.imm = imm;
+      n.str = std::move(str);
+      n.kids = std::move(kids);
+      ir.nodes.push_back(std::move(n));
+      return static_cast<ir::NodeId>(ir.nodes.size() - 1);
+    };
+    ir::NodeId root = add(ir::Op::Root, ir::kRootToken, {}, {});
+    ir::NodeId claim = add(ir::Op::Field, field, std::move(name), {root});
+    ir::NodeId constant = add(ir::Op::ConstStr, 0, std::move(value), {});
+    rule.steps.push_back({false, 0, add(ir::Op::Eq, 0, {}, {claim, constant}), 0});
   }
 
   void read_layout(codegen::FunctionLayout& layout) {

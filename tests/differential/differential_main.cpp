@@ -59,6 +59,7 @@ std::shared_ptr<const writ::Engine> engine(std::shared_ptr<const writ::LoadedPol
   options.backend = backend;
   options.require_native = backend == writ::Backend::Native;
   options.tiers = optimize ? writ::Tiers::Optimized : writ::Tiers::Fast;
+  options.claim_index_from = 2;  // generated policies are small: index whatever can be
   auto e = writ::Engine::create(std::move(set), options);
   if (!e) {
     error = e.error();

@@ -348,6 +348,14 @@ std::string PolicyFuzzer::rule(int index) {
     }
     lines.push_back(condition());
   }
+  // Rules that begin by testing a claim against a literal, as most real rules do: the native
+  // claim index groups them by that literal (the differential runner indexes even short lists).
+  if (!access_rule_ && !jwt_only_ && chance(0.4)) {
+    bool enumeration = chance(0.2);
+    std::string claim = enumeration ? "token.e1" : "token.s1";
+    std::string literal = quoted(enumeration ? pick({"alpha", "beta", "gamma"}) : pick(kStrings));
+    lines.insert(lines.begin(), chance(0.8) ? claim + " == " + literal : literal + " == " + claim);
+  }
   bool issue_permit = !access_rule_ && !forbid;
   std::string ttl = pick({"30s", "15m", "1h", "2h"});
   if (issue_permit && chance(0.3)) {

@@ -160,3 +160,39 @@ TEST(Engine, ARestartLoadsCompiledCodeFromTheObjectCache) {
 
 }  // namespace
 }  // namespace writ
+
+namespace writ {
+namespace {
+
+// Many rules for one role, each beginning with its repository id: native code runs only the
+// rules for the token's repository (and those not indexed), from source or from a bundle.
+TEST(Engine, RulesForOneRoleAreIndexedByTheirFirstClaimTest) {
+  std::string rules = "@id(\"bot\") permit issue \"deploy\" to github when { token.actor == \"bot\" }\n";
+  for (int i = 0; i < 40; ++i) {
+    rules += "@id(\"r" + std::to_string(i) +
+             "\") permit issue \"deploy\" to github when {\n  token.repository_id == \"" + std::to_string(i) +
+             "\"\n  token.ref == \"refs/heads/main\"\n}\n";
+  }
+  auto set = policy(rules);
+  auto engine = Engine::create(set, EngineOptions{.require_native = true, .tiers = Tiers::Fast});
+  ASSERT_TRUE(engine.ok()) << engine.error();
+  auto bundle = Engine::compile_bundle(set, BundleOptions{.optimize = false});
+  ASSERT_TRUE(bundle.ok()) << bundle.error();
+  auto loaded = Engine::load_bundle(*bundle);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  for (const auto& e : {*engine, *loaded}) {
+    auto bound = e->native()->bind_issue(request("deploy", "7"));
+    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<OwnedIssueRequest>>(bound));
+    const NativeIssueRequest& r = std::get<std::unique_ptr<OwnedIssueRequest>>(bound)->request;
+    EXPECT_EQ(r.all_candidates->size(), 41u);
+    EXPECT_EQ(*r.candidates, (std::vector<std::uint32_t>{0, 8}));  // "bot", then r7
+    json decision = decision_to_json(e->decide(request("deploy", "7")));
+    EXPECT_EQ(decision["rules"], json::array({"r7"})) << decision.dump(2);
+    EXPECT_EQ(decision_to_json(e->decide(request("deploy", "99")))["decision"], "deny");
+    // An explanation still reports on every candidate, as the interpreter's does.
+    EXPECT_EQ(e->decide(request("deploy", "7"), DecideOptions{.explain = true}).explanation.size(), 41u);
+  }
+}
+
+}  // namespace
+}  // namespace writ
