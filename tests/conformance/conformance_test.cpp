@@ -34,27 +34,18 @@ struct Case {
   std::string name;
 };
 
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.file.filename().string() << " #" << c.index << " " << c.name;
-}
-
 json read_json(const fs::path& p) {
   std::ifstream in(p);
   return json::parse(in);
 }
 
-std::vector<Case> all_cases() {
-  std::vector<Case> out;
+std::vector<fs::path> all_files() {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "tests" / "conformance")) {
     if (e.path().extension() == ".json") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    json doc = read_json(f);
-    for (std::size_t i = 0; i < doc["cases"].size(); ++i) out.push_back({f, i, doc["cases"][i].value("name", "case")});
-  }
-  return out;
+  return files;
 }
 
 // Bundle: the fast tier (shared shapes: constant tables) written to a bundle and loaded back,
@@ -95,7 +86,20 @@ std::shared_ptr<const Engine> engine_for(const fs::path& file, const json& doc, 
   return result;
 }
 
-class Conformance : public ::testing::TestWithParam<Case> {};
+void run_case(const Case& c, Tier tier);
+
+// One test per file and evaluator (each compiles its policy once); a failure names its case.
+class Conformance : public ::testing::TestWithParam<fs::path> {};
+
+void run_file(const fs::path& file, Tier tier) {
+  json doc = read_json(file);
+  ASSERT_FALSE(doc["cases"].empty()) << file;
+  for (std::size_t i = 0; i < doc["cases"].size(); ++i) {
+    Case c{file, i, doc["cases"][i].value("name", "case")};
+    SCOPED_TRACE(file.filename().string() + " #" + std::to_string(i) + " " + c.name);
+    run_case(c, tier);
+  }
+}
 
 void run_case(const Case& c, Tier tier) {
   json doc = read_json(c.file);
@@ -139,22 +143,21 @@ void run_case(const Case& c, Tier tier) {
 }
 
 TEST_P(Conformance, Interpreter) {
-  run_case(GetParam(), Tier::Interpreter);
+  run_file(GetParam(), Tier::Interpreter);
 }
 TEST_P(Conformance, NativeFast) {
-  run_case(GetParam(), Tier::NativeFast);
+  run_file(GetParam(), Tier::NativeFast);
 }
 TEST_P(Conformance, NativeOptimized) {
-  run_case(GetParam(), Tier::NativeOptimized);
+  run_file(GetParam(), Tier::NativeOptimized);
 }
 TEST_P(Conformance, Bundle) {
-  run_case(GetParam(), Tier::Bundle);
+  run_file(GetParam(), Tier::Bundle);
 }
 
-INSTANTIATE_TEST_SUITE_P(Suite, Conformance, ::testing::ValuesIn(all_cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           std::string name = info.param.file.stem().string() + "_" + std::to_string(info.param.index) +
-                                              "_" + info.param.name;
+INSTANTIATE_TEST_SUITE_P(Suite, Conformance, ::testing::ValuesIn(all_files()),
+                         [](const ::testing::TestParamInfo<fs::path>& info) {
+                           std::string name = info.param.stem().string();
                            std::replace_if(
                                name.begin(), name.end(),
                                [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
