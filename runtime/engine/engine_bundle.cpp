@@ -122,9 +122,8 @@ Result<std::shared_ptr<const Engine>> Engine::load_bundle_unchecked(std::string_
   }
   auto load = load_options(bundle->manifest);
   if (!load) return std::move(load).take_error();
-  auto native =
-      NativePolicy::load(std::move(image).value(), options.interpreter.max_ttl_seconds, *load, bundle->objects,
-                         options.claim_index_from);
+  auto native = NativePolicy::load(std::move(image).value(), options.interpreter.max_ttl_seconds, *load,
+                                   bundle->objects, options.claim_index_from);
   if (!native) return Error{"the bundle's code cannot be loaded: " + native.error()};
   auto& tier = load->optimized ? engine->optimized_ : engine->fast_;
   tier = std::move(native).value();

@@ -368,8 +368,7 @@ const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
   r.roots[ir::kRootExchange] = exch;
   r.issuer = static_cast<std::size_t>(issuer_at - issuers.begin());
   r.role = cell_text(*field(req, request_type, "role"));
-  r.candidates = &policy->issue_candidates(r.role, r.issuer, token);
-  r.all_candidates = &policy->all_issue_candidates(r.role, r.issuer);
+  policy->resolve_candidates(r, token);
   GrantRequest& g = r.requested;
   g.max_ttl = policy->max_ttl();
   const WritCell* ttl = field(req, request_type, "ttl");

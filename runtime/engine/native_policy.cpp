@@ -148,22 +148,18 @@ std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::R
   return std::nullopt;
 }
 
-const std::vector<std::uint32_t>& NativePolicy::all_issue_candidates(std::string_view role, std::size_t issuer) const {
-  auto it = candidates_by_role_.find(role);
-  return (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer].all;
-}
-
-const std::vector<std::uint32_t>& NativePolicy::issue_candidates(std::string_view role, std::size_t issuer,
-                                                                 const std::uint8_t* token) const {
-  auto it = candidates_by_role_.find(role);
-  const CandidateSet& set = (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[issuer];
-  if (set.field < 0) return set.all;
+void NativePolicy::resolve_candidates(NativeIssueRequest& request, const std::uint8_t* token) const {
+  auto it = candidates_by_role_.find(request.role);
+  const CandidateSet& set = (it == candidates_by_role_.end() ? candidates_any_role_ : it->second)[request.issuer];
+  request.all_candidates = &set.all;
+  request.candidates = &set.all;
+  if (set.field < 0) return;
   auto field = static_cast<std::size_t>(set.field);
-  if (token[native::presence_offset(field)] == 0) return set.all;  // never: the claim is required
+  if (token[native::presence_offset(field)] == 0) return;  // never: the claim is required
   WritCell cell;
   std::memcpy(&cell, token + native::field_offset(field), sizeof cell);
   auto group = set.by_value.find(cell_text(cell));
-  return group == set.by_value.end() ? set.otherwise : group->second;
+  request.candidates = group == set.by_value.end() ? &set.otherwise : &group->second;
 }
 
 void NativePolicy::index_by_claim(CandidateSet& set, std::size_t issuer, std::size_t index_from) const {
@@ -298,9 +294,7 @@ std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_is
   native->issuer = static_cast<std::size_t>(std::find(issuer_names_.begin(), issuer_names_.end(), b.issuer->name) -
                                             issuer_names_.begin());
   native->role = b.request.as_record().fields.at("role").as_string();
-  native->candidates =
-      &issue_candidates(native->role, native->issuer, static_cast<const std::uint8_t*>(native->roots[ir::kRootToken]));
-  native->all_candidates = &all_issue_candidates(native->role, native->issuer);
+  resolve_candidates(*native, static_cast<const std::uint8_t*>(native->roots[ir::kRootToken]));
   const auto& fields = b.request.as_record().fields;
   GrantRequest& requested = native->requested;
   requested.max_ttl = max_ttl_;

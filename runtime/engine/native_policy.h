@@ -95,11 +95,10 @@ class NativePolicy {
 
   // What binders need to know.
   const std::vector<const IssuerInfo*>& issuers() const { return issuers_; }
-  // The rules to run for a role and issuer, given the bound token (a record block): every rule
-  // for them, less those whose first condition tests an indexed claim against another value.
-  const std::vector<std::uint32_t>& issue_candidates(std::string_view role, std::size_t issuer,
-                                                     const std::uint8_t* token) const;
-  const std::vector<std::uint32_t>& all_issue_candidates(std::string_view role, std::size_t issuer) const;
+  // Sets `request.candidates` and `request.all_candidates` for its role and issuer with one
+  // lookup: every rule for them, and those to run given the bound token (a record block): every
+  // rule less those whose first condition tests an indexed claim against another value.
+  void resolve_candidates(NativeIssueRequest& request, const std::uint8_t* token) const;
   const FieldTable* field_table(const RecordType& type) const;
   const RecordType& request_schema() const { return *request_schema_; }
   const RecordType& header_schema() const { return *header_schema_; }

@@ -84,17 +84,18 @@ TEST_F(Bind, WrongJsonTypesAreErrorsNamingTheClaim) {
     json value;
     const char* message;
   };
-  for (const Case& c : {Case{"s", 5, "`token.s` must be a string, found an integer"},
-                        Case{"i", "5", "`token.i` must be an integer, found a string"},
-                        Case{"i", 1.5, "`token.i` must be an integer, found a number"},
-                        Case{"i", 18446744073709551615ull, "`token.i` is out of the 64-bit integer range"},
-                        Case{"b", "true", "`token.b` must be a boolean, found a string"},
-                        Case{"t", "1767261600", "`token.t` must be a NumericDate (seconds since the epoch), found a string"},
-                        Case{"e", "c", "`token.e` is `c`, which is not one of \"a\" | \"b\""},
-                        Case{"l", "x", "`token.l` must be an array, found a string"},
-                        Case{"l", json::array({1}), "`token.l[0]` must be a string, found an integer"},
-                        Case{"aud", json::array({"a", 2}), "`token.aud[1]` must be a string, found an integer"},
-                        Case{"nested", json::array(), "`token.nested` must be an object, found an array"}}) {
+  for (const Case& c :
+       {Case{"s", 5, "`token.s` must be a string, found an integer"},
+        Case{"i", "5", "`token.i` must be an integer, found a string"},
+        Case{"i", 1.5, "`token.i` must be an integer, found a number"},
+        Case{"i", 18446744073709551615ull, "`token.i` is out of the 64-bit integer range"},
+        Case{"b", "true", "`token.b` must be a boolean, found a string"},
+        Case{"t", "1767261600", "`token.t` must be a NumericDate (seconds since the epoch), found a string"},
+        Case{"e", "c", "`token.e` is `c`, which is not one of \"a\" | \"b\""},
+        Case{"l", "x", "`token.l` must be an array, found a string"},
+        Case{"l", json::array({1}), "`token.l[0]` must be a string, found an integer"},
+        Case{"aud", json::array({"a", 2}), "`token.aud[1]` must be a string, found an integer"},
+        Case{"nested", json::array(), "`token.nested` must be an object, found an array"}}) {
     json j = valid();
     j[c.key] = c.value;
     auto v = bind(j);

@@ -8,6 +8,7 @@
 #include "bench/policy_generator.h"
 #include "compiler/driver/version.h"
 #include "runtime/engine/engine.h"
+#include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
 namespace writ {
@@ -26,41 +27,8 @@ std::shared_ptr<const LoadedPolicySet> small_policy() {
   return set;
 }
 
-json request(const std::string& role, const std::string& repository_id, const std::string& owner = "a") {
-  json claims = {{"iss", "https://token.actions.githubusercontent.com"},
-                 {"aud", "sts.amazonaws.com"},
-                 {"sub", "repo:a/b:ref:refs/heads/main"},
-                 {"exp", 2000},
-                 {"iat", 900},
-                 {"nbf", 900},
-                 {"jti", "j"},
-                 {"actor", "x"},
-                 {"actor_id", "1"},
-                 {"repository", "a/b"},
-                 {"repository_id", repository_id},
-                 {"repository_owner", owner},
-                 {"repository_owner_id", "1"},
-                 {"repository_visibility", "private"},
-                 {"ref", "refs/heads/main"},
-                 {"ref_type", "branch"},
-                 {"sha", "s"},
-                 {"head_ref", ""},
-                 {"base_ref", ""},
-                 {"event_name", "push"},
-                 {"workflow", "w"},
-                 {"workflow_ref", "w"},
-                 {"workflow_sha", "s"},
-                 {"job_workflow_ref", "j"},
-                 {"job_workflow_sha", "s"},
-                 {"run_id", "1"},
-                 {"run_number", "1"},
-                 {"run_attempt", "1"}};
-  return {{"kind", "issue"},
-          {"issuer", "github"},
-          {"header", {{"alg", "RS256"}}},
-          {"claims", claims},
-          {"request", {{"role", role}, {"time", 1000}}}};
-}
+// The shared request helper, under the short name these tests use.
+constexpr auto request = [](auto&&... args) { return testing::github_request(args...); };
 
 std::string compiled(const std::shared_ptr<const LoadedPolicySet>& policy, BundleOptions options = {}) {
   auto bytes = Engine::compile_bundle(policy, options);

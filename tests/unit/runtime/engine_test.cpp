@@ -8,6 +8,7 @@
 
 #include "bench/policy_generator.h"
 #include "runtime/engine/engine.h"
+#include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
 namespace writ {
@@ -21,41 +22,8 @@ std::shared_ptr<const LoadedPolicySet> policy(const std::string& rules) {
   return set;
 }
 
-json request(const std::string& role, const std::string& repository_id) {
-  json claims = {{"iss", "https://token.actions.githubusercontent.com"},
-                 {"aud", "sts.amazonaws.com"},
-                 {"sub", "repo:a/b:ref:refs/heads/main"},
-                 {"exp", 2000},
-                 {"iat", 900},
-                 {"nbf", 900},
-                 {"jti", "j"},
-                 {"actor", "x"},
-                 {"actor_id", "1"},
-                 {"repository", "a/b"},
-                 {"repository_id", repository_id},
-                 {"repository_owner", "a"},
-                 {"repository_owner_id", "1"},
-                 {"repository_visibility", "private"},
-                 {"ref", "refs/heads/main"},
-                 {"ref_type", "branch"},
-                 {"sha", "s"},
-                 {"head_ref", ""},
-                 {"base_ref", ""},
-                 {"event_name", "push"},
-                 {"workflow", "w"},
-                 {"workflow_ref", "w"},
-                 {"workflow_sha", "s"},
-                 {"job_workflow_ref", "j"},
-                 {"job_workflow_sha", "s"},
-                 {"run_id", "1"},
-                 {"run_number", "1"},
-                 {"run_attempt", "1"}};
-  return {{"kind", "issue"},
-          {"issuer", "github"},
-          {"header", {{"alg", "RS256"}}},
-          {"claims", claims},
-          {"request", {{"role", role}, {"time", 1000}}}};
-}
+// The shared request helper, under the short name these tests use.
+constexpr auto request = [](auto&&... args) { return testing::github_request(args...); };
 
 constexpr const char* kRules = R"(
 @id("deploy") permit issue "deployer" to github when { token.repository_id == "5" } grant { ttl: 10m }

@@ -18,17 +18,39 @@ std::shared_ptr<const Interpreter> make(const std::string& rules) {
 }
 
 json request(const std::string& role, json claims_patch = json::object(), json request_patch = json::object()) {
-  json claims = {{"iss", "https://token.actions.githubusercontent.com"}, {"aud", "sts.amazonaws.com"}, {"sub", "repo:a/b:ref:refs/heads/main"},
-                 {"exp", 2000}, {"iat", 900}, {"nbf", 900}, {"jti", "j"}, {"actor", "x"}, {"actor_id", "1"},
-                 {"repository", "a/b"}, {"repository_id", "5"}, {"repository_owner", "a"}, {"repository_owner_id", "1"},
-                 {"repository_visibility", "private"}, {"ref", "refs/heads/main"}, {"ref_type", "branch"}, {"sha", "s"},
-                 {"head_ref", ""}, {"base_ref", ""}, {"event_name", "push"}, {"workflow", "w"}, {"workflow_ref", "w"},
-                 {"workflow_sha", "s"}, {"job_workflow_ref", "j"}, {"job_workflow_sha", "s"}, {"run_id", "1"},
-                 {"run_number", "1"}, {"run_attempt", "x1"}};
+  json claims = {{"iss", "https://token.actions.githubusercontent.com"},
+                 {"aud", "sts.amazonaws.com"},
+                 {"sub", "repo:a/b:ref:refs/heads/main"},
+                 {"exp", 2000},
+                 {"iat", 900},
+                 {"nbf", 900},
+                 {"jti", "j"},
+                 {"actor", "x"},
+                 {"actor_id", "1"},
+                 {"repository", "a/b"},
+                 {"repository_id", "5"},
+                 {"repository_owner", "a"},
+                 {"repository_owner_id", "1"},
+                 {"repository_visibility", "private"},
+                 {"ref", "refs/heads/main"},
+                 {"ref_type", "branch"},
+                 {"sha", "s"},
+                 {"head_ref", ""},
+                 {"base_ref", ""},
+                 {"event_name", "push"},
+                 {"workflow", "w"},
+                 {"workflow_ref", "w"},
+                 {"workflow_sha", "s"},
+                 {"job_workflow_ref", "j"},
+                 {"job_workflow_sha", "s"},
+                 {"run_id", "1"},
+                 {"run_number", "1"},
+                 {"run_attempt", "x1"}};
   claims.merge_patch(claims_patch);
   json req = {{"role", role}, {"time", 1000}};
   req.merge_patch(request_patch);
-  return {{"kind", "issue"}, {"issuer", "github"}, {"header", {{"alg", "RS256"}}}, {"claims", claims}, {"request", req}};
+  return {
+      {"kind", "issue"}, {"issuer", "github"}, {"header", {{"alg", "RS256"}}}, {"claims", claims}, {"request", req}};
 }
 
 TEST(Interpreter, APermitThatErrsDoesNotMatch) {
@@ -76,7 +98,8 @@ TEST(Interpreter, GrantTakesTheLeastTtlAndUnionsScopes) {
   EXPECT_EQ(d.grant->scopes, (std::vector<std::string>{"read", "write"}));
   EXPECT_EQ(d.grant->tags.at("repo"), "a/b");
   // Requested scopes must all be granted.
-  EXPECT_EQ(interp->decide(request("r", json::object(), {{"scopes", json::array({"admin"})}})).reason, "grant.scope_not_granted");
+  EXPECT_EQ(interp->decide(request("r", json::object(), {{"scopes", json::array({"admin"})}})).reason,
+            "grant.scope_not_granted");
   Decision narrowed = interp->decide(request("r", json::object(), {{"scopes", json::array({"write"})}, {"ttl", 60}}));
   EXPECT_EQ(narrowed.grant->scopes, std::vector<std::string>{"write"});
   EXPECT_EQ(narrowed.grant->ttl, 60);
@@ -89,9 +112,9 @@ TEST(Interpreter, RefusesPolicySetsWithErrors) {
 
 TEST(Interpreter, MalformedRequestsAreDeniedNeverThrown) {
   auto interp = make("@id(\"p\") permit issue \"r\" to github\n");
-  for (const char* text : {"", "[]", "{}", R"({"kind": "issue"})", R"({"kind": "issue", "issuer": 5})",
-                           R"({"kind": "access"})", R"({"kind": "issue", "issuer": "github", "claims": []})",
-                           "{\"kind\": \"issue\", \"kind\": \"access\"}"}) {
+  for (const char* text :
+       {"", "[]", "{}", R"({"kind": "issue"})", R"({"kind": "issue", "issuer": 5})", R"({"kind": "access"})",
+        R"({"kind": "issue", "issuer": "github", "claims": []})", "{\"kind\": \"issue\", \"kind\": \"access\"}"}) {
     Decision d = interp->decide_text(text);
     EXPECT_FALSE(d.allow) << text;
     EXPECT_FALSE(d.reason.empty());
