@@ -1,9 +1,11 @@
 // Finds a record field by name in a few instructions: an open-addressing table built once per
-// record type, hashing a key's length and its first and last eight bytes.
+// record type. A slot holds a name's length and its first and last eight bytes, which are the
+// whole name up to 16 bytes, so most lookups compare two words and never touch the schema.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,52 +15,72 @@ namespace writ {
 
 class FieldTable {
  public:
-  explicit FieldTable(const RecordType& type) : type_(&type) {
+  explicit FieldTable(const RecordType& type) {
     std::size_t size = 8;
     while (size < type.fields.size() * 2) size *= 2;
-    slots_.assign(size, -1);
+    slots_.assign(size, Slot{});
     mask_ = size - 1;
     for (std::size_t i = 0; i < type.fields.size(); ++i) {
-      std::size_t at = hash(type.fields[i].name) & mask_;
-      while (slots_[at] >= 0) at = (at + 1) & mask_;
-      slots_[at] = static_cast<std::int32_t>(i);
+      const std::string& name = type.fields[i].name;
+      names_.push_back(name);
+      Words w = words(name);
+      std::size_t at = hash(w, name.size()) & mask_;
+      while (slots_[at].index >= 0) at = (at + 1) & mask_;
+      slots_[at] = {w.first, w.last, static_cast<std::uint32_t>(name.size()), static_cast<std::int32_t>(i)};
     }
   }
 
   // The field's index, or -1.
   std::int32_t find(std::string_view key) const {
-    for (std::size_t at = hash(key) & mask_;; at = (at + 1) & mask_) {
-      std::int32_t i = slots_[at];
-      if (i < 0 || type_->fields[static_cast<std::size_t>(i)].name == key) return i;
+    Words w = words(key);
+    for (std::size_t at = hash(w, key.size()) & mask_;; at = (at + 1) & mask_) {
+      const Slot& s = slots_[at];
+      if (s.index < 0) return -1;
+      if (s.first == w.first && s.last == w.last && s.length == key.size() &&
+          (key.size() <= 16 ||
+           std::memcmp(names_[static_cast<std::size_t>(s.index)].data() + 8, key.data() + 8, key.size() - 16) == 0)) {
+        return s.index;
+      }
     }
   }
 
-  const RecordType& type() const { return *type_; }
-
  private:
+  struct Words {
+    std::uint64_t first = 0, last = 0;
+  };
+  struct Slot {
+    std::uint64_t first = 0, last = 0;
+    std::uint32_t length = 0;
+    std::int32_t index = -1;  // the field, or -1 for an empty slot
+  };
+
   static std::uint64_t load8(const char* p) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
     return w;
   }
-  static std::uint64_t hash(std::string_view s) {
+  // The first and last eight bytes (overlapping for names of 8 to 15 bytes); shorter names are
+  // packed into `first`. With the length, equal words mean equal names of up to 16 bytes.
+  static Words words(std::string_view s) {
     const char* p = s.data();
     std::size_t n = s.size();
-    std::uint64_t first = 0, last = 0;
+    Words w;
     if (n >= 8) {
-      first = load8(p);
-      last = load8(p + n - 8);
+      w.first = load8(p);
+      w.last = load8(p + n - 8);
     } else {
-      for (std::size_t i = 0; i < n; ++i) first = (first << 8) | static_cast<unsigned char>(p[i]);
+      for (std::size_t i = 0; i < n; ++i) w.first = (w.first << 8) | static_cast<unsigned char>(p[i]);
     }
-    std::uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ull;
-    h ^= first * 0xff51afd7ed558ccdull;
-    h ^= (last + 0x632be59bd9b4e019ull) * 0xc4ceb9fe1a85ec53ull;
+    return w;
+  }
+  static std::uint64_t hash(Words w, std::size_t n) {
+    std::uint64_t h = w.first * 0xff51afd7ed558ccdull;
+    h ^= (w.last + n) * 0xc4ceb9fe1a85ec53ull;
     return h ^ (h >> 29);
   }
 
-  const RecordType* type_;
-  std::vector<std::int32_t> slots_;  // field index, or -1 for an empty slot
+  std::vector<Slot> slots_;
+  std::vector<std::string> names_;
   std::size_t mask_ = 0;
 };
 

@@ -1,40 +1,31 @@
-// simdjson DOM -> cells. Every check of runtime/bind (strict JSON limits, duplicate keys, types,
-// required claims, enums, integer ranges) and of the interpreter's token checks is repeated
-// here; whatever fails or looks unusual returns null, and the slow path then decides exactly.
+// simdjson On-Demand -> cells, in one pass over the document (no DOM is built). Every check of
+// runtime/bind (strict JSON limits, duplicate keys, types, required claims, enums, integer
+// ranges) and of the interpreter's token checks is repeated here; whatever fails or looks unusual
+// returns null, and the slow path then decides exactly. Every value is read (values no schema
+// describes are walked in full), so the whole document is validated, as the strict reader does.
 #include "runtime/engine/json_binder.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include <simdjson.h>
 
 #include "runtime/bind/json_reader.h"
+#include "runtime/engine/bind_plan.h"
 #include "runtime/engine/native_policy.h"
 #include "stdlib/saturating.h"
 
 namespace writ {
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
+namespace od = simdjson::ondemand;
+using simdjson::SUCCESS;
 
 WritCell text_cell(std::string_view s) {
   return {reinterpret_cast<std::uint64_t>(s.data()), s.size()};
-}
-// Copies out of simdjson's results (a reference into a temporary result would dangle). Callers
-// have checked the element's type.
-simdjson::dom::object object_of(element e) {
-  simdjson::dom::object o;
-  if (e.get_object().get(o) != simdjson::SUCCESS) return {};
-  return o;
-}
-simdjson::dom::array array_of(element e) {
-  simdjson::dom::array a;
-  if (e.get_array().get(a) != simdjson::SUCCESS) return {};
-  return a;
 }
 
 std::string_view cell_text(const WritCell& c) {
@@ -44,107 +35,205 @@ std::string_view cell_text(const WritCell& c) {
 // Field presence while binding: unseen, present, or given as null (absent, but seen).
 constexpr std::uint8_t kUnseen = 0, kPresent = 1, kNull = 2;
 
+// The request object's own members.
+enum RootPart : unsigned { kKind, kIssuer, kHeader, kClaims, kRequest, kExchange, kUnknownPart };
+
+RootPart root_part(std::string_view key) {
+  static constexpr std::string_view kNames[] = {"kind", "issuer", "header", "claims", "request", "exchange"};
+  for (unsigned i = 0; i < kUnknownPart; ++i) {
+    if (key == kNames[i]) return static_cast<RootPart>(i);
+  }
+  return kUnknownPart;
+}
+
+// Duplicates among `keys` (small sets pairwise, larger ones sorted in a copy).
+bool distinct(const std::string_view* begin, const std::string_view* end) {
+  auto n = static_cast<std::size_t>(end - begin);
+  if (n <= 8) {
+    for (const auto* i = begin; i != end; ++i) {
+      for (const auto* j = i + 1; j != end; ++j) {
+        if (*i == *j) return false;
+      }
+    }
+    return true;
+  }
+  std::vector<std::string_view> sorted(begin, end);
+  std::sort(sorted.begin(), sorted.end());
+  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+}
+
+// The first '"' or '\' from `p`, eight bytes at a time. Reading past the string is safe: it lies
+// in the request buffer, which ends with simdjson's padding.
+const char* quote_or_backslash(const char* p) {
+  static_assert(std::endian::native == std::endian::little, "the first match is the lowest byte");
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  for (;; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    std::uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+    // A byte's high bit is set where it was zero; borrows only mark bytes after the first.
+    std::uint64_t found = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh;
+    if (found != 0) return p + (std::countr_zero(found) >> 3);
+  }
+}
+
+const WritCell* field(const std::uint8_t* record, std::int32_t index) {
+  if (index < 0 || record[native::presence_offset(static_cast<std::size_t>(index))] == kUnseen) return nullptr;
+  return reinterpret_cast<const WritCell*>(record + native::field_offset(static_cast<std::size_t>(index)));
+}
+
 }  // namespace
 
 struct JsonBinder::Impl {
   JsonLimits limits;
-  simdjson::dom::parser parser{limits.max_bytes};
-  std::vector<char> buffer;
+  od::parser parser{limits.max_bytes};
+  std::vector<char> buffer;             // the request, padded as simdjson requires
+  std::vector<std::uint8_t> unescaped;  // strings with escapes, unescaped (never longer than the request)
+  std::uint8_t* unescaped_end = nullptr;
   stdlib::Arena arena{8192};
   NativeIssueRequest request;
   const NativePolicy* policy = nullptr;
-  std::vector<std::string_view> unknown_keys;  // a stack, shared by nested records
+  const BindPlan* plan = nullptr;
+  std::vector<std::string_view> keys;  // a stack of the keys of the objects being read
+
+  // The parts of the request, bound.
+  struct Parts {
+    std::size_t issuer = SIZE_MAX;
+    const std::uint8_t* token = nullptr;
+    const std::uint8_t* header = nullptr;
+    const std::uint8_t* request = nullptr;
+    const std::uint8_t* exchange = nullptr;
+    bool claims_skipped = false;  // met before the issuer, with no token type yet to bind them to
+  };
 
   const NativeIssueRequest* bind_issue(std::string_view text);
+  bool bind_parts(od::document& doc, Parts& parts, std::size_t known_issuer);
+  bool token_checks_pass(const Parts& parts) const;
+
+  // Keeps the keys pushed within a scope on the stack only until it ends.
+  struct KeyScope {
+    std::vector<std::string_view>& keys;
+    std::size_t mark;
+    explicit KeyScope(std::vector<std::string_view>& k) : keys(k), mark(k.size()) {}
+    ~KeyScope() { keys.resize(mark); }
+    // The keys pushed in this scope are all different.
+    bool distinct() const {
+      return keys.size() <= mark + 1 || writ::distinct(keys.data() + mark, keys.data() + keys.size());
+    }
+  };
+
+  // ----- Strings ----------------------------------------------------------------------------
+
+  // A string's text: a view of the request itself unless it has escapes (stage 1 has checked
+  // UTF-8, control characters and that the string ends).
+  bool text_of(od::raw_json_string raw, std::string_view& out) {
+    const char* begin = raw.raw();
+    const char* end = quote_or_backslash(begin);
+    if (*end == '"') {
+      out = {begin, static_cast<std::size_t>(end - begin)};
+    } else if (parser.unescape(raw, unescaped_end).get(out) != SUCCESS) {
+      return false;
+    }
+    return out.size() <= limits.max_string_bytes;
+  }
+
+  // An object member's key and value, read in place (copies of simdjson's iterators, built
+  // field by field, would stall on store forwarding).
+  bool member_of(simdjson::simdjson_result<od::field>& member, std::string_view& key, od::value*& value) {
+    if (member.error() != SUCCESS) return false;
+    od::field& f = member.value_unsafe();
+    value = &f.value();
+    return text_of(f.key(), key);
+  }
+
+  bool string_of(od::value& v, std::string_view& out) {
+    od::raw_json_string raw;
+    return v.get_raw_json_string().get(raw) == SUCCESS && text_of(raw, out);
+  }
 
   // ----- Strictness of parts no schema describes ------------------------------------------
 
-  // Duplicate keys among `keys` (small objects pairwise, larger ones sorted).
-  static bool distinct(std::vector<std::string_view>& keys) {
-    if (keys.size() <= 8) {
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        for (std::size_t j = i + 1; j < keys.size(); ++j) {
-          if (keys[i] == keys[j]) return false;
+  // A value no schema describes must still be valid JSON within the reader's limits, with no
+  // duplicate keys.
+  bool strict(od::value& v, std::size_t depth) {
+    od::json_type type;
+    if (v.type().get(type) != SUCCESS) return false;
+    switch (type) {
+      case od::json_type::object: {
+        od::object object;
+        if (depth > limits.max_depth || v.get_object().get(object) != SUCCESS) return false;
+        KeyScope scope(keys);
+        for (auto member : object) {
+          std::string_view key;
+          od::value* item;
+          if (!member_of(member, key, item) || !strict(*item, depth + 1)) return false;
+          keys.push_back(key);
         }
+        return scope.distinct();
       }
-      return true;
-    }
-    std::sort(keys.begin(), keys.end());
-    return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
-  }
-
-  // A value no schema describes must still obey the reader's limits and have no duplicate keys.
-  bool strict(element e, std::size_t depth) {
-    switch (e.type()) {
-      case element_type::OBJECT: {
-        if (depth > limits.max_depth) return false;
-        std::vector<std::string_view> keys;
-        for (auto field : object_of(e)) {
-          keys.push_back(field.key);
-          if (!strict(field.value, depth + 1)) return false;
-        }
-        return distinct(keys);
-      }
-      case element_type::ARRAY: {
-        if (depth > limits.max_depth) return false;
-        simdjson::dom::array array = array_of(e);
-        if (array.size() > limits.max_array_items) return false;
-        for (element item : array) {
-          if (!strict(item, depth + 1)) return false;
+      case od::json_type::array: {
+        od::array array;
+        if (depth > limits.max_depth || v.get_array().get(array) != SUCCESS) return false;
+        std::size_t n = 0;
+        for (auto element : array) {
+          if (element.error() != SUCCESS || ++n > limits.max_array_items || !strict(element.value_unsafe(), depth + 1))
+            return false;
         }
         return true;
       }
-      case element_type::STRING:
-        return e.get_string().value_unsafe().size() <= limits.max_string_bytes;
-      case element_type::DOUBLE:
-        return std::isfinite(e.get_double().value_unsafe());
-      default:
-        return true;
+      case od::json_type::string: {
+        std::string_view s;
+        return string_of(v, s);
+      }
+      case od::json_type::number: {
+        od::number n;
+        return v.get_number().get(n) == SUCCESS;  // simdjson refuses numbers out of double's range
+      }
+      case od::json_type::boolean: {
+        bool b;
+        return v.get_bool().get(b) == SUCCESS;
+      }
+      case od::json_type::null: {
+        bool null = false;
+        return v.is_null().get(null) == SUCCESS && null;
+      }
     }
+    return false;
   }
 
   // ----- Binding by type --------------------------------------------------------------------
 
-  bool bind(element e, const Type& type, WritCell& out, std::size_t depth) {
-    switch (type.kind()) {
+  bool bind(od::value& v, const ValuePlan& plan, WritCell& out, std::size_t depth) {
+    switch (plan.kind) {
       case TypeKind::String:
       case TypeKind::Enum: {
-        if (e.type() != element_type::STRING) return false;
-        std::string_view s = e.get_string().value_unsafe();
-        if (s.size() > limits.max_string_bytes) return false;
-        if (type.is(TypeKind::Enum) &&
-            std::find(type.enum_values().begin(), type.enum_values().end(), s) == type.enum_values().end()) {
+        std::string_view s;
+        if (!string_of(v, s)) return false;
+        if (plan.enum_values &&
+            std::find(plan.enum_values->begin(), plan.enum_values->end(), s) == plan.enum_values->end())
           return false;
-        }
         out = text_cell(s);
         return true;
       }
       case TypeKind::Int:
-      case TypeKind::Duration:
-        if (e.type() != element_type::INT64) return false;  // UINT64 is above the int64 range
-        out = {static_cast<std::uint64_t>(e.get_int64().value_unsafe()), 0};
+      case TypeKind::Duration: {
+        std::int64_t i;  // anything but an integer in int64's range is refused
+        if (v.get_int64().get(i) != SUCCESS) return false;
+        out = {static_cast<std::uint64_t>(i), 0};
         return true;
+      }
       case TypeKind::Timestamp:
-        if (e.type() == element_type::INT64) {
-          out = {static_cast<std::uint64_t>(e.get_int64().value_unsafe()), 0};
-          return true;
-        }
-        if (e.type() == element_type::DOUBLE) {
-          double d = e.get_double().value_unsafe();
-          if (!std::isfinite(d) || d < -9.2e18 || d > 9.2e18) return false;
-          out = {static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(d))), 0};
-          return true;
-        }
-        return false;
-      case TypeKind::Bool:
-        if (e.type() != element_type::BOOL) return false;
-        out = {e.get_bool().value_unsafe() ? 1u : 0u, 0};
+        return bind_timestamp(v, out);
+      case TypeKind::Bool: {
+        bool b;
+        if (v.get_bool().get(b) != SUCCESS) return false;
+        out = {b ? 1u : 0u, 0};
         return true;
+      }
       case TypeKind::List:
-        return bind_list(e, type, out, depth);
+        return bind_list(v, plan, out, depth);
       case TypeKind::Record: {
-        if (e.type() != element_type::OBJECT) return false;
-        std::uint8_t* record = bind_record(e, type.record(), depth, nullptr);
+        std::uint8_t* record = bind_record(v, *plan.record, depth, nullptr);
         out = {reinterpret_cast<std::uint64_t>(record), 0};
         return record != nullptr;
       }
@@ -153,230 +242,269 @@ struct JsonBinder::Impl {
     }
   }
 
-  bool bind_list(element e, const Type& type, WritCell& out, std::size_t depth) {
-    if (type.one_or_many() && e.type() == element_type::STRING) {
-      auto* cell = static_cast<WritCell*>(arena.allocate_uninitialized(sizeof(WritCell)));
-      if (!bind(e, type.element(), *cell, depth)) return false;
-      out = {reinterpret_cast<std::uint64_t>(cell), 1};
+  // A NumericDate: an integer, or a float rounded down (as the interpreter's binder).
+  static bool bind_timestamp(od::value& v, WritCell& out) {
+    od::number_type type;
+    if (v.get_number_type().get(type) != SUCCESS) return false;
+    if (type == od::number_type::signed_integer) {
+      std::int64_t i;
+      if (v.get_int64().get(i) != SUCCESS) return false;
+      out = {static_cast<std::uint64_t>(i), 0};
       return true;
     }
-    if (e.type() != element_type::ARRAY || depth > limits.max_depth) return false;
-    simdjson::dom::array array = array_of(e);
-    std::size_t n = array.size();
-    if (n > limits.max_array_items) return false;
-    auto* cells = static_cast<WritCell*>(arena.allocate_uninitialized(std::max<std::size_t>(n, 1) * sizeof(WritCell)));
-    std::size_t i = 0;
-    for (element item : array) {
-      if (!bind(item, type.element(), cells[i++], depth + 1)) return false;
-    }
-    out = {reinterpret_cast<std::uint64_t>(cells), n};
+    if (type != od::number_type::floating_point_number) return false;  // above int64
+    double d;
+    if (v.get_double().get(d) != SUCCESS || !std::isfinite(d) || d < -9.2e18 || d > 9.2e18) return false;
+    out = {static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(d))), 0};
     return true;
   }
 
-  // Fills a field the request left out (not one given as null); false if it has no default.
-  using Defaults = bool (*)(std::string_view field, WritCell& out);
-
-  // A record block, or null. `e` may be null (an object with no keys) when `defaults` are given.
-  std::uint8_t* bind_record(element e, const RecordType& type, std::size_t depth, Defaults defaults,
-                            bool absent_object = false) {
-    if (depth > limits.max_depth) return nullptr;
-    std::size_t n = type.fields.size();
-    std::uint8_t* record = native::record_in_block(arena.allocate(native::record_cells(n) * sizeof(WritCell)), n);
-    const FieldTable* table = policy->field_table(type);
-    if (table == nullptr) return nullptr;
-    // Unknown keys of this record go on the shared stack above `mark`, removed on the way out.
-    std::size_t mark = unknown_keys.size();
-    struct Truncate {
-      std::vector<std::string_view>& keys;
-      std::size_t mark;
-      ~Truncate() { keys.resize(mark); }
-    } truncate{unknown_keys, mark};
-    if (!absent_object) {
-      for (auto field : object_of(e)) {
-        std::int32_t i = table->find(field.key);
-        if (i < 0) {
-          unknown_keys.push_back(field.key);
-          if (!strict(field.value, depth + 1)) return nullptr;
-          continue;
-        }
-        auto index = static_cast<std::size_t>(i);
-        std::uint8_t& presence = record[native::presence_offset(index)];
-        if (presence != kUnseen) return nullptr;  // a duplicate key
-        if (field.value.type() == element_type::NULL_VALUE) {
-          presence = kNull;
-          continue;
-        }
-        WritCell cell;
-        if (!bind(field.value, type.fields[index].type, cell, depth + 1)) return nullptr;
-        std::memcpy(record + native::field_offset(index), &cell, sizeof cell);
-        presence = kPresent;
-      }
-      // Known keys were checked above; an unknown key can only repeat another unknown one.
-      if (unknown_keys.size() > mark + 1) {
-        std::vector<std::string_view> keys(unknown_keys.begin() + static_cast<std::ptrdiff_t>(mark),
-                                           unknown_keys.end());
-        if (!distinct(keys)) return nullptr;
-      }
+  bool bind_list(od::value& v, const ValuePlan& plan, WritCell& out, std::size_t depth) {
+    od::json_type type;
+    if (v.type().get(type) != SUCCESS) return false;
+    if (plan.one_or_many && type == od::json_type::string) {
+      auto* cell = static_cast<WritCell*>(arena.allocate_uninitialized(sizeof(WritCell)));
+      if (!bind(v, *plan.element, *cell, depth)) return false;
+      out = {reinterpret_cast<std::uint64_t>(cell), 1};
+      return true;
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      std::uint8_t& presence = record[native::presence_offset(i)];
-      if (presence == kUnseen && defaults != nullptr) {
-        WritCell cell;
-        if (defaults(type.fields[i].name, cell)) {
-          std::memcpy(record + native::field_offset(i), &cell, sizeof cell);
-          presence = kPresent;
-          continue;
-        }
-      }
-      if (presence == kNull) presence = kUnseen;
-      if (presence == kUnseen && !type.fields[i].optional) return nullptr;  // a required claim is missing
+    od::array array;
+    std::size_t n = 0;
+    if (depth > limits.max_depth || v.get_array().get(array) != SUCCESS || array.count_elements().get(n) != SUCCESS ||
+        n > limits.max_array_items) {
+      return false;
     }
-    return record;
+    auto* cells = static_cast<WritCell*>(arena.allocate_uninitialized(std::max<std::size_t>(n, 1) * sizeof(WritCell)));
+    std::size_t i = 0;
+    for (auto element : array) {
+      if (element.error() != SUCCESS || i == n || !bind(element.value_unsafe(), *plan.element, cells[i++], depth + 1))
+        return false;
+    }
+    out = {reinterpret_cast<std::uint64_t>(cells), n};
+    return i == n;
   }
 
-  // ----- Reading bound records --------------------------------------------------------------
+  std::uint8_t* new_record(const RecordPlan& plan) {
+    std::size_t n = plan.size();
+    return native::record_in_block(arena.allocate(native::record_cells(n) * sizeof(WritCell)), n);
+  }
 
-  const WritCell* field(const std::uint8_t* record, const RecordType& type, std::string_view name) const {
-    std::int32_t i = policy->field_table(type)->find(name);
-    if (i < 0 || record[native::presence_offset(static_cast<std::size_t>(i))] == kUnseen) return nullptr;
-    return reinterpret_cast<const WritCell*>(record + native::field_offset(static_cast<std::size_t>(i)));
+  // A record block, or null.
+  std::uint8_t* bind_record(od::value& v, const RecordPlan& plan, std::size_t depth,
+                            const std::vector<FieldDefault>* defaults) {
+    od::object object;
+    if (depth > limits.max_depth || v.get_object().get(object) != SUCCESS) return nullptr;
+    std::uint8_t* record = new_record(plan);
+    KeyScope scope(keys);  // unknown keys: known ones are checked by their presence bytes
+    for (auto member : object) {
+      std::string_view key;
+      od::value* at;
+      if (!member_of(member, key, at)) return nullptr;
+      od::value& value = *at;
+      std::int32_t i = plan.table.find(key);
+      if (i < 0) {
+        keys.push_back(key);
+        if (!strict(value, depth + 1)) return nullptr;
+        continue;
+      }
+      auto index = static_cast<std::size_t>(i);
+      std::uint8_t& presence = record[native::presence_offset(index)];
+      if (presence != kUnseen) return nullptr;  // a duplicate key
+      od::json_type type;
+      if (value.type().get(type) != SUCCESS) return nullptr;
+      if (type == od::json_type::null) {
+        bool null = false;
+        if (value.is_null().get(null) != SUCCESS || !null) return nullptr;
+        presence = kNull;
+        continue;
+      }
+      // Bound in place: a copy of a cell just written would stall on store forwarding.
+      auto* cell = reinterpret_cast<WritCell*>(record + native::field_offset(index));
+      if (!bind(value, *plan.fields[index], *cell, depth + 1)) return nullptr;
+      presence = kPresent;
+    }
+    if (!scope.distinct()) return nullptr;
+    return complete(record, plan, defaults) ? record : nullptr;
+  }
+
+  // Fills in defaults for fields left out, and checks that every required field is there.
+  static bool complete(std::uint8_t* record, const RecordPlan& plan, const std::vector<FieldDefault>* defaults) {
+    if (defaults != nullptr) {
+      for (const FieldDefault& d : *defaults) {
+        std::uint8_t& presence = record[native::presence_offset(d.field)];
+        if (presence != kUnseen) continue;
+        std::memcpy(record + native::field_offset(d.field), &d.cell, sizeof d.cell);
+        presence = kPresent;
+      }
+    }
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      std::uint8_t& presence = record[native::presence_offset(i)];
+      if (presence == kNull) presence = kUnseen;
+      if (presence == kUnseen && !plan.optional(i)) return false;  // a required claim is missing
+    }
+    return true;
   }
 };
 
-namespace {
-
-bool issue_request_defaults(std::string_view field, WritCell& out) {
-  static const WritCell kEmptyList = {0, 0};
-  if (field != "scopes") return false;
-  out = kEmptyList;
-  return true;
-}
-
-bool exchange_defaults(std::string_view field, WritCell& out) {
-  static constexpr std::string_view kGrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
-  static constexpr std::string_view kSubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
-  if (field == "audience" || field == "resource" || field == "scope")
-    out = {0, 0};
-  else if (field == "grant_type")
-    out = text_cell(kGrantType);
-  else if (field == "subject_token_type")
-    out = text_cell(kSubjectTokenType);
-  else if (field == "actor_token")
-    out = {0, 0};
-  else
-    return false;
-  return true;
-}
-
-}  // namespace
-
-const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
-  if (text.size() > limits.max_bytes) return nullptr;
-  buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(buffer.data(), text.data(), text.size());
-  element doc;
-  if (parser.parse(buffer.data(), text.size(), false).get(doc) != simdjson::SUCCESS) return nullptr;
-  if (doc.type() != element_type::OBJECT) return nullptr;
+// One pass over the request object. `known_issuer` (or SIZE_MAX) comes from an earlier pass that
+// met the claims before the issuer and could not tell their type.
+bool JsonBinder::Impl::bind_parts(od::document& doc, Parts& parts, std::size_t known_issuer) {
   arena.reset();
-
-  // The request's own keys, each at most once.
-  std::optional<element> kind, issuer_name, header, claims, request_part, exchange;
-  std::vector<std::string_view> keys;
-  for (auto field : object_of(doc)) {
-    keys.push_back(field.key);
-    std::string_view k = field.key;
-    if (k == "kind")
-      kind = field.value;
-    else if (k == "issuer")
-      issuer_name = field.value;
-    else if (k == "header")
-      header = field.value;
-    else if (k == "claims")
-      claims = field.value;
-    else if (k == "request")
-      request_part = field.value;
-    else if (k == "exchange")
-      exchange = field.value;
-    else if (!strict(field.value, 2))
-      return nullptr;
+  unescaped_end = unescaped.data();
+  parts = Parts{};
+  parts.issuer = known_issuer;
+  od::object root;
+  if (doc.get_object().get(root) != SUCCESS) return false;
+  unsigned seen = 0;
+  KeyScope scope(keys);
+  for (auto member : root) {
+    std::string_view key;
+    od::value* at;
+    if (!member_of(member, key, at)) return false;
+    od::value& value = *at;
+    RootPart part = root_part(key);
+    if (part == kUnknownPart) {
+      keys.push_back(key);
+      if (!strict(value, 2)) return false;
+      continue;
+    }
+    if (seen & (1u << part)) return false;  // a duplicate part
+    seen |= 1u << part;
+    std::string_view s;
+    switch (part) {
+      case kKind:
+        if (!string_of(value, s) || s != "issue") return false;
+        break;
+      case kIssuer: {
+        if (!string_of(value, s)) return false;
+        const auto& issuers = policy->issuers();
+        auto at = std::find_if(issuers.begin(), issuers.end(), [&](const IssuerInfo* i) { return i->name == s; });
+        if (at == issuers.end()) return false;
+        parts.issuer = static_cast<std::size_t>(at - issuers.begin());
+        break;
+      }
+      case kHeader:
+        parts.header = bind_record(value, plan->header(), 2, nullptr);
+        if (parts.header == nullptr) return false;
+        break;
+      case kClaims: {
+        const RecordPlan* token = parts.issuer != SIZE_MAX ? &plan->token(parts.issuer) : plan->common_token();
+        if (token == nullptr) {
+          parts.claims_skipped = true;  // left unread: the next pass binds them
+          break;
+        }
+        parts.token = bind_record(value, *token, 2, nullptr);
+        if (parts.token == nullptr) return false;
+        break;
+      }
+      case kRequest:
+        parts.request = bind_record(value, plan->request(), 2, &plan->request_defaults());
+        if (parts.request == nullptr) return false;
+        break;
+      case kExchange:
+        parts.exchange = bind_record(value, plan->exchange(), 2, &plan->exchange_defaults());
+        if (parts.exchange == nullptr) return false;
+        break;
+      case kUnknownPart:
+        break;
+    }
   }
-  if (!distinct(keys) || !kind || !issuer_name || !header || !claims) return nullptr;
-  std::string_view s;
-  if (kind->get_string().get(s) != simdjson::SUCCESS || s != "issue") return nullptr;
-  if (issuer_name->get_string().get(s) != simdjson::SUCCESS) return nullptr;
-  const auto& issuers = policy->issuers();
-  auto issuer_at = std::find_if(issuers.begin(), issuers.end(), [&](const IssuerInfo* i) { return i->name == s; });
-  if (issuer_at == issuers.end()) return nullptr;
-  const IssuerInfo& issuer = **issuer_at;
+  if (!scope.distinct()) return false;
+  constexpr unsigned kRequired = 1u << kKind | 1u << kIssuer | 1u << kHeader | 1u << kClaims;
+  if ((seen & kRequired) != kRequired) return false;
+  // A request or exchange left out binds as an empty object would, defaults and all.
+  if (parts.request == nullptr) {
+    std::uint8_t* r = new_record(plan->request());
+    if (!complete(r, plan->request(), &plan->request_defaults())) return false;
+    parts.request = r;
+  }
+  if (parts.exchange == nullptr) {
+    std::uint8_t* e = new_record(plan->exchange());
+    if (!complete(e, plan->exchange(), &plan->exchange_defaults())) return false;
+    parts.exchange = e;
+  }
+  return true;
+}
 
-  // The parts, bound to their schemas.
-  if (claims->type() != element_type::OBJECT || header->type() != element_type::OBJECT) return nullptr;
-  const RecordType& token_type = issuer.token_type.record();
-  const std::uint8_t* token = bind_record(*claims, token_type, 2, nullptr);
-  if (token == nullptr) return nullptr;
-  const RecordType& header_type = policy->header_schema();
-  const std::uint8_t* jose = bind_record(*header, header_type, 2, nullptr);
-  if (jose == nullptr) return nullptr;
-  const RecordType& request_type = policy->request_schema();
-  if (request_part && request_part->type() != element_type::OBJECT) return nullptr;
-  const std::uint8_t* req =
-      bind_record(request_part.value_or(element()), request_type, 2, issue_request_defaults, !request_part);
-  if (req == nullptr) return nullptr;
-  const RecordType& exchange_type = policy->exchange_schema();
-  if (exchange && exchange->type() != element_type::OBJECT) return nullptr;
-  const std::uint8_t* exch = bind_record(exchange.value_or(element()), exchange_type, 2, exchange_defaults, !exchange);
-  if (exch == nullptr) return nullptr;
-
-  // The token checks of docs/semantics.md §3.
-  const WritCell* iss = field(token, token_type, "iss");
-  if (iss == nullptr || cell_text(*iss) != issuer.iss) return nullptr;
-  const WritCell* alg = field(jose, header_type, "alg");
+// The token checks of docs/semantics.md §3.
+bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
+  const IssuerInfo& issuer = *policy->issuers()[parts.issuer];
+  const TokenFields& claim = plan->token_fields(parts.issuer);
+  const HeaderFields& jose = plan->header_fields();
+  const WritCell* iss = field(parts.token, claim.iss);
+  if (iss == nullptr || cell_text(*iss) != issuer.iss) return false;
+  const WritCell* alg = field(parts.header, jose.alg);
   if (alg == nullptr ||
       std::find(issuer.algorithms.begin(), issuer.algorithms.end(), cell_text(*alg)) == issuer.algorithms.end()) {
-    return nullptr;
+    return false;
   }
   if (!issuer.types.empty()) {
-    const WritCell* typ = field(jose, header_type, "typ");
+    const WritCell* typ = field(parts.header, jose.typ);
     if (typ == nullptr || std::find(issuer.types.begin(), issuer.types.end(), cell_text(*typ)) == issuer.types.end())
-      return nullptr;
+      return false;
   }
-  const WritCell* aud = field(token, token_type, "aud");
-  if (aud == nullptr) return nullptr;
+  const WritCell* aud = field(parts.token, claim.aud);
+  if (aud == nullptr) return false;
   const auto* audiences = reinterpret_cast<const WritCell*>(aud->a);
   bool audience_ok = false;
   for (std::uint64_t i = 0; i < aud->b && !audience_ok; ++i) {
     audience_ok =
         std::find(issuer.audiences.begin(), issuer.audiences.end(), cell_text(audiences[i])) != issuer.audiences.end();
   }
-  if (!audience_ok) return nullptr;
-  auto now = static_cast<std::int64_t>(field(req, request_type, "time")->a);
+  if (!audience_ok) return false;
+  const WritCell* time = field(parts.request, plan->request_fields().time);
+  if (time == nullptr) return false;
+  auto now = static_cast<std::int64_t>(time->a);
   // Saturating, as the interpreter's binder: exact near the ends of int64.
   std::int64_t leeway = issuer.leeway_seconds;
-  const WritCell* exp = field(token, token_type, "exp");
-  if (exp == nullptr || !(now < stdlib::saturating_add(static_cast<std::int64_t>(exp->a), leeway))) return nullptr;
-  for (const char* name : {"nbf", "iat"}) {
-    if (const WritCell* t = field(token, token_type, name)) {
-      if (stdlib::saturating_add(static_cast<std::int64_t>(t->a), -leeway) > now) return nullptr;
+  const WritCell* exp = field(parts.token, claim.exp);
+  if (exp == nullptr || !(now < stdlib::saturating_add(static_cast<std::int64_t>(exp->a), leeway))) return false;
+  for (std::int32_t index : {claim.nbf, claim.iat}) {
+    if (const WritCell* t = field(parts.token, index)) {
+      if (stdlib::saturating_add(static_cast<std::int64_t>(t->a), -leeway) > now) return false;
     }
   }
+  return true;
+}
+
+const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
+  if (text.size() > limits.max_bytes) return nullptr;
+  buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(buffer.data(), text.data(), text.size());
+  unescaped.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  od::document doc;
+  if (parser.iterate(buffer.data(), text.size(), buffer.size()).get(doc) != SUCCESS) return nullptr;
+  Parts parts;
+  if (!bind_parts(doc, parts, SIZE_MAX)) return nullptr;
+  if (parts.claims_skipped) {  // the claims came before the issuer: read again, knowing it
+    doc.rewind();
+    std::size_t issuer = parts.issuer;
+    if (!bind_parts(doc, parts, issuer) || parts.claims_skipped) return nullptr;
+  }
+  // Nothing may follow the request object.
+  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return nullptr;
+  if (!token_checks_pass(parts)) return nullptr;
 
   // The native view.
+  const RequestFields& asked = plan->request_fields();
+  const WritCell* role = field(parts.request, asked.role);
+  const WritCell* scopes = field(parts.request, asked.scopes);
+  if (role == nullptr || scopes == nullptr) return nullptr;
   NativeIssueRequest& r = request;
-  r.roots[ir::kRootToken] = token;
-  r.roots[ir::kRootRequest] = req;
-  r.roots[ir::kRootHeader] = jose;
-  r.roots[ir::kRootExchange] = exch;
-  r.issuer = static_cast<std::size_t>(issuer_at - issuers.begin());
-  r.role = cell_text(*field(req, request_type, "role"));
-  policy->resolve_candidates(r, token);
+  r.roots[ir::kRootToken] = parts.token;
+  r.roots[ir::kRootRequest] = parts.request;
+  r.roots[ir::kRootHeader] = parts.header;
+  r.roots[ir::kRootExchange] = parts.exchange;
+  r.issuer = parts.issuer;
+  r.role = cell_text(*role);
+  policy->resolve_candidates(r, parts.token);
   GrantRequest& g = r.requested;
   g.max_ttl = policy->max_ttl();
-  const WritCell* ttl = field(req, request_type, "ttl");
+  const WritCell* ttl = field(parts.request, asked.ttl);
   g.ttl = ttl ? std::optional<std::int64_t>(static_cast<std::int64_t>(ttl->a)) : std::nullopt;
-  const WritCell* audience = field(req, request_type, "audience");
+  const WritCell* audience = field(parts.request, asked.audience);
   g.audience = audience ? std::optional<std::string_view>(cell_text(*audience)) : std::nullopt;
   g.scopes.clear();
-  const WritCell* scopes = field(req, request_type, "scopes");
   const auto* items = reinterpret_cast<const WritCell*>(scopes->a);
   for (std::uint64_t i = 0; i < scopes->b; ++i) g.scopes.push_back(cell_text(items[i]));
   return &r;
@@ -387,6 +515,7 @@ JsonBinder::~JsonBinder() = default;
 
 const NativeIssueRequest* JsonBinder::bind_issue(const NativePolicy& policy, std::string_view text) {
   impl_->policy = &policy;
+  impl_->plan = &policy.bind_plan();
   return impl_->bind_issue(text);
 }
 

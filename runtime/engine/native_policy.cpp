@@ -60,13 +60,10 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
   for (const auto& [name, info] : program.issuers) {
     issuer_names_.push_back(name);
     issuers_.push_back(&info);
-    add_field_tables(info.token_type);
   }
-  request_schema_ = program.schemas.at("writ_issue_request").get();
-  header_schema_ = program.schemas.at("writ_jose_header").get();
-  exchange_schema_ = program.schemas.at("writ_token_exchange").get();
-  for (const RecordType* r : {request_schema_, header_schema_, exchange_schema_})
-    add_field_tables(Type::record(program.schemas.at(r->name)));
+  bind_plan_ = std::make_unique<const BindPlan>(issuers_, *program.schemas.at("writ_jose_header"),
+                                                *program.schemas.at("writ_issue_request"),
+                                                *program.schemas.at("writ_token_exchange"));
   std::vector<std::uint32_t> any_role;
   std::unordered_map<std::string, std::vector<std::uint32_t>> named;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
@@ -112,18 +109,6 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
     }
     grant_layouts_.push_back(layout);
   }
-}
-
-void NativePolicy::add_field_tables(const Type& type) {
-  if (type.is(TypeKind::List)) return add_field_tables(type.element());
-  if (!type.is(TypeKind::Record) || field_tables_.count(&type.record()) != 0) return;
-  field_tables_.emplace(&type.record(), FieldTable(type.record()));
-  for (const FieldInfo& f : type.record().fields) add_field_tables(f.type);
-}
-
-const FieldTable* NativePolicy::field_table(const RecordType& type) const {
-  auto it = field_tables_.find(&type);
-  return it == field_tables_.end() ? nullptr : &it->second;
 }
 
 bool NativePolicy::decide_json(std::string_view text, DecisionContext& context, Verdict& verdict) const {

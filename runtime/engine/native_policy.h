@@ -14,7 +14,7 @@
 
 #include "compiler/codegen/compiled_policy.h"
 #include "compiler/ir/ir.h"
-#include "runtime/engine/field_table.h"
+#include "runtime/engine/bind_plan.h"
 #include "runtime/engine/policy_image.h"
 #include "runtime/engine/verdict.h"
 #include "runtime/interp/interpreter.h"
@@ -99,10 +99,8 @@ class NativePolicy {
   // lookup: every rule for them, and those to run given the bound token (a record block): every
   // rule less those whose first condition tests an indexed claim against another value.
   void resolve_candidates(NativeIssueRequest& request, const std::uint8_t* token) const;
-  const FieldTable* field_table(const RecordType& type) const;
-  const RecordType& request_schema() const { return *request_schema_; }
-  const RecordType& header_schema() const { return *header_schema_; }
-  const RecordType& exchange_schema() const { return *exchange_schema_; }
+  // How the JSON fast path reads this policy's requests.
+  const BindPlan& bind_plan() const { return *bind_plan_; }
   std::int64_t max_ttl() const { return max_ttl_; }
   const RuntimePolicy& policy() const { return *policy_; }
 
@@ -114,7 +112,6 @@ class NativePolicy {
                std::unique_ptr<codegen::CompiledPolicy> code, std::size_t index_from);
   Decision decide_issue_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
   Decision decide_access(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
-  void add_field_tables(const Type& type);
   void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
   // The effect of the tallied outcomes, before any grant.
   static void tally_effect(const DecisionContext& context, Verdict& verdict);
@@ -128,10 +125,7 @@ class NativePolicy {
   std::unique_ptr<codegen::CompiledPolicy> code_;
   std::vector<std::string> issuer_names_;
   std::vector<const IssuerInfo*> issuers_;  // in issuer_names_ order
-  const RecordType* request_schema_ = nullptr;
-  const RecordType* header_schema_ = nullptr;
-  const RecordType* exchange_schema_ = nullptr;
-  std::unordered_map<const RecordType*, FieldTable> field_tables_;  // every record type a request binds
+  std::unique_ptr<const BindPlan> bind_plan_;
   // Issue candidates per role and issuer (by index), in policy order, with the rules for
   // every role merged in.
   struct RoleHash {

@@ -12,10 +12,13 @@ using nlohmann::json;
 
 class JsonFastPath : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { load(""); }
+
+  // The GitHub issuer and one rule, with `more` policy text.
+  void load(const std::string& more) {
     auto set = std::make_shared<LoadedPolicySet>(testing::check_text(std::string(testing::kGithubIssuer) + R"(
 @id("deploy") permit issue "deployer" to github when { token.repository_id == "5" } grant { ttl: 10m }
-)"));
+)" + more));
     ASSERT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
     EngineOptions native;
     native.require_native = true;
@@ -73,6 +76,36 @@ TEST_F(JsonFastPath, LeavesInvalidRequestsToTheSlowPath) {
   std::string deep = std::string(40, '[') + std::string(40, ']');
   EXPECT_FALSE(fast(request(claims(", \"deep\": " + deep))));              // too deep
   EXPECT_FALSE(fast(request(claims(R"(, "repository_visibility": 5)"))));  // a duplicate of the wrong type
+  EXPECT_FALSE(fast(request(claims()) + " {}"));                           // content after the request
+  EXPECT_FALSE(fast(request(claims()) + "}"));
+  EXPECT_FALSE(fast(request(claims(R"(, "x": [1 2])"))));  // not JSON deep in an unknown claim
+  EXPECT_FALSE(fast(request(claims(R"(, "x": nul)"))));
+  EXPECT_FALSE(fast(request(claims(R"(, "x": "\q")"))));          // a bad escape
+  EXPECT_FALSE(fast(request(claims(R"(, "x": "\ud800")"))));      // a lone surrogate
+  EXPECT_FALSE(fast(request(claims(), R"(, "kind": "issue")")));  // a duplicate part
+}
+
+TEST_F(JsonFastPath, EscapedKeysAndStringsBindUnescaped) {
+  EXPECT_TRUE(fast(request(claims(R"(, "environment": "prod\"uction\u00e9")"))));
+  std::string text = request(claims());
+  const std::string plain = R"("repository_id": "5")";
+  text.replace(text.find(plain), plain.size(), R"("repository\u005fid": "\u0035")");
+  EXPECT_TRUE(fast(text));  // the rule sees "5": allowed
+  EXPECT_TRUE(native_->decide_text(text, context_).allow);
+}
+
+// The request's members may come in any order; claims met before the issuer are bound once the
+// issuer is known (a second pass when issuers have different token types).
+TEST_F(JsonFastPath, PartsBindInAnyOrder) {
+  std::string claims_first =
+      R"({"claims": )" + claims() +
+      R"(, "request": {"role": "deployer", "time": 1000}, "header": {"alg": "RS256"}, "kind": "issue", "issuer": "github"})";
+  EXPECT_TRUE(fast(claims_first));
+  load(R"(
+issuer k8s = "https://kubernetes.default.svc" { schema: kubernetes audience: "a" algorithms: [RS256] }
+)");
+  EXPECT_TRUE(fast(claims_first));
+  EXPECT_TRUE(native_->decide_text(claims_first, context_).allow);
 }
 
 TEST_F(JsonFastPath, NumbersBindAsTheInterpreterBindsThem) {

@@ -1,0 +1,79 @@
+// Builds the fast binder's plan from a policy's schemas.
+#include "runtime/engine/bind_plan.h"
+
+#include <algorithm>
+#include <string_view>
+
+namespace writ {
+namespace {
+
+WritCell text_cell(std::string_view s) {
+  return {reinterpret_cast<std::uint64_t>(s.data()), s.size()};
+}
+
+std::int32_t index_of(const RecordPlan& plan, std::string_view name) {
+  return plan.table.find(name);
+}
+
+// The interpreter's binder fills these when a request leaves them out (runtime/bind).
+std::vector<FieldDefault> defaults_of(const RecordPlan& plan,
+                                      std::initializer_list<std::pair<std::string_view, WritCell>> values) {
+  std::vector<FieldDefault> out;
+  for (const auto& [name, cell] : values) {
+    std::int32_t i = index_of(plan, name);
+    if (i >= 0) out.push_back({static_cast<std::size_t>(i), cell});
+  }
+  return out;
+}
+
+constexpr std::string_view kGrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
+constexpr std::string_view kSubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
+
+}  // namespace
+
+BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordType& header, const RecordType& request,
+                   const RecordType& exchange) {
+  for (const IssuerInfo* issuer : issuers) {
+    const RecordPlan* token = plan_record(issuer->token_type.record());
+    tokens_.push_back(token);
+    token_fields_.push_back({index_of(*token, "iss"), index_of(*token, "aud"), index_of(*token, "exp"),
+                             index_of(*token, "nbf"), index_of(*token, "iat")});
+  }
+  if (!tokens_.empty() && std::all_of(tokens_.begin(), tokens_.end(), [&](auto* t) { return t == tokens_[0]; }))
+    common_token_ = tokens_[0];
+  header_ = plan_record(header);
+  header_fields_ = {index_of(*header_, "alg"), index_of(*header_, "typ")};
+  request_ = plan_record(request);
+  request_fields_ = {index_of(*request_, "role"), index_of(*request_, "time"), index_of(*request_, "ttl"),
+                     index_of(*request_, "audience"), index_of(*request_, "scopes")};
+  request_defaults_ = defaults_of(*request_, {{"scopes", WritCell{0, 0}}});
+  exchange_ = plan_record(exchange);
+  exchange_defaults_ = defaults_of(*exchange_, {{"audience", WritCell{0, 0}},
+                                                {"resource", WritCell{0, 0}},
+                                                {"scope", WritCell{0, 0}},
+                                                {"grant_type", text_cell(kGrantType)},
+                                                {"subject_token_type", text_cell(kSubjectTokenType)},
+                                                {"actor_token", WritCell{0, 0}}});
+}
+
+const RecordPlan* BindPlan::plan_record(const RecordType& type) {
+  if (auto it = by_type_.find(&type); it != by_type_.end()) return it->second;
+  RecordPlan& plan = records_.emplace_back(type);
+  by_type_.emplace(&type, &plan);  // before the fields: a field may refer back to this type
+  for (const FieldInfo& f : type.fields) plan.fields.push_back(plan_value(f.type));
+  return &plan;
+}
+
+const ValuePlan* BindPlan::plan_value(const Type& type) {
+  ValuePlan plan;
+  plan.kind = type.kind();
+  if (type.is(TypeKind::Enum)) plan.enum_values = &type.enum_values();
+  if (type.is(TypeKind::List)) {
+    plan.one_or_many = type.one_or_many();
+    plan.element = plan_value(type.element());
+  }
+  if (type.is(TypeKind::Record)) plan.record = plan_record(type.record());
+  return &values_.emplace_back(plan);
+}
+
+}  // namespace writ

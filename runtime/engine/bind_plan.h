@@ -1,0 +1,94 @@
+// What the fast JSON binder needs to know of a policy's request schemas, resolved once per
+// policy: for every record type a request binds, a field table and how each field's value is
+// read; and where the token checks and the grant request find the fields they read.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/check/program.h"
+#include "compiler/codegen/abi.h"
+#include "runtime/engine/field_table.h"
+
+namespace writ {
+
+struct RecordPlan;
+
+// How one value is read: its type's kind and what the kind refers to.
+struct ValuePlan {
+  TypeKind kind = TypeKind::Error;
+  bool one_or_many = false;                               // a list that may be given as one item
+  const std::vector<std::string>* enum_values = nullptr;  // Enum
+  const ValuePlan* element = nullptr;                     // List
+  const RecordPlan* record = nullptr;                     // Record
+};
+
+struct RecordPlan {
+  explicit RecordPlan(const RecordType& t) : type(&t), table(t) {}
+  const RecordType* type;
+  FieldTable table;
+  std::vector<const ValuePlan*> fields;  // in the type's field order
+  std::size_t size() const { return fields.size(); }
+  bool optional(std::size_t field) const { return type->fields[field].optional; }
+};
+
+// What a request part gets for a field it leaves out (not one given as null).
+struct FieldDefault {
+  std::size_t field;
+  WritCell cell;
+};
+
+// Field indices in a record, or -1 where its schema has no such field.
+struct TokenFields {
+  std::int32_t iss = -1, aud = -1, exp = -1, nbf = -1, iat = -1;
+};
+struct HeaderFields {
+  std::int32_t alg = -1, typ = -1;
+};
+struct RequestFields {
+  std::int32_t role = -1, time = -1, ttl = -1, audience = -1, scopes = -1;
+};
+
+class BindPlan {
+ public:
+  BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordType& header, const RecordType& request,
+           const RecordType& exchange);
+  BindPlan(const BindPlan&) = delete;
+  BindPlan& operator=(const BindPlan&) = delete;
+
+  const RecordPlan& token(std::size_t issuer) const { return *tokens_[issuer]; }
+  const TokenFields& token_fields(std::size_t issuer) const { return token_fields_[issuer]; }
+  // The token type of every issuer when they all share one: claims can then be bound before
+  // the request names its issuer.
+  const RecordPlan* common_token() const { return common_token_; }
+  const RecordPlan& header() const { return *header_; }
+  const HeaderFields& header_fields() const { return header_fields_; }
+  const RecordPlan& request() const { return *request_; }
+  const RequestFields& request_fields() const { return request_fields_; }
+  const std::vector<FieldDefault>& request_defaults() const { return request_defaults_; }
+  const RecordPlan& exchange() const { return *exchange_; }
+  const std::vector<FieldDefault>& exchange_defaults() const { return exchange_defaults_; }
+
+ private:
+  const RecordPlan* plan_record(const RecordType& type);
+  const ValuePlan* plan_value(const Type& type);
+
+  std::deque<RecordPlan> records_;  // deques: plans point at each other
+  std::deque<ValuePlan> values_;
+  std::unordered_map<const RecordType*, const RecordPlan*> by_type_;
+  std::vector<const RecordPlan*> tokens_;
+  std::vector<TokenFields> token_fields_;
+  const RecordPlan* common_token_ = nullptr;
+  const RecordPlan* header_ = nullptr;
+  const RecordPlan* request_ = nullptr;
+  const RecordPlan* exchange_ = nullptr;
+  HeaderFields header_fields_;
+  RequestFields request_fields_;
+  std::vector<FieldDefault> request_defaults_, exchange_defaults_;
+};
+
+}  // namespace writ
