@@ -10,8 +10,11 @@
 
 #include <fmt/format.h>
 
+#include <simdjson.h>
+
 #include "bench/policy_generator.h"
 #include "runtime/engine/engine.h"
+#include "runtime/engine/json_tokens.h"
 
 namespace {
 
@@ -156,6 +159,23 @@ void BM_NativeFromJsonToDecision(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(engine->decide_text(text, context));
 }
 
+// The floors under BM_NativeFromJson, on the same document: simdjson's stage 1 (the structural
+// index the fast binder walks), and a whole simdjson DOM parse (which the binder does not build).
+void BM_JsonStageOneOnly(benchmark::State& state) {
+  std::string text = github_request(0).dump();
+  writ::JsonTokens tokens;
+  for (auto _ : state) benchmark::DoNotOptimize(tokens.index(text));
+  state.counters["json_bytes"] = static_cast<double>(text.size());
+}
+void BM_SimdjsonDomParseOnly(benchmark::State& state) {
+  simdjson::padded_string text(github_request(0).dump());
+  simdjson::dom::parser parser;
+  for (auto _ : state) {
+    simdjson::dom::element doc;
+    benchmark::DoNotOptimize(parser.parse(text).get(doc));
+  }
+}
+
 void BM_NativeBound(benchmark::State& state) {
   native_bound(state, true);
 }
@@ -207,6 +227,8 @@ BENCHMARK(BM_NativeFastTierBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark
 BENCHMARK(BM_NativeOptimizedSharedBound)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_NativeFromJsonToDecision)->Arg(1)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_JsonStageOneOnly)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_SimdjsonDomParseOnly)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_InterpreterBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_InterpreterFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 

@@ -61,13 +61,21 @@ const RecordPlan* BindPlan::plan_record(const RecordType& type) {
   RecordPlan& plan = records_.emplace_back(type);
   by_type_.emplace(&type, &plan);  // before the fields: a field may refer back to this type
   for (const FieldInfo& f : type.fields) plan.fields.push_back(plan_value(f.type));
+  // Field i's presence byte is at -1 - i from the record, so at this offset in the block.
+  std::size_t presence_bytes = native::presence_cells(type.fields.size()) * sizeof(WritCell);
+  plan.required.assign(presence_bytes / 8, 0);
+  for (std::size_t i = 0; i < type.fields.size(); ++i) {
+    if (type.fields[i].optional) continue;
+    std::size_t at = presence_bytes - 1 - i;
+    plan.required[at / 8] |= std::uint64_t{1} << (8 * (at % 8));
+  }
   return &plan;
 }
 
 const ValuePlan* BindPlan::plan_value(const Type& type) {
   ValuePlan plan;
   plan.kind = type.kind();
-  if (type.is(TypeKind::Enum)) plan.enum_values = &type.enum_values();
+  if (type.is(TypeKind::Enum)) plan.enum_values = &enums_.emplace_back(type.enum_values());
   if (type.is(TypeKind::List)) {
     plan.one_or_many = type.one_or_many();
     plan.element = plan_value(type.element());

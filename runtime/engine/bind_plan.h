@@ -21,10 +21,10 @@ struct RecordPlan;
 // How one value is read: its type's kind and what the kind refers to.
 struct ValuePlan {
   TypeKind kind = TypeKind::Error;
-  bool one_or_many = false;                               // a list that may be given as one item
-  const std::vector<std::string>* enum_values = nullptr;  // Enum
-  const ValuePlan* element = nullptr;                     // List
-  const RecordPlan* record = nullptr;                     // Record
+  bool one_or_many = false;                 // a list that may be given as one item
+  const FieldTable* enum_values = nullptr;  // Enum: the values allowed
+  const ValuePlan* element = nullptr;       // List
+  const RecordPlan* record = nullptr;       // Record
 };
 
 struct RecordPlan {
@@ -32,8 +32,10 @@ struct RecordPlan {
   const RecordType* type;
   FieldTable table;
   std::vector<const ValuePlan*> fields;  // in the type's field order
+  // The record's presence bytes as words (native::presence_cells), with a 1 byte at each
+  // required field: a bound record is complete when every one of these bytes is 1.
+  std::vector<std::uint64_t> required;
   std::size_t size() const { return fields.size(); }
-  bool optional(std::size_t field) const { return type->fields[field].optional; }
 };
 
 // What a request part gets for a field it leaves out (not one given as null).
@@ -79,6 +81,7 @@ class BindPlan {
 
   std::deque<RecordPlan> records_;  // deques: plans point at each other
   std::deque<ValuePlan> values_;
+  std::deque<FieldTable> enums_;
   std::unordered_map<const RecordType*, const RecordPlan*> by_type_;
   std::vector<const RecordPlan*> tokens_;
   std::vector<TokenFields> token_fields_;

@@ -1,8 +1,8 @@
-// simdjson On-Demand -> cells, in one pass over the document (no DOM is built). Every check of
-// runtime/bind (strict JSON limits, duplicate keys, types, required claims, enums, integer
-// ranges) and of the interpreter's token checks is repeated here; whatever fails or looks unusual
-// returns null, and the slow path then decides exactly. Every value is read (values no schema
-// describes are walked in full), so the whole document is validated, as the strict reader does.
+// simdjson's stage 1 -> cells, in one pass over the request's tokens (no DOM is built). Every
+// check of runtime/bind (strict JSON grammar and limits, duplicate keys, types, required claims,
+// enums, integer ranges) and of the interpreter's token checks is repeated here; whatever fails
+// or looks unusual returns null, and the slow path then decides exactly. Values no schema
+// describes are walked in full, so the whole document is validated, as the strict reader does.
 #include "runtime/engine/json_binder.h"
 
 #include <algorithm>
@@ -11,18 +11,14 @@
 #include <cstring>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "runtime/bind/json_reader.h"
 #include "runtime/engine/bind_plan.h"
+#include "runtime/engine/json_tokens.h"
 #include "runtime/engine/native_policy.h"
 #include "stdlib/saturating.h"
 
 namespace writ {
 namespace {
-
-namespace od = simdjson::ondemand;
-using simdjson::SUCCESS;
 
 WritCell text_cell(std::string_view s) {
   return {reinterpret_cast<std::uint64_t>(s.data()), s.size()};
@@ -32,18 +28,39 @@ std::string_view cell_text(const WritCell& c) {
   return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)};
 }
 
-// Field presence while binding: unseen, present, or given as null (absent, but seen).
-constexpr std::uint8_t kUnseen = 0, kPresent = 1, kNull = 2;
+// Field presence while binding: unseen, present, or given as null (absent, but seen). Not a
+// character type, so that writing it does not make the compiler reload everything it holds
+// (a char store may alias any object).
+enum class Presence : std::uint8_t { Unseen = 0, Present = 1, Null = 2 };
+constexpr auto kUnseen = Presence::Unseen, kPresent = Presence::Present, kNull = Presence::Null;
+
+Presence& presence_of(std::uint8_t* record, std::size_t field) {
+  return *reinterpret_cast<Presence*>(record + native::presence_offset(field));
+}
 
 // The request object's own members.
 enum RootPart : unsigned { kKind, kIssuer, kHeader, kClaims, kRequest, kExchange, kUnknownPart };
 
 RootPart root_part(std::string_view key) {
   static constexpr std::string_view kNames[] = {"kind", "issuer", "header", "claims", "request", "exchange"};
-  for (unsigned i = 0; i < kUnknownPart; ++i) {
-    if (key == kNames[i]) return static_cast<RootPart>(i);
+  RootPart part = kUnknownPart;
+  switch (key.size()) {  // one comparison at most
+    case 4:
+      part = kKind;
+      break;
+    case 6:
+      part = key[0] == 'i' ? kIssuer : key[0] == 'h' ? kHeader : kClaims;
+      break;
+    case 7:
+      part = kRequest;
+      break;
+    case 8:
+      part = kExchange;
+      break;
+    default:
+      return kUnknownPart;
   }
-  return kUnknownPart;
+  return key == kNames[part] ? part : kUnknownPart;
 }
 
 // Duplicates among `keys` (small sets pairwise, larger ones sorted in a copy).
@@ -62,23 +79,8 @@ bool distinct(const std::string_view* begin, const std::string_view* end) {
   return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
 }
 
-// The first '"' or '\' from `p`, eight bytes at a time. Reading past the string is safe: it lies
-// in the request buffer, which ends with simdjson's padding.
-const char* quote_or_backslash(const char* p) {
-  static_assert(std::endian::native == std::endian::little, "the first match is the lowest byte");
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  for (;; p += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    std::uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
-    // A byte's high bit is set where it was zero; borrows only mark bytes after the first.
-    std::uint64_t found = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh;
-    if (found != 0) return p + (std::countr_zero(found) >> 3);
-  }
-}
-
 const WritCell* field(const std::uint8_t* record, std::int32_t index) {
-  if (index < 0 || record[native::presence_offset(static_cast<std::size_t>(index))] == kUnseen) return nullptr;
+  if (index < 0 || record[native::presence_offset(static_cast<std::size_t>(index))] == 0) return nullptr;
   return reinterpret_cast<const WritCell*>(record + native::field_offset(static_cast<std::size_t>(index)));
 }
 
@@ -86,10 +88,7 @@ const WritCell* field(const std::uint8_t* record, std::int32_t index) {
 
 struct JsonBinder::Impl {
   JsonLimits limits;
-  od::parser parser{limits.max_bytes};
-  std::vector<char> buffer;             // the request, padded as simdjson requires
-  std::vector<std::uint8_t> unescaped;  // strings with escapes, unescaped (never longer than the request)
-  std::uint8_t* unescaped_end = nullptr;
+  JsonTokens tokens;
   stdlib::Arena arena{8192};
   NativeIssueRequest request;
   const NativePolicy* policy = nullptr;
@@ -103,11 +102,10 @@ struct JsonBinder::Impl {
     const std::uint8_t* header = nullptr;
     const std::uint8_t* request = nullptr;
     const std::uint8_t* exchange = nullptr;
-    bool claims_skipped = false;  // met before the issuer, with no token type yet to bind them to
   };
 
   const NativeIssueRequest* bind_issue(std::string_view text);
-  bool bind_parts(od::document& doc, Parts& parts, std::size_t known_issuer);
+  bool bind_parts(Parts& parts);
   bool token_checks_pass(const Parts& parts) const;
 
   // Keeps the keys pushed within a scope on the stack only until it ends.
@@ -122,118 +120,134 @@ struct JsonBinder::Impl {
     }
   };
 
-  // ----- Strings ----------------------------------------------------------------------------
+  // ----- Tokens -------------------------------------------------------------------------------
 
-  // A string's text: a view of the request itself unless it has escapes (stage 1 has checked
-  // UTF-8, control characters and that the string ends).
-  bool text_of(od::raw_json_string raw, std::string_view& out) {
-    const char* begin = raw.raw();
-    const char* end = quote_or_backslash(begin);
-    if (*end == '"') {
-      out = {begin, static_cast<std::size_t>(end - begin)};
-    } else if (parser.unescape(raw, unescaped_end).get(out) != SUCCESS) {
-      return false;
-    }
-    return out.size() <= limits.max_string_bytes;
+  // Consumes the token if it is `c`.
+  bool take(char c) {
+    if (tokens.peek() != c) return false;
+    tokens.advance();
+    return true;
   }
 
-  // An object member's key and value, read in place (copies of simdjson's iterators, built
-  // field by field, would stall on store forwarding).
-  bool member_of(simdjson::simdjson_result<od::field>& member, std::string_view& key, od::value*& value) {
-    if (member.error() != SUCCESS) return false;
-    od::field& f = member.value_unsafe();
-    value = &f.value();
-    return text_of(f.key(), key);
+  bool string(std::string_view& out) {
+    if (!tokens.string(out) || out.size() > limits.max_string_bytes) return false;
+    tokens.advance();
+    return true;
   }
 
-  bool string_of(od::value& v, std::string_view& out) {
-    od::raw_json_string raw;
-    return v.get_raw_json_string().get(raw) == SUCCESS && text_of(raw, out);
+  // An object's members: `member(key)` reads each value. Keys are read but not checked for
+  // duplicates here. Returns false on any grammar error or if `member` does.
+  template <class Member>
+  bool members(std::size_t depth, Member member) {
+    if (depth > limits.max_depth || !take('{')) return false;
+    if (take('}')) return true;
+    do {
+      std::string_view key;
+      if (!string(key) || !take(':') || !member(key)) return false;
+    } while (take(','));
+    return take('}');
+  }
+
+  // An array's items: `item(index)` reads each.
+  template <class Item>
+  bool items(std::size_t depth, Item item) {
+    if (depth > limits.max_depth || !take('[')) return false;
+    if (take(']')) return true;
+    std::size_t n = 0;
+    do {
+      if (n == limits.max_array_items || !item(n++)) return false;
+    } while (take(','));
+    return take(']');
+  }
+
+  // Skips one value, checking only that brackets balance (the value is read in full later).
+  bool skip() {
+    std::size_t depth = 0;
+    do {
+      char c = tokens.peek();
+      if (c == '\0') return false;
+      if (c == '{' || c == '[') ++depth;
+      if (c == '}' || c == ']') {
+        if (depth == 0) return false;
+        --depth;
+      }
+      tokens.advance();
+    } while (depth > 0);
+    return true;
   }
 
   // ----- Strictness of parts no schema describes ------------------------------------------
 
   // A value no schema describes must still be valid JSON within the reader's limits, with no
   // duplicate keys.
-  bool strict(od::value& v, std::size_t depth) {
-    od::json_type type;
-    if (v.type().get(type) != SUCCESS) return false;
-    switch (type) {
-      case od::json_type::object: {
-        od::object object;
-        if (depth > limits.max_depth || v.get_object().get(object) != SUCCESS) return false;
+  bool strict(std::size_t depth) {
+    switch (tokens.peek()) {
+      case '{': {
         KeyScope scope(keys);
-        for (auto member : object) {
-          std::string_view key;
-          od::value* item;
-          if (!member_of(member, key, item) || !strict(*item, depth + 1)) return false;
-          keys.push_back(key);
-        }
-        return scope.distinct();
+        return members(depth,
+                       [&](std::string_view key) {
+                         keys.push_back(key);
+                         return strict(depth + 1);
+                       }) &&
+               scope.distinct();
       }
-      case od::json_type::array: {
-        od::array array;
-        if (depth > limits.max_depth || v.get_array().get(array) != SUCCESS) return false;
-        std::size_t n = 0;
-        for (auto element : array) {
-          if (element.error() != SUCCESS || ++n > limits.max_array_items || !strict(element.value_unsafe(), depth + 1))
-            return false;
-        }
+      case '[':
+        return items(depth, [&](std::size_t) { return strict(depth + 1); });
+      case '"': {
+        std::string_view s;
+        return string(s);
+      }
+      case 't':
+        return atom("true");
+      case 'f':
+        return atom("false");
+      case 'n':
+        return atom("null");
+      default: {
+        double d;  // a number: valid, and within double's range (or the slow path decides)
+        if (!json_number_as_double(tokens.token(), d)) return false;
+        tokens.advance();
         return true;
       }
-      case od::json_type::string: {
-        std::string_view s;
-        return string_of(v, s);
-      }
-      case od::json_type::number: {
-        od::number n;
-        return v.get_number().get(n) == SUCCESS;  // simdjson refuses numbers out of double's range
-      }
-      case od::json_type::boolean: {
-        bool b;
-        return v.get_bool().get(b) == SUCCESS;
-      }
-      case od::json_type::null: {
-        bool null = false;
-        return v.is_null().get(null) == SUCCESS && null;
-      }
     }
-    return false;
+  }
+
+  bool atom(std::string_view word) {
+    if (tokens.token() != word) return false;
+    tokens.advance();
+    return true;
   }
 
   // ----- Binding by type --------------------------------------------------------------------
 
-  bool bind(od::value& v, const ValuePlan& plan, WritCell& out, std::size_t depth) {
+  bool bind(const ValuePlan& plan, WritCell& out, std::size_t depth) {
     switch (plan.kind) {
       case TypeKind::String:
       case TypeKind::Enum: {
         std::string_view s;
-        if (!string_of(v, s)) return false;
-        if (plan.enum_values &&
-            std::find(plan.enum_values->begin(), plan.enum_values->end(), s) == plan.enum_values->end())
-          return false;
+        if (!string(s)) return false;
+        if (plan.enum_values && plan.enum_values->find_padded(s) < 0) return false;
         out = text_cell(s);
         return true;
       }
       case TypeKind::Int:
       case TypeKind::Duration: {
-        std::int64_t i;  // anything but an integer in int64's range is refused
-        if (v.get_int64().get(i) != SUCCESS) return false;
-        out = {static_cast<std::uint64_t>(i), 0};
+        JsonNumber n = read_json_number(tokens.token());  // only an integer in int64's range binds
+        if (n.kind != JsonNumber::Int64) return false;
+        tokens.advance();
+        out = {static_cast<std::uint64_t>(n.integer), 0};
         return true;
       }
       case TypeKind::Timestamp:
-        return bind_timestamp(v, out);
-      case TypeKind::Bool: {
-        bool b;
-        if (v.get_bool().get(b) != SUCCESS) return false;
-        out = {b ? 1u : 0u, 0};
-        return true;
-      }
+        return bind_timestamp(out);
+      case TypeKind::Bool:
+        if (tokens.peek() != 't' && tokens.peek() != 'f') return false;
+        out = {tokens.peek() == 't' ? 1u : 0u, 0};
+        return atom(tokens.peek() == 't' ? "true" : "false");
       case TypeKind::List:
-        return bind_list(v, plan, out, depth);
+        return bind_list(plan, out, depth);
       case TypeKind::Record: {
-        std::uint8_t* record = bind_record(v, *plan.record, depth, nullptr);
+        std::uint8_t* record = bind_record(*plan.record, depth, nullptr);
         out = {reinterpret_cast<std::uint64_t>(record), 0};
         return record != nullptr;
       }
@@ -243,87 +257,73 @@ struct JsonBinder::Impl {
   }
 
   // A NumericDate: an integer, or a float rounded down (as the interpreter's binder).
-  static bool bind_timestamp(od::value& v, WritCell& out) {
-    od::number_type type;
-    if (v.get_number_type().get(type) != SUCCESS) return false;
-    if (type == od::number_type::signed_integer) {
-      std::int64_t i;
-      if (v.get_int64().get(i) != SUCCESS) return false;
-      out = {static_cast<std::uint64_t>(i), 0};
-      return true;
+  bool bind_timestamp(WritCell& out) {
+    std::string_view text = tokens.token();
+    JsonNumber n = read_json_number(text);
+    if (n.kind == JsonNumber::Int64) {
+      out = {static_cast<std::uint64_t>(n.integer), 0};
+    } else {
+      double d;  // integers beyond int64 are refused by the range check
+      if (!json_number_as_double(text, d) || d < -9.2e18 || d > 9.2e18) return false;
+      out = {static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(d))), 0};
     }
-    if (type != od::number_type::floating_point_number) return false;  // above int64
-    double d;
-    if (v.get_double().get(d) != SUCCESS || !std::isfinite(d) || d < -9.2e18 || d > 9.2e18) return false;
-    out = {static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(d))), 0};
+    tokens.advance();
     return true;
   }
 
-  bool bind_list(od::value& v, const ValuePlan& plan, WritCell& out, std::size_t depth) {
-    od::json_type type;
-    if (v.type().get(type) != SUCCESS) return false;
-    if (plan.one_or_many && type == od::json_type::string) {
+  bool bind_list(const ValuePlan& plan, WritCell& out, std::size_t depth) {
+    if (plan.one_or_many && tokens.peek() == '"') {
       auto* cell = static_cast<WritCell*>(arena.allocate_uninitialized(sizeof(WritCell)));
-      if (!bind(v, *plan.element, *cell, depth)) return false;
+      if (!bind(*plan.element, *cell, depth)) return false;
       out = {reinterpret_cast<std::uint64_t>(cell), 1};
       return true;
     }
-    od::array array;
+    // Items go on a scratch stack in the arena's place: count them first.
+    std::uint32_t start = tokens.position();
     std::size_t n = 0;
-    if (depth > limits.max_depth || v.get_array().get(array) != SUCCESS || array.count_elements().get(n) != SUCCESS ||
-        n > limits.max_array_items) {
+    if (!items(depth, [&](std::size_t) {
+          ++n;
+          return skip();
+        })) {
       return false;
     }
+    tokens.seek(start);
     auto* cells = static_cast<WritCell*>(arena.allocate_uninitialized(std::max<std::size_t>(n, 1) * sizeof(WritCell)));
-    std::size_t i = 0;
-    for (auto element : array) {
-      if (element.error() != SUCCESS || i == n || !bind(element.value_unsafe(), *plan.element, cells[i++], depth + 1))
-        return false;
-    }
+    if (!items(depth, [&](std::size_t i) { return bind(*plan.element, cells[i], depth + 1); })) return false;
     out = {reinterpret_cast<std::uint64_t>(cells), n};
-    return i == n;
+    return true;
   }
 
+  // Only the presence bytes are cleared: native code reads a field's cell only when present.
   std::uint8_t* new_record(const RecordPlan& plan) {
     std::size_t n = plan.size();
-    return native::record_in_block(arena.allocate(native::record_cells(n) * sizeof(WritCell)), n);
+    auto* block = static_cast<WritCell*>(arena.allocate_uninitialized(native::record_cells(n) * sizeof(WritCell)));
+    std::fill_n(block, native::presence_cells(n), WritCell{0, 0});
+    return native::record_in_block(block, n);
   }
 
   // A record block, or null.
-  std::uint8_t* bind_record(od::value& v, const RecordPlan& plan, std::size_t depth,
-                            const std::vector<FieldDefault>* defaults) {
-    od::object object;
-    if (depth > limits.max_depth || v.get_object().get(object) != SUCCESS) return nullptr;
+  std::uint8_t* bind_record(const RecordPlan& plan, std::size_t depth, const std::vector<FieldDefault>* defaults) {
     std::uint8_t* record = new_record(plan);
     KeyScope scope(keys);  // unknown keys: known ones are checked by their presence bytes
-    for (auto member : object) {
-      std::string_view key;
-      od::value* at;
-      if (!member_of(member, key, at)) return nullptr;
-      od::value& value = *at;
-      std::int32_t i = plan.table.find(key);
+    bool ok = members(depth, [&](std::string_view key) {
+      std::int32_t i = plan.table.find_padded(key);  // keys lie in padded buffers
       if (i < 0) {
         keys.push_back(key);
-        if (!strict(value, depth + 1)) return nullptr;
-        continue;
+        return strict(depth + 1);
       }
       auto index = static_cast<std::size_t>(i);
-      std::uint8_t& presence = record[native::presence_offset(index)];
-      if (presence != kUnseen) return nullptr;  // a duplicate key
-      od::json_type type;
-      if (value.type().get(type) != SUCCESS) return nullptr;
-      if (type == od::json_type::null) {
-        bool null = false;
-        if (value.is_null().get(null) != SUCCESS || !null) return nullptr;
+      Presence& presence = presence_of(record, index);
+      if (presence != kUnseen) return false;  // a duplicate key
+      if (tokens.peek() == 'n') {
         presence = kNull;
-        continue;
+        return atom("null");
       }
-      // Bound in place: a copy of a cell just written would stall on store forwarding.
-      auto* cell = reinterpret_cast<WritCell*>(record + native::field_offset(index));
-      if (!bind(value, *plan.fields[index], *cell, depth + 1)) return nullptr;
       presence = kPresent;
-    }
-    if (!scope.distinct()) return nullptr;
+      // Bound in place: a copy of a cell just written would stall on store forwarding.
+      return bind(*plan.fields[index], *reinterpret_cast<WritCell*>(record + native::field_offset(index)), depth + 1);
+    });
+    if (!ok || !scope.distinct()) return nullptr;
     return complete(record, plan, defaults) ? record : nullptr;
   }
 
@@ -331,87 +331,90 @@ struct JsonBinder::Impl {
   static bool complete(std::uint8_t* record, const RecordPlan& plan, const std::vector<FieldDefault>* defaults) {
     if (defaults != nullptr) {
       for (const FieldDefault& d : *defaults) {
-        std::uint8_t& presence = record[native::presence_offset(d.field)];
+        Presence& presence = presence_of(record, d.field);
         if (presence != kUnseen) continue;
         std::memcpy(record + native::field_offset(d.field), &d.cell, sizeof d.cell);
         presence = kPresent;
       }
     }
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-      std::uint8_t& presence = record[native::presence_offset(i)];
-      if (presence == kNull) presence = kUnseen;
-      if (presence == kUnseen && !plan.optional(i)) return false;  // a required claim is missing
+    // Word by word: a null (2) becomes absent (0), and every required byte must be 1.
+    static_assert(std::endian::native == std::endian::little);
+    constexpr std::uint64_t kPresentBits = 0x0101010101010101ull;
+    std::uint8_t* block = record - plan.required.size() * 8;
+    for (std::size_t j = 0; j < plan.required.size(); ++j) {
+      std::uint64_t w;
+      std::memcpy(&w, block + 8 * j, 8);
+      w &= kPresentBits;
+      std::memcpy(block + 8 * j, &w, 8);
+      if ((w & plan.required[j]) != plan.required[j]) return false;  // a required claim is missing
     }
     return true;
   }
 };
 
-// One pass over the request object. `known_issuer` (or SIZE_MAX) comes from an earlier pass that
-// met the claims before the issuer and could not tell their type.
-bool JsonBinder::Impl::bind_parts(od::document& doc, Parts& parts, std::size_t known_issuer) {
-  arena.reset();
-  unescaped_end = unescaped.data();
-  parts = Parts{};
-  parts.issuer = known_issuer;
-  od::object root;
-  if (doc.get_object().get(root) != SUCCESS) return false;
+// One pass over the request object. Claims met before the issuer, when issuers' token types
+// differ, are skipped and bound once the issuer is known.
+bool JsonBinder::Impl::bind_parts(Parts& parts) {
   unsigned seen = 0;
+  std::uint32_t claims_at = 0, claims_end = 0;
+  bool claims_skipped = false;
   KeyScope scope(keys);
-  for (auto member : root) {
-    std::string_view key;
-    od::value* at;
-    if (!member_of(member, key, at)) return false;
-    od::value& value = *at;
+  bool ok = members(1, [&](std::string_view key) {
     RootPart part = root_part(key);
     if (part == kUnknownPart) {
       keys.push_back(key);
-      if (!strict(value, 2)) return false;
-      continue;
+      return strict(2);
     }
     if (seen & (1u << part)) return false;  // a duplicate part
     seen |= 1u << part;
     std::string_view s;
     switch (part) {
       case kKind:
-        if (!string_of(value, s) || s != "issue") return false;
-        break;
+        return string(s) && s == "issue";
       case kIssuer: {
-        if (!string_of(value, s)) return false;
+        if (!string(s)) return false;
         const auto& issuers = policy->issuers();
         auto at = std::find_if(issuers.begin(), issuers.end(), [&](const IssuerInfo* i) { return i->name == s; });
-        if (at == issuers.end()) return false;
         parts.issuer = static_cast<std::size_t>(at - issuers.begin());
-        break;
+        return at != issuers.end();
       }
       case kHeader:
-        parts.header = bind_record(value, plan->header(), 2, nullptr);
-        if (parts.header == nullptr) return false;
-        break;
+        parts.header = bind_record(plan->header(), 2, nullptr);
+        return parts.header != nullptr;
       case kClaims: {
         const RecordPlan* token = parts.issuer != SIZE_MAX ? &plan->token(parts.issuer) : plan->common_token();
         if (token == nullptr) {
-          parts.claims_skipped = true;  // left unread: the next pass binds them
-          break;
+          claims_at = tokens.position();
+          claims_skipped = true;
+          if (!skip()) return false;
+          claims_end = tokens.position();
+          return true;
         }
-        parts.token = bind_record(value, *token, 2, nullptr);
-        if (parts.token == nullptr) return false;
-        break;
+        parts.token = bind_record(*token, 2, nullptr);
+        return parts.token != nullptr;
       }
       case kRequest:
-        parts.request = bind_record(value, plan->request(), 2, &plan->request_defaults());
-        if (parts.request == nullptr) return false;
-        break;
+        parts.request = bind_record(plan->request(), 2, &plan->request_defaults());
+        return parts.request != nullptr;
       case kExchange:
-        parts.exchange = bind_record(value, plan->exchange(), 2, &plan->exchange_defaults());
-        if (parts.exchange == nullptr) return false;
-        break;
+        parts.exchange = bind_record(plan->exchange(), 2, &plan->exchange_defaults());
+        return parts.exchange != nullptr;
       case kUnknownPart:
         break;
     }
-  }
-  if (!scope.distinct()) return false;
+    return false;
+  });
+  if (!ok || !scope.distinct()) return false;
   constexpr unsigned kRequired = 1u << kKind | 1u << kIssuer | 1u << kHeader | 1u << kClaims;
   if ((seen & kRequired) != kRequired) return false;
+  if (claims_skipped) {
+    std::uint32_t end = tokens.position();
+    tokens.seek(claims_at);
+    parts.token = bind_record(plan->token(parts.issuer), 2, nullptr);
+    // The skip and the full read must agree on where the claims end.
+    if (parts.token == nullptr || tokens.position() != claims_end) return false;
+    tokens.seek(end);
+  }
   // A request or exchange left out binds as an empty object would, defaults and all.
   if (parts.request == nullptr) {
     std::uint8_t* r = new_record(plan->request());
@@ -468,21 +471,10 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
 }
 
 const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
-  if (text.size() > limits.max_bytes) return nullptr;
-  buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(buffer.data(), text.data(), text.size());
-  unescaped.resize(text.size() + simdjson::SIMDJSON_PADDING);
-  od::document doc;
-  if (parser.iterate(buffer.data(), text.size(), buffer.size()).get(doc) != SUCCESS) return nullptr;
+  if (text.size() > limits.max_bytes || !tokens.index(text)) return nullptr;
+  arena.reset();
   Parts parts;
-  if (!bind_parts(doc, parts, SIZE_MAX)) return nullptr;
-  if (parts.claims_skipped) {  // the claims came before the issuer: read again, knowing it
-    doc.rewind();
-    std::size_t issuer = parts.issuer;
-    if (!bind_parts(doc, parts, issuer) || parts.claims_skipped) return nullptr;
-  }
-  // Nothing may follow the request object.
-  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return nullptr;
+  if (!bind_parts(parts) || !tokens.at_end()) return nullptr;  // nothing may follow the request
   if (!token_checks_pass(parts)) return nullptr;
 
   // The native view.
