@@ -116,7 +116,8 @@ class NativePolicy {
   // The effect of the tallied outcomes, before any grant.
   static void tally_effect(const DecisionContext& context, Verdict& verdict);
   std::string error_message(const ir::Rule& rule, std::uint32_t outcome, const WritScratch& scratch) const;
-  GrantPart grant_of(std::uint32_t rule, const WritScratch& scratch) const;
+  // Fills `g` (default-constructed) with what rule `rule`'s grant computed into `scratch`.
+  void grant_of(std::uint32_t rule, const WritScratch& scratch, GrantPart& g) const;
 
   std::shared_ptr<const RuntimePolicy> policy_;
   RequestBinder binder_;
