@@ -105,7 +105,10 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
     GrantLayout layout;
     for (const ir::GrantOutput& out : rule.grant) {
       layout.mask |= 1u << static_cast<unsigned>(out.key);
-      if (out.key == ir::GrantKey::Tags) layout.tags = &ir_.node(out.expr).type.record();
+      if (out.key == ir::GrantKey::Tags) {
+        layout.tags = &ir_.node(out.expr).type.record();
+        for (const FieldInfo& f : layout.tags->fields) layout.tag_names.push_back(f.name);
+      }
     }
     grant_layouts_.push_back(layout);
   }
@@ -354,7 +357,8 @@ void NativePolicy::grant_of(std::uint32_t rule, const WritScratch& scratch, Gran
   }
   if (layout.tags != nullptr) {
     g.tags = reinterpret_cast<const std::uint8_t*>(scratch.grant_tags.a);
-    g.tags_type = layout.tags;
+    g.tag_names = layout.tag_names.data();
+    g.tag_count = layout.tag_names.size();
   }
 }
 

@@ -151,6 +151,7 @@ class NativePolicy {
   struct GrantLayout {
     std::uint32_t mask = 0;
     const RecordType* tags = nullptr;
+    std::vector<std::string_view> tag_names;  // views of `tags`' field names, read when settling
   };
   std::vector<GrantLayout> grant_layouts_;
   std::vector<std::uint32_t> access_rules_;

@@ -32,12 +32,11 @@ void settle_single_grant(DecisionContext& context, const GrantRequest& requested
     return;
   }
   if (g.tags != nullptr) {
-    const auto& fields = g.tags_type->fields;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t i = 0; i < g.tag_count; ++i) {
       if (g.tags[native::presence_offset(i)] == 0) continue;
       WritCell c;
       std::memcpy(&c, g.tags + native::field_offset(i), sizeof c);
-      context.tags.emplace_back(fields[i].name, cell_text(c));
+      context.tags.emplace_back(g.tag_names[i], cell_text(c));
     }
   }
   verdict.allow = true;
@@ -109,12 +108,11 @@ void settle_native_grant(DecisionContext& context, const GrantRequest& requested
   }
   for (const GrantPart& g : context.grants) {
     if (g.tags == nullptr) continue;
-    const auto& fields = g.tags_type->fields;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t i = 0; i < g.tag_count; ++i) {
       if (g.tags[native::presence_offset(i)] == 0) continue;
       WritCell c;
       std::memcpy(&c, g.tags + native::field_offset(i), sizeof c);
-      std::string_view key = fields[i].name, value = cell_text(c);
+      std::string_view key = g.tag_names[i], value = cell_text(c);
       auto it = std::find_if(context.tags.begin(), context.tags.end(), [&](const auto& t) { return t.first == key; });
       if (it == context.tags.end())
         context.tags.emplace_back(key, value);

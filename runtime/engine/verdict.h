@@ -49,8 +49,9 @@ struct GrantPart {
   std::optional<std::string_view> audience;
   const WritCell* scopes = nullptr;  // string cells
   std::uint64_t scope_count = 0;
-  const std::uint8_t* tags = nullptr;  // a record block of strings
-  const RecordType* tags_type = nullptr;
+  const std::uint8_t* tags = nullptr;           // a record block of strings
+  const std::string_view* tag_names = nullptr;  // its fields' names, by index
+  std::size_t tag_count = 0;
 };
 
 // What the request asks for, read once when it is bound.
