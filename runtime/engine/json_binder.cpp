@@ -63,8 +63,8 @@ RootPart root_part(std::string_view key) {
   return key == kNames[part] ? part : kUnknownPart;
 }
 
-// Duplicates among `keys` (small sets pairwise, larger ones sorted in a copy).
-bool distinct(const std::string_view* begin, const std::string_view* end) {
+// No duplicates among `keys` (small sets pairwise, larger ones sorted in `scratch`).
+bool distinct(const std::string_view* begin, const std::string_view* end, std::vector<std::string_view>& scratch) {
   auto n = static_cast<std::size_t>(end - begin);
   if (n <= 8) {
     for (const auto* i = begin; i != end; ++i) {
@@ -74,9 +74,9 @@ bool distinct(const std::string_view* begin, const std::string_view* end) {
     }
     return true;
   }
-  std::vector<std::string_view> sorted(begin, end);
-  std::sort(sorted.begin(), sorted.end());
-  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+  scratch.assign(begin, end);
+  std::sort(scratch.begin(), scratch.end());
+  return std::adjacent_find(scratch.begin(), scratch.end()) == scratch.end();
 }
 
 const WritCell* field(const std::uint8_t* record, std::int32_t index) {
@@ -93,7 +93,8 @@ struct JsonBinder::Impl {
   NativeIssueRequest request;
   const NativePolicy* policy = nullptr;
   const BindPlan* plan = nullptr;
-  std::vector<std::string_view> keys;  // a stack of the keys of the objects being read
+  std::vector<std::string_view> keys;         // a stack of the keys of the objects being read
+  std::vector<std::string_view> sorted_keys;  // reused when checking many keys for duplicates
 
   // The parts of the request, bound.
   struct Parts {
@@ -110,13 +111,14 @@ struct JsonBinder::Impl {
 
   // Keeps the keys pushed within a scope on the stack only until it ends.
   struct KeyScope {
-    std::vector<std::string_view>& keys;
+    Impl& impl;
     std::size_t mark;
-    explicit KeyScope(std::vector<std::string_view>& k) : keys(k), mark(k.size()) {}
-    ~KeyScope() { keys.resize(mark); }
+    explicit KeyScope(Impl& i) : impl(i), mark(i.keys.size()) {}
+    ~KeyScope() { impl.keys.resize(mark); }
     // The keys pushed in this scope are all different.
     bool distinct() const {
-      return keys.size() <= mark + 1 || writ::distinct(keys.data() + mark, keys.data() + keys.size());
+      const auto& keys = impl.keys;
+      return keys.size() <= mark + 1 || writ::distinct(keys.data() + mark, keys.data() + keys.size(), impl.sorted_keys);
     }
   };
 
@@ -183,7 +185,7 @@ struct JsonBinder::Impl {
   bool strict(std::size_t depth) {
     switch (tokens.peek()) {
       case '{': {
-        KeyScope scope(keys);
+        KeyScope scope(*this);
         return members(depth,
                        [&](std::string_view key) {
                          keys.push_back(key);
@@ -305,7 +307,7 @@ struct JsonBinder::Impl {
   // A record block, or null.
   std::uint8_t* bind_record(const RecordPlan& plan, std::size_t depth, const std::vector<FieldDefault>* defaults) {
     std::uint8_t* record = new_record(plan);
-    KeyScope scope(keys);  // unknown keys: known ones are checked by their presence bytes
+    KeyScope scope(*this);  // unknown keys: known ones are checked by their presence bytes
     bool ok = members(depth, [&](std::string_view key) {
       std::int32_t i = plan.table.find_padded(key);  // keys lie in padded buffers
       if (i < 0) {
@@ -358,7 +360,7 @@ bool JsonBinder::Impl::bind_parts(Parts& parts) {
   unsigned seen = 0;
   std::uint32_t claims_at = 0, claims_end = 0;
   bool claims_skipped = false;
-  KeyScope scope(keys);
+  KeyScope scope(*this);
   bool ok = members(1, [&](std::string_view key) {
     RootPart part = root_part(key);
     if (part == kUnknownPart) {
