@@ -44,8 +44,9 @@ class JsonTokens {
   void advance() { ++cursor_; }
   std::uint32_t position() const { return static_cast<std::uint32_t>(cursor_ - offsets_); }
   void seek(std::uint32_t position) { cursor_ = offsets_ + position; }
-  // The current token's text up to the next token, whitespace after it removed.
+  // The current token's text up to the next token, whitespace after it removed; empty at the end.
   std::string_view token() const {
+    if (at_end()) return {};
     std::uint32_t begin = cursor_[0];
     std::uint32_t end = cursor_[1];  // the index ends with the document's length
     while (end > begin &&

@@ -71,6 +71,8 @@ TEST_F(JsonFastPath, LeavesInvalidRequestsToTheSlowPath) {
   EXPECT_FALSE(fast(request(claims(), R"(, "request": {"role": "x", "time": 1})")));  // a duplicate part
   EXPECT_FALSE(fast(request(claims(R"(, "run_id": 1)"))));                            // not a string (and a duplicate)
   EXPECT_FALSE(fast(request(claims()).substr(0, 50)));                                // truncated
+  EXPECT_FALSE(fast(R"({"kind":)"));                                                  // ends where a value starts
+  EXPECT_FALSE(fast(request(claims(R"(, "x":)"))));
   EXPECT_FALSE(fast("[]"));
   EXPECT_FALSE(fast(""));
   std::string deep = std::string(40, '[') + std::string(40, ']');

@@ -84,6 +84,8 @@ TEST(JsonTokens, WalksTokensAndStrings) {
   t.advance();
   EXPECT_TRUE(t.at_end());
   EXPECT_EQ(t.peek(), '\0');  // past the last token
+  EXPECT_EQ(t.token(), "");
+  EXPECT_FALSE(t.string(s));
 }
 
 TEST(JsonTokens, StageOneRefusesBrokenText) {
