@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "stdlib/arena.h"
 
@@ -78,6 +79,14 @@ inline constexpr std::ptrdiff_t field_offset(std::size_t index) {
 inline constexpr std::ptrdiff_t presence_offset(std::size_t index) {
   return -1 - static_cast<std::ptrdiff_t>(index);
 }
+// A string cell viewing `s`, and the text a string cell views (neither copies).
+inline WritCell text_cell(std::string_view s) {
+  return {reinterpret_cast<std::uint64_t>(s.data()), s.size()};
+}
+inline std::string_view cell_text(const WritCell& c) {
+  return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)};
+}
+
 // The record pointer of a freshly allocated (zeroed) block of `fields` fields.
 inline std::uint8_t* record_in_block(void* block, std::size_t fields) {
   return static_cast<std::uint8_t*>(block) + presence_cells(fields) * sizeof(WritCell);

@@ -1,33 +1,26 @@
 // Builds the fast binder's plan from a policy's schemas.
 #include "runtime/engine/bind_plan.h"
 
+#include "runtime/interp/request_binder.h"
+
 #include <algorithm>
 #include <string_view>
 
 namespace writ {
 namespace {
 
-WritCell text_cell(std::string_view s) {
-  return {reinterpret_cast<std::uint64_t>(s.data()), s.size()};
-}
-
-std::int32_t index_of(const RecordPlan& plan, std::string_view name) {
-  return plan.table.find(name);
-}
+using native::text_cell;
 
 // The interpreter's binder fills these when a request leaves them out (runtime/bind).
 std::vector<FieldDefault> defaults_of(const RecordPlan& plan,
                                       std::initializer_list<std::pair<std::string_view, WritCell>> values) {
   std::vector<FieldDefault> out;
   for (const auto& [name, cell] : values) {
-    std::int32_t i = index_of(plan, name);
+    std::int32_t i = plan.table.find(name);
     if (i >= 0) out.push_back({static_cast<std::size_t>(i), cell});
   }
   return out;
 }
-
-constexpr std::string_view kGrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
-constexpr std::string_view kSubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
 
 }  // namespace
 
@@ -36,23 +29,25 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
   for (const IssuerInfo* issuer : issuers) {
     const RecordPlan* token = plan_record(issuer->token_type.record());
     tokens_.push_back(token);
-    token_fields_.push_back({index_of(*token, "iss"), index_of(*token, "aud"), index_of(*token, "exp"),
-                             index_of(*token, "nbf"), index_of(*token, "iat")});
+    const FieldTable& claim = token->table;
+    token_fields_.push_back(
+        {claim.find("iss"), claim.find("aud"), claim.find("exp"), claim.find("nbf"), claim.find("iat")});
   }
   if (!tokens_.empty() && std::all_of(tokens_.begin(), tokens_.end(), [&](auto* t) { return t == tokens_[0]; }))
     common_token_ = tokens_[0];
   header_ = plan_record(header);
-  header_fields_ = {index_of(*header_, "alg"), index_of(*header_, "typ")};
+  header_fields_ = {header_->table.find("alg"), header_->table.find("typ")};
   request_ = plan_record(request);
-  request_fields_ = {index_of(*request_, "role"), index_of(*request_, "time"), index_of(*request_, "ttl"),
-                     index_of(*request_, "audience"), index_of(*request_, "scopes")};
+  const FieldTable& asked = request_->table;
+  request_fields_ = {asked.find("role"), asked.find("time"), asked.find("ttl"), asked.find("audience"),
+                     asked.find("scopes")};
   request_defaults_ = defaults_of(*request_, {{"scopes", WritCell{0, 0}}});
   exchange_ = plan_record(exchange);
   exchange_defaults_ = defaults_of(*exchange_, {{"audience", WritCell{0, 0}},
                                                 {"resource", WritCell{0, 0}},
                                                 {"scope", WritCell{0, 0}},
-                                                {"grant_type", text_cell(kGrantType)},
-                                                {"subject_token_type", text_cell(kSubjectTokenType)},
+                                                {"grant_type", text_cell(kDefaultGrantType)},
+                                                {"subject_token_type", text_cell(kDefaultSubjectTokenType)},
                                                 {"actor_token", WritCell{0, 0}}});
 }
 

@@ -28,8 +28,7 @@ struct ValuePlan {
 };
 
 struct RecordPlan {
-  explicit RecordPlan(const RecordType& t) : type(&t), table(t) {}
-  const RecordType* type;
+  explicit RecordPlan(const RecordType& t) : table(t) {}
   FieldTable table;
   std::vector<const ValuePlan*> fields;  // in the type's field order
   // The record's presence bytes as words (native::presence_cells), with a 1 byte at each

@@ -11,7 +11,7 @@ WritCell to_cell(const Value& value, const Type& type, stdlib::Arena& arena) {
   switch (value.kind()) {
     case ValueKind::String: {
       const std::string& s = value.as_string();
-      return {reinterpret_cast<std::uint64_t>(s.data()), s.size()};
+      return native::text_cell(s);
     }
     case ValueKind::Int:
     case ValueKind::Timestamp:

@@ -1,6 +1,6 @@
 // Finds a record field (or an enum value) by name in a few instructions: an open-addressing
-// table built once per record type. A slot holds a name's length and its first and last eight bytes, which are the
-// whole name up to 16 bytes, so most lookups compare two words and never touch the schema.
+// table built once per record type. A slot holds a name's length and its first and last eight
+// bytes, which are the whole name up to 16 bytes, so most lookups compare two words.
 #pragma once
 
 #include <algorithm>

@@ -20,13 +20,8 @@
 namespace writ {
 namespace {
 
-WritCell text_cell(std::string_view s) {
-  return {reinterpret_cast<std::uint64_t>(s.data()), s.size()};
-}
-
-std::string_view cell_text(const WritCell& c) {
-  return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)};
-}
+using native::cell_text;
+using native::text_cell;
 
 // Field presence while binding: unseen, present, or given as null (absent, but seen). Not a
 // character type, so that writing it does not make the compiler reload everything it holds
@@ -242,10 +237,12 @@ struct JsonBinder::Impl {
       }
       case TypeKind::Timestamp:
         return bind_timestamp(out);
-      case TypeKind::Bool:
-        if (tokens.peek() != 't' && tokens.peek() != 'f') return false;
-        out = {tokens.peek() == 't' ? 1u : 0u, 0};
-        return atom(tokens.peek() == 't' ? "true" : "false");
+      case TypeKind::Bool: {
+        char c = tokens.peek();
+        if (c != 't' && c != 'f') return false;
+        out = {c == 't' ? 1u : 0u, 0};
+        return atom(c == 't' ? "true" : "false");
+      }
       case TypeKind::List:
         return bind_list(plan, out, depth);
       case TypeKind::Record: {
@@ -280,7 +277,8 @@ struct JsonBinder::Impl {
       out = {reinterpret_cast<std::uint64_t>(cell), 1};
       return true;
     }
-    // Items go on a scratch stack in the arena's place: count them first.
+    // Counted first (a skip that only balances brackets), so the cells are allocated once; then
+    // read in full.
     std::uint32_t start = tokens.position();
     std::size_t n = 0;
     if (!items(depth, [&](std::size_t) {

@@ -77,7 +77,6 @@ JsonTokens::JsonTokens() = default;
 JsonTokens::~JsonTokens() = default;
 
 bool JsonTokens::index(std::string_view text) {
-  count_ = 0;
   offsets_ = cursor_ = end_ = nullptr;
   std::size_t n = text.size();
   if (n == 0 || n > simdjson::SIMDJSON_MAXSIZE_BYTES) return false;
@@ -95,18 +94,17 @@ bool JsonTokens::index(std::string_view text) {
   buffer_.resize(n + simdjson::SIMDJSON_PADDING);
   std::memcpy(buffer_.data(), text.data(), n);
   buffer_[n] = '\0';  // what the cursor reads past the last token
-  size_ = static_cast<std::uint32_t>(n);
   if (parser_->stage1(reinterpret_cast<const std::uint8_t*>(buffer_.data()), n, simdjson::stage1_mode::regular) !=
       simdjson::SUCCESS) {
     return false;
   }
   offsets_ = parser_->structural_indexes.get();
-  count_ = parser_->n_structural_indexes;
+  std::uint32_t count = parser_->n_structural_indexes;
   // Stage 1 ends the index with the document's length: the cursor relies on it.
-  if (count_ == 0 || offsets_[count_] != size_) return false;
+  if (count == 0 || offsets_[count] != n) return false;
   text_ = buffer_.data();
   cursor_ = offsets_;
-  end_ = offsets_ + count_;
+  end_ = offsets_ + count;
   has_escapes_ = std::memchr(buffer_.data(), '\\', n) != nullptr;
   unescaped_.resize(n + simdjson::SIMDJSON_PADDING);
   unescaped_end_ = unescaped_.data();

@@ -80,9 +80,7 @@ class JsonTokens {
   const std::uint32_t* offsets_ = nullptr;
   const std::uint32_t* cursor_ = nullptr;  // the current token's offset
   const std::uint32_t* end_ = nullptr;     // past the last token's
-  std::uint32_t size_ = 0;                 // of the document
-  std::uint32_t count_ = 0;
-  bool has_escapes_ = false;  // whether any backslash appears in the document
+  bool has_escapes_ = false;               // whether any backslash appears in the document
 };
 
 }  // namespace writ

@@ -25,9 +25,7 @@ std::optional<std::string_view> optional_text(const Value& record, const char* n
   return std::string_view(it->second.as_string());
 }
 
-std::string_view cell_text(const WritCell& c) {
-  return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)};
-}
+using native::cell_text;
 
 }  // namespace
 

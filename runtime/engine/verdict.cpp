@@ -7,9 +7,7 @@
 namespace writ {
 namespace {
 
-std::string_view cell_text(const WritCell& c) {
-  return {reinterpret_cast<const char*>(c.a), static_cast<std::size_t>(c.b)};
-}
+using native::cell_text;
 
 // The common case, one matching permit that grants no scopes to a request that asks for none:
 // nothing to intersect or reconcile (the general path below gives the same result).

@@ -84,10 +84,8 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   for (const char* list : {"audience", "resource", "scope"}) {
     if (!exchange_json.contains(list)) exchange_json[list] = json::array();
   }
-  if (!exchange_json.contains("grant_type"))
-    exchange_json["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange";
-  if (!exchange_json.contains("subject_token_type"))
-    exchange_json["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt";
+  if (!exchange_json.contains("grant_type")) exchange_json["grant_type"] = kDefaultGrantType;
+  if (!exchange_json.contains("subject_token_type")) exchange_json["subject_token_type"] = kDefaultSubjectTokenType;
   if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
   auto exchange = bind_json(exchange_json, schema_type(*policy_, "writ_token_exchange"), "exchange");
   if (!exchange) return deny("request.invalid", exchange.error());

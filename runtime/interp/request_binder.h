@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,11 @@
 #include "runtime/value/value.h"
 
 namespace writ {
+
+// What an issuance request's `exchange` part says when it leaves these out (RFC 8693's values
+// for a JWT subject token); every binder fills in the same.
+inline constexpr std::string_view kDefaultGrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
+inline constexpr std::string_view kDefaultSubjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
 
 // An issuance request after the token checks and binding (docs/semantics.md §3, §5.1): what the
 // rules see. Binding once and deciding many times is how benchmarks separate the two costs.

@@ -1,4 +1,4 @@
-// An issuance request with a valid GitHub Actions token, for the engine and bundle tests.
+// An issuance request with a valid GitHub Actions token, for the runtime tests.
 #pragma once
 
 #include <string>

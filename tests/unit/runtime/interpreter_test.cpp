@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/interp/interpreter.h"
+#include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
 namespace writ {
@@ -17,40 +18,14 @@ std::shared_ptr<const Interpreter> make(const std::string& rules) {
   return interp.ok() ? *interp : nullptr;
 }
 
+// The shared GitHub request, with `run_attempt` not a number (so `int(token.run_attempt)` errs)
+// and the given patches.
 json request(const std::string& role, json claims_patch = json::object(), json request_patch = json::object()) {
-  json claims = {{"iss", "https://token.actions.githubusercontent.com"},
-                 {"aud", "sts.amazonaws.com"},
-                 {"sub", "repo:a/b:ref:refs/heads/main"},
-                 {"exp", 2000},
-                 {"iat", 900},
-                 {"nbf", 900},
-                 {"jti", "j"},
-                 {"actor", "x"},
-                 {"actor_id", "1"},
-                 {"repository", "a/b"},
-                 {"repository_id", "5"},
-                 {"repository_owner", "a"},
-                 {"repository_owner_id", "1"},
-                 {"repository_visibility", "private"},
-                 {"ref", "refs/heads/main"},
-                 {"ref_type", "branch"},
-                 {"sha", "s"},
-                 {"head_ref", ""},
-                 {"base_ref", ""},
-                 {"event_name", "push"},
-                 {"workflow", "w"},
-                 {"workflow_ref", "w"},
-                 {"workflow_sha", "s"},
-                 {"job_workflow_ref", "j"},
-                 {"job_workflow_sha", "s"},
-                 {"run_id", "1"},
-                 {"run_number", "1"},
-                 {"run_attempt", "x1"}};
-  claims.merge_patch(claims_patch);
-  json req = {{"role", role}, {"time", 1000}};
-  req.merge_patch(request_patch);
-  return {
-      {"kind", "issue"}, {"issuer", "github"}, {"header", {{"alg", "RS256"}}}, {"claims", claims}, {"request", req}};
+  json r = testing::github_request(role, "5");
+  r["claims"]["run_attempt"] = "x1";
+  r["claims"].merge_patch(claims_patch);
+  r["request"].merge_patch(request_patch);
+  return r;
 }
 
 TEST(Interpreter, APermitThatErrsDoesNotMatch) {
