@@ -13,6 +13,13 @@ namespace writ::stdlib {
 
 class Arena {
  public:
+  // Where the next allocation goes and where the current chunk ends. Public, with a fixed layout,
+  // so that generated code can bump-allocate inline (compiler/codegen/abi.h, WritScratch).
+  struct Cursor {
+    std::byte* next = nullptr;
+    std::byte* end = nullptr;
+  };
+
   explicit Arena(std::size_t first_chunk = 4096) : chunk_size_(first_chunk) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
@@ -34,10 +41,10 @@ class Arena {
   // For callers that write every byte they later read.
   void* allocate_uninitialized(std::size_t bytes) {
     bytes = (bytes + 15) & ~std::size_t{15};
-    if (bytes > remaining_) grow(bytes);
-    void* p = next_;
-    next_ += bytes;
-    remaining_ -= bytes;
+    if (bytes > static_cast<std::size_t>(cursor_.end - cursor_.next)) [[unlikely]]
+      grow(bytes);
+    void* p = cursor_.next;
+    cursor_.next += bytes;
     return p;
   }
 
@@ -49,26 +56,28 @@ class Arena {
       chunks_.push_back(std::move(keep));
     }
     if (!chunks_.empty()) {
-      next_ = chunks_.back().data.get();
-      remaining_ = chunks_.back().size;
+      cursor_.next = chunks_.back().data.get();
+      cursor_.end = cursor_.next + chunks_.back().size;
     }
   }
+
+  Cursor* cursor() { return &cursor_; }
 
  private:
   struct Chunk {
     std::unique_ptr<std::byte[]> data;
     std::size_t size;
   };
-  void grow(std::size_t bytes) {
+  // Out of line and cold, so the bump path above stays a few instructions with no saved registers.
+  [[gnu::noinline, gnu::cold]] void grow(std::size_t bytes) {
     std::size_t size = std::max(bytes, chunks_.empty() ? chunk_size_ : chunks_.back().size * 2);
     chunks_.push_back({std::make_unique<std::byte[]>(size), size});
-    next_ = chunks_.back().data.get();
-    remaining_ = size;
+    cursor_.next = chunks_.back().data.get();
+    cursor_.end = cursor_.next + size;
   }
+  Cursor cursor_;
   std::size_t chunk_size_;
   std::vector<Chunk> chunks_;
-  std::byte* next_ = nullptr;
-  std::size_t remaining_ = 0;
 };
 
 }  // namespace writ::stdlib

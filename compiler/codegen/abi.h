@@ -22,6 +22,9 @@ struct WritCell {
 // permit its grant. Generated code writes the fields at their offsetof() positions.
 struct WritScratch {
   writ::stdlib::Arena* arena;  // strings, lists and records made while deciding
+  // The arena's bump cursor: generated code allocates small blocks inline, and calls writ_alloc
+  // only when the arena's chunk is full.
+  writ::stdlib::Arena::Cursor* arena_cursor;
   std::uint32_t error_kind;    // WritErrorKind
   std::uint32_t error_site;    // ir::Policy::sites index
   std::int64_t error_ints[2];  // index errors: the index and the list's size
@@ -43,6 +46,13 @@ typedef std::uint32_t (*WritRuleFn)(const void* const* roots, WritScratch* scrat
 }  // extern "C"
 
 namespace writ::native {
+
+static_assert(offsetof(stdlib::Arena::Cursor, next) == 0 && offsetof(stdlib::Arena::Cursor, end) == 8,
+              "generated code reads the arena cursor at these offsets");
+
+// Bumped whenever the layouts here or the meaning of generated code's calls change: bundles
+// record it, and one made for another ABI is refused (its code would misread the host's memory).
+inline constexpr int kAbiVersion = 2;
 
 // Rule outcomes: bits 0-7 the kind, bits 8-31 the step (condition index, or kGrantStep + n
 // for the n-th grant output).

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
 
 #include "compiler/codegen/abi.h"
 #include "compiler/codegen/rule_shape.h"
@@ -457,9 +458,31 @@ class Emitter {
     return load_cell(address, n.rep);
   }
 
+  // `bytes` of arena memory, aligned to 16, whose every byte the caller writes. Bumps the arena's
+  // cursor inline; only a full chunk costs a call (writ_alloc grows the arena).
   llvm::Value* allocate(std::size_t bytes) {
-    return b_.CreateCall(helper("writ_alloc", ptr_, {ptr_, i64_}),
-                         {scratch_, b_.getInt64(std::max<std::size_t>(bytes, 16))});
+    std::uint64_t n = (std::max<std::size_t>(bytes, 16) + 15) & ~std::uint64_t{15};
+    llvm::Value* cursor = b_.CreateLoad(ptr_, scratch_field(offsetof(WritScratch, arena_cursor)));
+    llvm::Value* end_field = byte_address(cursor, offsetof(stdlib::Arena::Cursor, end));
+    llvm::Value* next = b_.CreateLoad(ptr_, cursor);
+    llvm::Value* room = b_.CreatePtrDiff(i8_, b_.CreateLoad(ptr_, end_field), next);
+    llvm::BasicBlock* bump = block("alloc.bump");
+    llvm::BasicBlock* grow = block("alloc.grow");
+    llvm::BasicBlock* done = block("alloc.done");
+    // A chunk fills up once in a long while (and the arena keeps its largest chunk on reset).
+    b_.CreateCondBr(b_.CreateICmpUGE(room, b_.getInt64(n)), bump, grow,
+                    llvm::MDBuilder(ctx_).createBranchWeights(1 << 20, 1));
+    b_.SetInsertPoint(bump);
+    b_.CreateStore(b_.CreateConstInBoundsGEP1_64(i8_, next, n), cursor);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(grow);
+    llvm::Value* grown = b_.CreateCall(helper("writ_alloc", ptr_, {ptr_, i64_}), {scratch_, b_.getInt64(n)});
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* block_start = b_.CreatePHI(ptr_, 2);
+    block_start->addIncoming(next, bump);
+    block_start->addIncoming(grown, grow);
+    return block_start;
   }
 
   Value emit_list(const Node& n) {
@@ -477,10 +500,17 @@ class Emitter {
     for (NodeId k : n.kids) values.push_back(emit(k));
     std::size_t count = n.kids.size();
     llvm::Value* block = allocate(native::record_cells(count) * sizeof(WritCell));
-    llvm::Value* record =
-        byte_address(block, static_cast<std::ptrdiff_t>(native::presence_cells(count) * sizeof(WritCell)));
+    std::size_t presence_bytes = native::presence_cells(count) * sizeof(WritCell);
+    llvm::Value* record = byte_address(block, static_cast<std::ptrdiff_t>(presence_bytes));
+    // Every field of a record literal is present: the presence cells are a constant (the block
+    // is not zeroed first), written 16 bytes at a time.
+    std::vector<std::uint8_t> presence(presence_bytes, 0);
+    for (std::size_t i = 0; i < count; ++i) presence[presence_bytes - 1 - i] = 1;
+    for (std::size_t at = 0; at < presence_bytes; at += sizeof(WritCell)) {
+      auto* cell = llvm::ConstantDataVector::get(ctx_, llvm::ArrayRef<std::uint8_t>(presence.data() + at, 16));
+      b_.CreateAlignedStore(cell, byte_address(block, static_cast<std::ptrdiff_t>(at)), llvm::Align(16));
+    }
     for (std::size_t i = 0; i < count; ++i) {
-      b_.CreateStore(b_.getInt8(1), byte_address(record, native::presence_offset(i)));
       store_cell(byte_address(record, native::field_offset(i)), values[i], node(n.kids[i]).rep);
     }
     return {record};

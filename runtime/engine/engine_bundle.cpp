@@ -20,6 +20,7 @@ nlohmann::json manifest_of(const NativePolicy& native, const Interpreter& interp
       {"format_version", kBundleFormatVersion},
       {"writ_version", kWritVersion},
       {"llvm_version", codegen::llvm_version()},
+      {"native_abi", native::kAbiVersion},
       {"target", {{"triple", target.triple}, {"cpu", target.cpu}, {"features", target.features}}},
       {"policy_version", interpreter.policy_version()},
       {"code",

@@ -100,15 +100,15 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
     candidates_by_role_.emplace(role, per_issuer(merged));
   }
   for (const ir::Rule& rule : ir_.rules) {
-    GrantLayout layout;
+    RuleFacts facts;
+    facts.forbid = rule.forbid;
     for (const ir::GrantOutput& out : rule.grant) {
-      layout.mask |= 1u << static_cast<unsigned>(out.key);
+      facts.grant_mask |= 1u << static_cast<unsigned>(out.key);
       if (out.key == ir::GrantKey::Tags) {
-        layout.tags = &ir_.node(out.expr).type.record();
-        for (const FieldInfo& f : layout.tags->fields) layout.tag_names.push_back(f.name);
+        for (const FieldInfo& f : ir_.node(out.expr).type.record().fields) facts.tag_names.push_back(f.name);
       }
     }
-    grant_layouts_.push_back(layout);
+    rule_facts_.push_back(std::move(facts));
   }
 }
 
@@ -290,28 +290,40 @@ std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_is
   return owned;
 }
 
-void NativePolicy::run_rule(std::uint32_t index, const void* const* roots, DecisionContext& context) const {
-  const ir::Rule& rule = ir_.rules[index];
+// Inline into the decision loops: a call per candidate cost more than the bookkeeping itself.
+inline void NativePolicy::run_rule(std::uint32_t index, const void* const* roots, DecisionContext& context) const {
   // Rules write only what they report: an error, or a matching permit's grant outputs.
   WritScratch& scratch = context.scratch;
   scratch.error_kind = native::kErrorNone;
   std::uint32_t outcome = code_->run(index, roots, &scratch);
   if (context.record_outcomes) context.outcomes.push_back({index, outcome});
-  std::uint32_t kind = native::outcome_kind(outcome);
-  if (kind == native::kErrored) {
-    context.errors.push_back({index, error_message(rule, outcome, scratch)});
-  } else if (kind != native::kMatched && kind != native::kNotMatched) {
-    kind = native::kErrored;  // never happens; if it did, fail closed
-    context.errors.push_back({index, "internal error: unknown rule outcome"});
+  const RuleFacts& facts = rule_facts_[index];
+  switch (native::outcome_kind(outcome)) {
+    case native::kNotMatched:
+      return;
+    case native::kMatched:
+      if (facts.forbid) {
+        context.forbids.push_back(index);
+      } else {
+        context.permits.push_back(index);
+        // Filled in place: copying a returned GrantPart stalled on store forwarding (a quarter
+        // of a small policy's decision).
+        grant_of(facts, scratch, context.grants.emplace_back());
+      }
+      return;
+    default:
+      return record_error(index, outcome, context);
+  }
+}
+
+void NativePolicy::record_error(std::uint32_t index, std::uint32_t outcome, DecisionContext& context) const {
+  if (native::outcome_kind(outcome) == native::kErrored) {
+    context.errors.push_back({index, error_message(ir_.rules[index], outcome, context.scratch)});
+  } else {
+    context.errors.push_back({index, "internal error: unknown rule outcome"});  // never happens
   }
   // Fail closed: an erring forbid matches; an erring permit does not.
-  if (rule.forbid && kind != native::kNotMatched) context.forbids.push_back(index);
-  if (!rule.forbid && kind == native::kMatched) {
-    context.permits.push_back(index);
-    // Filled in place: copying a returned GrantPart stalled on store forwarding (a quarter of
-    // a small policy's decision).
-    grant_of(index, scratch, context.grants.emplace_back());
-  }
+  if (rule_facts_[index].forbid) context.forbids.push_back(index);
 }
 
 std::string NativePolicy::error_message(const ir::Rule& rule, std::uint32_t outcome, const WritScratch& scratch) const {
@@ -343,20 +355,19 @@ std::string NativePolicy::error_message(const ir::Rule& rule, std::uint32_t outc
   return message;
 }
 
-void NativePolicy::grant_of(std::uint32_t rule, const WritScratch& scratch, GrantPart& g) const {
-  const GrantLayout& layout = grant_layouts_[rule];
-  if (layout.mask == 0) return;
-  auto has = [&](ir::GrantKey key) { return (layout.mask & (1u << static_cast<unsigned>(key))) != 0; };
+inline void NativePolicy::grant_of(const RuleFacts& facts, const WritScratch& scratch, GrantPart& g) {
+  if (facts.grant_mask == 0) return;
+  auto has = [&](ir::GrantKey key) { return (facts.grant_mask & (1u << static_cast<unsigned>(key))) != 0; };
   if (has(ir::GrantKey::Ttl)) g.ttl = scratch.grant_ttl;
   if (has(ir::GrantKey::Audience)) g.audience = cell_text(scratch.grant_audience);
   if (has(ir::GrantKey::Scopes)) {
     g.scopes = reinterpret_cast<const WritCell*>(scratch.grant_scopes.a);
     g.scope_count = scratch.grant_scopes.b;
   }
-  if (layout.tags != nullptr) {
+  if (has(ir::GrantKey::Tags)) {
     g.tags = reinterpret_cast<const std::uint8_t*>(scratch.grant_tags.a);
-    g.tag_names = layout.tag_names.data();
-    g.tag_count = layout.tag_names.size();
+    g.tag_names = facts.tag_names.data();
+    g.tag_count = facts.tag_names.size();
   }
 }
 

@@ -113,11 +113,20 @@ class NativePolicy {
   Decision decide_issue_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
   Decision decide_access(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
   void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
+  // The cold path of run_rule: a rule that erred (or returned an outcome it cannot).
+  [[gnu::cold, gnu::noinline]] void record_error(std::uint32_t rule, std::uint32_t outcome,
+                                                 DecisionContext& context) const;
   // The effect of the tallied outcomes, before any grant.
   static void tally_effect(const DecisionContext& context, Verdict& verdict);
   std::string error_message(const ir::Rule& rule, std::uint32_t outcome, const WritScratch& scratch) const;
-  // Fills `g` (default-constructed) with what rule `rule`'s grant computed into `scratch`.
-  void grant_of(std::uint32_t rule, const WritScratch& scratch, GrantPart& g) const;
+  // What the hot path reads of each rule, kept apart from the IR (one small record per rule).
+  struct RuleFacts {
+    bool forbid = false;
+    std::uint32_t grant_mask = 0;             // bit k: the rule's grant sets ir::GrantKey k
+    std::vector<std::string_view> tag_names;  // its tags' field names, read when settling
+  };
+  // Fills `g` (default-constructed) with what a rule's grant computed into `scratch`.
+  static void grant_of(const RuleFacts& facts, const WritScratch& scratch, GrantPart& g);
 
   std::shared_ptr<const RuntimePolicy> policy_;
   RequestBinder binder_;
@@ -148,12 +157,7 @@ class NativePolicy {
   std::unordered_map<std::string, CandidateLists, RoleHash, std::equal_to<>> candidates_by_role_;
   CandidateLists candidates_any_role_;
   // What each rule's grant computes: which outputs, and the record type of its tags.
-  struct GrantLayout {
-    std::uint32_t mask = 0;
-    const RecordType* tags = nullptr;
-    std::vector<std::string_view> tag_names;  // views of `tags`' field names, read when settling
-  };
-  std::vector<GrantLayout> grant_layouts_;
+  std::vector<RuleFacts> rule_facts_;  // by rule index
   std::vector<std::uint32_t> access_rules_;
 };
 

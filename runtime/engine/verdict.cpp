@@ -5,43 +5,8 @@
 #include <cstring>
 
 namespace writ {
-namespace {
 
 using native::cell_text;
-
-// The common case, one matching permit that grants no scopes to a request that asks for none:
-// nothing to intersect or reconcile (the general path below gives the same result).
-void settle_single_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
-  const GrantPart& g = context.grants[0];
-  std::int64_t ttl = requested.max_ttl;
-  if (requested.ttl && *requested.ttl < ttl) ttl = *requested.ttl;
-  if (g.ttl && *g.ttl < ttl) ttl = *g.ttl;
-  if (ttl <= 0) {
-    verdict.allow = false;
-    verdict.reason = Reason::GrantTtlNotPositive;
-    return;
-  }
-  verdict.ttl = ttl;
-  verdict.audience = g.audience;
-  if (requested.audience && (!g.audience || *g.audience != *requested.audience)) {
-    verdict.allow = false;
-    verdict.reason = Reason::GrantAudienceNotGranted;
-    verdict.refused = *requested.audience;
-    return;
-  }
-  if (g.tags != nullptr) {
-    for (std::size_t i = 0; i < g.tag_count; ++i) {
-      if (g.tags[native::presence_offset(i)] == 0) continue;
-      WritCell c;
-      std::memcpy(&c, g.tags + native::field_offset(i), sizeof c);
-      context.tags.emplace_back(g.tag_names[i], cell_text(c));
-    }
-  }
-  verdict.allow = true;
-  verdict.reason = Reason::Permit;
-}
-
-}  // namespace
 
 const char* reason_name(Reason reason) {
   switch (reason) {
@@ -65,15 +30,12 @@ const char* reason_name(Reason reason) {
   return "no_permit";
 }
 
-void settle_native_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
+void settle_grants(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
   auto refuse = [&](Reason reason, std::string_view item = {}) {
     verdict.allow = false;
     verdict.reason = reason;
     verdict.refused = item;
   };
-  if (context.grants.size() == 1 && requested.scopes.empty() && context.grants[0].scope_count == 0) {
-    return settle_single_grant(context, requested, verdict);
-  }
   std::int64_t ttl = requested.max_ttl;
   if (requested.ttl) ttl = std::min(ttl, *requested.ttl);
   for (const GrantPart& g : context.grants) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,7 +86,7 @@ class DecisionContext {
   JsonBinder binder;             // requests decided from JSON text are bound here
   std::uint64_t fast_binds = 0;  // how many of them bound on the fast path (for tests and stats)
   stdlib::Arena arena{2048};
-  WritScratch scratch{&arena, 0, 0, {}, nullptr, 0, 0, 0, 0, {}, {}, {}};
+  WritScratch scratch{&arena, arena.cursor(), 0, 0, {}, nullptr, 0, 0, 0, 0, {}, {}, {}};
   // Of the candidate rules, in the order they ran: what explanations are built from. Recording
   // costs a few percent of a decision (bench/decision_bench.cpp); it can be turned off.
   bool record_outcomes = true;
@@ -108,9 +109,49 @@ struct Verdict {
   std::optional<std::string_view> audience;
 };
 
+// The general case of settle_native_grant (any number of grants, scopes).
+void settle_grants(DecisionContext& context, const GrantRequest& requested, Verdict& verdict);
+
+// The common case, one matching permit that grants no scopes to a request that asks for none:
+// nothing to intersect or reconcile (settle_grants gives the same result). Inline, as it is
+// most of what an allowed decision does after its rules ran.
+inline void settle_single_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
+  const GrantPart& g = context.grants[0];
+  std::int64_t ttl = requested.max_ttl;
+  if (requested.ttl && *requested.ttl < ttl) ttl = *requested.ttl;
+  if (g.ttl && *g.ttl < ttl) ttl = *g.ttl;
+  if (ttl <= 0) {
+    verdict.allow = false;
+    verdict.reason = Reason::GrantTtlNotPositive;
+    return;
+  }
+  verdict.ttl = ttl;
+  verdict.audience = g.audience;
+  if (requested.audience && (!g.audience || *g.audience != *requested.audience)) {
+    verdict.allow = false;
+    verdict.reason = Reason::GrantAudienceNotGranted;
+    verdict.refused = *requested.audience;
+    return;
+  }
+  for (std::size_t i = 0; i < g.tag_count; ++i) {
+    if (g.tags[native::presence_offset(i)] == 0) continue;
+    WritCell c;
+    std::memcpy(&c, g.tags + native::field_offset(i), sizeof c);
+    context.tags.emplace_back(g.tag_names[i], native::cell_text(c));
+  }
+  verdict.allow = true;
+  verdict.reason = Reason::Permit;
+}
+
 // The intersection of what every matching permit grants with what the request asks for
 // (docs/semantics.md §5.1); the native counterpart of settle_grant, proved equal to it by the
 // conformance and differential tests. Fills `verdict` and the context's scopes and tags.
-void settle_native_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict);
+inline void settle_native_grant(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
+  if (context.grants.size() == 1 && requested.scopes.empty() && context.grants[0].scope_count == 0) {
+    settle_single_grant(context, requested, verdict);
+  } else {
+    settle_grants(context, requested, verdict);
+  }
+}
 
 }  // namespace writ

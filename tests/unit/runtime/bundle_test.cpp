@@ -107,6 +107,7 @@ TEST(Bundle, TheManifestRecordsVersionsTargetAndPolicy) {
   EXPECT_EQ(m["format_version"], kBundleFormatVersion);
   EXPECT_EQ(m["writ_version"], std::string(kWritVersion));
   EXPECT_FALSE(m["llvm_version"].get<std::string>().empty());
+  EXPECT_EQ(m["native_abi"], native::kAbiVersion);
   EXPECT_FALSE(m["target"]["triple"].get<std::string>().empty());
   EXPECT_EQ(m["rules"], json::array({"deploy", "no-forks"}));
   auto interpreter = Interpreter::create(policy);
@@ -131,12 +132,18 @@ TEST(Bundle, RefusesWhatIsNotABundleOrIsDamaged) {
   EXPECT_NE(load_error(other_format).find("format 2"), std::string::npos) << load_error(other_format);
 }
 
-TEST(Bundle, RefusesABundleOfAnotherWritLlvmOrMachine) {
+TEST(Bundle, RefusesABundleOfAnotherWritLlvmAbiOrMachine) {
   std::string bytes = compiled(small_policy());
   auto error_after = [&](const std::function<void(Bundle&)>& change) { return load_error(rewritten(bytes, change)); };
   EXPECT_NE(error_after([](Bundle& b) { b.manifest["writ_version"] = "0.0.1"; }).find("made by Writ 0.0.1"),
             std::string::npos);
   EXPECT_NE(error_after([](Bundle& b) { b.manifest["llvm_version"] = "18.1.0"; }).find("LLVM 18.1.0"),
+            std::string::npos);
+  // Code for another native ABI would misread the host's memory (the Writ version alone does
+  // not tell: development builds share it).
+  std::string other_abi = error_after([](Bundle& b) { b.manifest["native_abi"] = native::kAbiVersion - 1; });
+  EXPECT_NE(other_abi.find("native ABI 1"), std::string::npos) << other_abi;
+  EXPECT_NE(error_after([](Bundle& b) { b.manifest.erase("native_abi"); }).find("native ABI (none)"),
             std::string::npos);
   EXPECT_NE(
       error_after([](Bundle& b) { b.manifest["target"]["triple"] = "riscv64-unknown-linux-gnu"; }).find("riscv64"),

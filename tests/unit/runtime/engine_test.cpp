@@ -164,3 +164,40 @@ TEST(Engine, RulesForOneRoleAreIndexedByTheirFirstClaimTest) {
 
 }  // namespace
 }  // namespace writ
+
+namespace writ {
+namespace {
+
+// Generated code allocates lists and records by bumping the arena's cursor inline, and calls
+// the host only when the chunk is full: hundreds of scopes, each making a list and a record,
+// fill several chunks in one decision. Native code must decide as the interpreter does, on a
+// fresh context and on one reused (whose arena kept its largest chunk).
+TEST(Engine, GeneratedCodeAllocatesPastTheArenasChunk) {
+  const char* rules = R"(
+@id("many") permit issue "deployer" to github when {
+  all(s in request.scopes, s in [s, token.ref])
+  any(s in request.scopes, s == "scope-299")
+} grant {
+  scopes: request.scopes
+  tags: { repo: token.repository, ref: token.ref }
+}
+)";
+  auto set = policy(rules);
+  auto native = Engine::create(set, EngineOptions{.require_native = true, .tiers = Tiers::Optimized});
+  ASSERT_TRUE(native.ok()) << native.error();
+  auto interpreter = Engine::create(set, EngineOptions{.backend = Backend::Interpreter});
+  ASSERT_TRUE(interpreter.ok()) << interpreter.error();
+  json input = request("deployer", "5");
+  for (int i = 0; i < 300; ++i) input["request"]["scopes"].push_back("scope-" + std::to_string(i));
+  json expected = decision_to_json((*interpreter)->decide(input));
+  ASSERT_EQ(expected["decision"], "allow") << expected.dump(2);
+  ASSERT_EQ(expected["grant"]["scopes"].size(), 300u);
+  DecisionContext context;
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(decision_to_json((*native)->decide_text(input.dump(), context)), expected) << "round " << round;
+  }
+  EXPECT_EQ(decision_to_json((*native)->decide(input)), expected);
+}
+
+}  // namespace
+}  // namespace writ
