@@ -30,8 +30,7 @@ struct WritScratch {
   std::int64_t error_ints[2];  // index errors: the index and the list's size
   const char* error_text;      // helper errors: the message (in the arena)
   std::uint64_t error_text_size;
-  std::uint32_t grant_mask;  // bit (1 << ir::GrantKey) for each grant output set
-  std::uint32_t reserved;
+  // A matching permit's grant outputs (which ones its rule sets is known from the IR).
   std::int64_t grant_ttl;
   WritCell grant_audience;
   WritCell grant_scopes;
@@ -52,7 +51,7 @@ static_assert(offsetof(stdlib::Arena::Cursor, next) == 0 && offsetof(stdlib::Are
 
 // Bumped whenever the layouts here or the meaning of generated code's calls change: bundles
 // record it, and one made for another ABI is refused (its code would misread the host's memory).
-inline constexpr int kAbiVersion = 2;
+inline constexpr int kAbiVersion = 3;
 
 // Rule outcomes: bits 0-7 the kind, bits 8-31 the step (condition index, or kGrantStep + n
 // for the n-th grant output).

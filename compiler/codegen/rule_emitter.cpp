@@ -725,14 +725,13 @@ class Emitter {
 
   // ----- Grant ----------------------------------------------------------------------------
 
+  // The host knows which outputs a rule's grant sets (from the IR): only the values are written.
   void emit_grant() {
-    std::uint32_t mask = 0;
     for (std::size_t j = 0; j < rule_.grant.size(); ++j) {
       const ir::GrantOutput& g = rule_.grant[j];
       error_ =
           return_block("grant.error", native::kErrored | ((native::kGrantStep + static_cast<std::uint32_t>(j)) << 8));
       Value v = emit(g.expr);
-      mask |= 1u << static_cast<unsigned>(g.key);
       switch (g.key) {
         case ir::GrantKey::Ttl:
           b_.CreateStore(v.a, scratch_field(offsetof(WritScratch, grant_ttl)));
@@ -748,7 +747,6 @@ class Emitter {
           break;
       }
     }
-    b_.CreateStore(b_.getInt32(mask), scratch_field(offsetof(WritScratch, grant_mask)));
   }
 
   llvm::LLVMContext& ctx_;

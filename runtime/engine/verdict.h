@@ -86,7 +86,7 @@ class DecisionContext {
   JsonBinder binder;             // requests decided from JSON text are bound here
   std::uint64_t fast_binds = 0;  // how many of them bound on the fast path (for tests and stats)
   stdlib::Arena arena{2048};
-  WritScratch scratch{&arena, arena.cursor(), 0, 0, {}, nullptr, 0, 0, 0, 0, {}, {}, {}};
+  WritScratch scratch{&arena, arena.cursor(), 0, 0, {}, nullptr, 0, 0, {}, {}, {}};
   // Of the candidate rules, in the order they ran: what explanations are built from. Recording
   // costs a few percent of a decision (bench/decision_bench.cpp); it can be turned off.
   bool record_outcomes = true;
