@@ -220,10 +220,10 @@ struct JsonBinder::Impl {
   bool bind(const ValuePlan& plan, WritCell& out, std::size_t depth) {
     switch (plan.kind) {
       case TypeKind::String:
+        return bind_string(out);
       case TypeKind::Enum: {
         std::string_view s;
-        if (!string(s)) return false;
-        if (plan.enum_values && plan.enum_values->find_padded(s) < 0) return false;
+        if (!string(s) || plan.enum_values->find_padded(s) < 0) return false;
         out = text_cell(s);
         return true;
       }
@@ -253,6 +253,13 @@ struct JsonBinder::Impl {
       default:
         return false;
     }
+  }
+
+  bool bind_string(WritCell& out) {
+    std::string_view s;
+    if (!string(s)) return false;
+    out = text_cell(s);
+    return true;
   }
 
   // A NumericDate: an integer, or a float rounded down (as the interpreter's binder).
@@ -321,7 +328,11 @@ struct JsonBinder::Impl {
       }
       presence = kPresent;
       // Bound in place: a copy of a cell just written would stall on store forwarding.
-      return bind(*plan.fields[index], *reinterpret_cast<WritCell*>(record + native::field_offset(index)), depth + 1);
+      auto& cell = *reinterpret_cast<WritCell*>(record + native::field_offset(index));
+      const ValuePlan& value = *plan.fields[index];
+      // Most claims are plain strings: read here, without a call to the recursive bind.
+      if (value.kind == TypeKind::String) return bind_string(cell);
+      return bind(value, cell, depth + 1);
     });
     if (!ok || !scope.distinct()) return nullptr;
     return complete(record, plan, defaults) ? record : nullptr;
