@@ -4,9 +4,11 @@
 // ratios from one run: the machines are noisy.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <tuple>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -218,19 +220,26 @@ void BM_NativeFromJson(benchmark::State& state) {
   native_from_json(state, true);
 }
 
-BENCHMARK(BM_NativeBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_NativeFastTierBoundOneRole)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_NativeBoundWithoutOutcomes)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_NativeExplained)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_InterpreterExplained)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_NativeFastTierBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_NativeOptimizedSharedBound)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_NativeFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_NativeFromJsonToDecision)->Arg(1)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_JsonStageOneOnly)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_SimdjsonDomParseOnly)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_InterpreterBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_InterpreterFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+// This 2-core VM has slow periods (1.5-1.7x, seconds long: other tenants). Five repetitions of
+// each benchmark report the minimum (the machine's speed) beside the median (what noise did).
+void repeated(benchmark::internal::Benchmark* b) {
+  b->Repetitions(5)->ReportAggregatesOnly(true)->MinWarmUpTime(0.05)->ComputeStatistics(
+      "min", [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); });
+}
+
+BENCHMARK(BM_NativeBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_NativeFastTierBoundOneRole)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_NativeBoundWithoutOutcomes)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_NativeExplained)->Unit(benchmark::kMicrosecond)->Apply(repeated);
+BENCHMARK(BM_InterpreterExplained)->Unit(benchmark::kMicrosecond)->Apply(repeated);
+BENCHMARK(BM_NativeFastTierBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_NativeOptimizedSharedBound)->Arg(1)->Arg(10000)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_NativeFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_NativeFromJsonToDecision)->Arg(1)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_JsonStageOneOnly)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_SimdjsonDomParseOnly)->Unit(benchmark::kNanosecond)->Apply(repeated);
+BENCHMARK(BM_InterpreterBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond)->Apply(repeated);
+BENCHMARK(BM_InterpreterFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond)->Apply(repeated);
 
 }  // namespace
 
