@@ -80,8 +80,8 @@ void BM_CompileOptimizedTierTwoThreads(benchmark::State& state) {
   compile_only(state, true, 2);
 }
 
-// A broker starting from a compiled bundle (`writ compile`): read and verify it, rebuild the
-// policy from its sources, link its code. No code is generated. Both tiers, as bundles.
+// A broker starting from a compiled bundle (`writ compile`): read and verify it, decode its
+// runtime image (no source is parsed or checked), link its code. No code is generated. Both tiers.
 void load_bundle(benchmark::State& state, bool optimize) {
   auto set =
       std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources_for(static_cast<int>(state.range(0)))));

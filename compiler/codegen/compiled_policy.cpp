@@ -35,7 +35,9 @@ struct CompiledPolicy::Host {
 
 namespace {
 
-Result<bool> define_host_objects(const ir::Policy& policy, bool all_sets, CompiledPolicy::Host& host);
+// Builds the host objects generated code refers to, and names each in `symbols`.
+Result<bool> make_host_objects(const ir::Policy& policy, bool all_sets, CompiledPolicy::Host& host,
+                               std::vector<HostSymbol>& symbols);
 
 // The cells of a rule's constant table.
 std::vector<WritCell> constant_table(const std::vector<ShapeConstant>& constants, CompiledPolicy::Host& host) {
@@ -146,10 +148,10 @@ Result<bool> CompiledPolicy::start_session(const ir::Policy& policy, const JitOp
   auto session = JitSession::create(jit);
   if (!session) return std::move(session).take_error();
   host_->session = std::move(session).value();
-  for (const HelperSymbol& h : helper_symbols()) {
-    if (auto r = host_->session->define_helper(h.name, h.address); !r) return std::move(r).take_error();
-  }
-  return define_host_objects(policy, share, *host_);
+  std::vector<HostSymbol> symbols;
+  for (const HelperSymbol& h : helper_symbols()) symbols.push_back({h.name, h.address, true});
+  if (auto r = make_host_objects(policy, share, *host_, symbols); !r) return r;
+  return host_->session->define_host_symbols(symbols);
 }
 
 Result<std::unique_ptr<CompiledPolicy>> CompiledPolicy::compile(const ir::Policy& policy, CompileOptions options) {
@@ -266,14 +268,14 @@ Result<std::vector<std::string>> CompiledPolicy::objects() const {
 
 namespace {
 
-Result<bool> define_host_objects(const ir::Policy& policy, bool all_sets, CompiledPolicy::Host& host) {
+Result<bool> make_host_objects(const ir::Policy& policy, bool all_sets, CompiledPolicy::Host& host,
+                               std::vector<HostSymbol>& symbols) {
   for (std::size_t i = 0; i < policy.patterns.size(); ++i) {
     RE2::Options options;
     options.set_log_errors(false);
     auto re = std::make_unique<RE2>(policy.patterns[i], options);
     if (!re->ok()) return Error{fmt::format("regular expression `{}`: {}", policy.patterns[i], re->error())};
-    WRIT_TRY(defined, host.session->define_data(regex_symbol(i), re.get()));
-    (void)defined;
+    symbols.push_back({regex_symbol(i), re.get()});
     host.regexes.push_back(std::move(re));
   }
   for (std::size_t i = 0; i < policy.windows.size(); ++i) {
@@ -287,8 +289,7 @@ Result<bool> define_host_objects(const ir::Policy& policy, bool all_sets, Compil
       if (!zone) return std::move(zone).take_error();
       w->zone = std::move(zone).value();
     }
-    WRIT_TRY(defined, host.session->define_data(window_symbol(i), w.get()));
-    (void)defined;
+    symbols.push_back({window_symbol(i), w.get()});
     host.windows.push_back(std::move(w));
   }
   host.set_addresses.assign(policy.sets.size(), nullptr);
@@ -304,8 +305,7 @@ Result<bool> define_host_objects(const ir::Policy& policy, bool all_sets, Compil
       address = host.string_sets.back().get();
     }
     host.set_addresses[i] = address;
-    WRIT_TRY(defined, host.session->define_data(set_symbol(i), address));
-    (void)defined;
+    symbols.push_back({set_symbol(i), address});
   }
   return true;
 }

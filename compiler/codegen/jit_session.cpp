@@ -108,27 +108,26 @@ Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
   return std::unique_ptr<JitSession>(new JitSession(std::move(impl)));
 }
 
-namespace {
-
-Result<bool> define_absolute(llvm::orc::LLJIT& jit, std::string_view name, const void* address,
-                             llvm::JITSymbolFlags flags) {
-  llvm::orc::SymbolMap symbols;
-  symbols[jit.mangleAndIntern(llvm::StringRef(name.data(), name.size()))] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                                                                             flags};
-  if (auto error = jit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
-    return Error{"cannot define `" + std::string(name) + "`: " + message_of(std::move(error))};
+Result<bool> JitSession::define_host_symbols(const std::vector<HostSymbol>& symbols) {
+  if (symbols.empty()) return true;
+  auto& jit = *impl_->jit;
+  llvm::orc::SymbolMap map;
+  map.reserve(symbols.size());
+  for (const HostSymbol& s : symbols) {
+    auto flags = llvm::JITSymbolFlags::Exported;
+    if (s.callable) flags |= llvm::JITSymbolFlags::Callable;
+    auto [it, inserted] = map.try_emplace(
+        jit.mangleAndIntern(s.name), llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(s.address), flags));
+    if (!inserted) return Error{"cannot define `" + s.name + "` twice"};
+  }
+  if (auto error = jit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(map)))) {
+    return Error{"cannot define the host's symbols: " + message_of(std::move(error))};
   }
   return true;
 }
 
-}  // namespace
-
 Result<bool> JitSession::define_helper(std::string_view name, const void* address) {
-  return define_absolute(*impl_->jit, name, address, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-}
-
-Result<bool> JitSession::define_data(std::string_view name, const void* address) {
-  return define_absolute(*impl_->jit, name, address, llvm::JITSymbolFlags::Exported);
+  return define_host_symbols({HostSymbol{std::string(name), address, true}});
 }
 
 Result<bool> JitSession::add_module(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context) {

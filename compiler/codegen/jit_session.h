@@ -45,6 +45,13 @@ std::string llvm_version();
 // feature this machine lacks); nullopt if it can.
 std::optional<std::string> incompatibility(const TargetInfo& built_for, const TargetInfo& host);
 
+// A host function or object that JIT code refers to by name.
+struct HostSymbol {
+  std::string name;
+  const void* address = nullptr;
+  bool callable = false;  // a function (an `extern "C"` helper), not data
+};
+
 class JitSession {
  public:
   static Result<std::unique_ptr<JitSession>> create(JitOptions options = {});
@@ -52,10 +59,12 @@ class JitSession {
   JitSession(const JitSession&) = delete;
   JitSession& operator=(const JitSession&) = delete;
 
-  // Makes a host function callable from JIT code under `name` (an `extern "C"` function).
+  // Makes host functions and objects (compiled regexes, windows, sets...) addressable from JIT
+  // code by name, all at once: one definition per symbol costs ORC a materialization unit each,
+  // which is most of loading a bundle of thousands of rules.
+  Result<bool> define_host_symbols(const std::vector<HostSymbol>& symbols);
+  // One host function, callable from JIT code under `name` (an `extern "C"` function).
   Result<bool> define_helper(std::string_view name, const void* address);
-  // Makes a host object (a compiled regex, a window...) addressable from JIT code as `name`.
-  Result<bool> define_data(std::string_view name, const void* address);
   // Adds a module built in memory (by compiler/codegen); it compiles on first lookup.
   Result<bool> add_module(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context);
   // Adds an object file compiled earlier (by a session with keep_objects); linked on lookup.

@@ -52,6 +52,45 @@ define i64 @writ_call(i64 %x) nounwind {
   EXPECT_EQ(reinterpret_cast<std::int64_t (*)(std::int64_t)>(*address)(4), 13);
 }
 
+// Host objects are defined in one batch: JIT code reads them by name, and a name given twice
+// (in the batch or again later) is an error, not a silent redefinition.
+TEST(JitSession, HostSymbolsAreDefinedInOneBatch) {
+  auto session = JitSession::create();
+  ASSERT_TRUE(session.ok());
+  static const std::int64_t kFirst = 41;
+  static const std::int64_t kSecond = 1;
+  auto defined =
+      (*session)->define_host_symbols({{"writ_test_first", &kFirst},
+                                       {"writ_test_second", &kSecond},
+                                       {"writ_test_triple", reinterpret_cast<const void*>(&writ_test_triple), true}});
+  ASSERT_TRUE(defined.ok()) << defined.error();
+  ASSERT_TRUE((*session)
+                  ->add_ir(R"(
+@writ_test_first = external global i64
+@writ_test_second = external global i64
+declare i64 @writ_test_triple(i64)
+define i64 @writ_sum() nounwind {
+  %a = load i64, ptr @writ_test_first
+  %b = load i64, ptr @writ_test_second
+  %c = add i64 %a, %b
+  %d = call i64 @writ_test_triple(i64 %c)
+  ret i64 %d
+}
+)",
+                           "sum")
+                  .ok());
+  auto address = (*session)->lookup("writ_sum");
+  ASSERT_TRUE(address.ok()) << address.error();
+  EXPECT_EQ(reinterpret_cast<std::int64_t (*)()>(*address)(), 126);
+
+  auto twice_in_batch = (*session)->define_host_symbols({{"writ_test_x", &kFirst}, {"writ_test_x", &kSecond}});
+  ASSERT_FALSE(twice_in_batch.ok());
+  EXPECT_NE(twice_in_batch.error().find("`writ_test_x` twice"), std::string::npos) << twice_in_batch.error();
+  auto again = (*session)->define_host_symbols({{"writ_test_first", &kSecond}});
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().find("writ_test_first"), std::string::npos) << again.error();
+}
+
 TEST(JitSession, ErrorsAreValuesNotCrashes) {
   auto session = JitSession::create();
   ASSERT_TRUE(session.ok());
