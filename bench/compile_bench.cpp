@@ -75,6 +75,34 @@ void BM_CompileOptimizedTierFromCache(benchmark::State& state) {
   state.counters["rules"] = static_cast<double>(state.range(0));
 }
 
+// An engine restarted on unchanged policies (already checked): the optimised tier is cached whole
+// (EngineOptions::cache_directory), so it serves at once, with no code generated and no background
+// build. The first, untimed engine fills the cache.
+void BM_EngineRestartFromCodeCache(benchmark::State& state) {
+  std::string cache = (std::filesystem::temp_directory_path() / "writ_engine_bench_cache").string();
+  std::filesystem::remove_all(cache);
+  auto set =
+      std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources_for(static_cast<int>(state.range(0)))));
+  writ::EngineOptions options;
+  options.require_native = true;
+  options.cache_directory = cache;
+  auto first = writ::Engine::create(set, options);
+  if (!first || !(*first)->wait_for_optimized()) return state.SkipWithError("cannot compile");
+  first = writ::Error{"done"};
+  for (auto _ : state) {
+    auto engine = writ::Engine::create(set, options);
+    if (!engine || std::string((*engine)->serving_tier()) != "optimized") {
+      return state.SkipWithError("not served from the cache");
+    }
+    benchmark::DoNotOptimize(engine->get());
+    state.PauseTiming();  // unloading the engine is not part of starting it
+    engine = writ::Error{"unloaded"};
+    state.ResumeTiming();
+  }
+  std::filesystem::remove_all(cache);
+  state.counters["rules"] = static_cast<double>(state.range(0));
+}
+
 // As the engine builds it in the background: on both cores.
 void BM_CompileOptimizedTierTwoThreads(benchmark::State& state) {
   compile_only(state, true, 2);
@@ -116,6 +144,7 @@ BENCHMARK(BM_SourceToServingFastTier)
 BENCHMARK(BM_CompileFastTier)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_CompileOptimizedTier)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_CompileOptimizedTierFromCache)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+BENCHMARK(BM_EngineRestartFromCodeCache)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_LoadFastTierBundle)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_LoadOptimizedTierBundle)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_CompileOptimizedTierTwoThreads)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);

@@ -1,9 +1,6 @@
 // `writ compile`: compile a policy set to native code and write it as a bundle that brokers
 // load without compiling (`writ eval --bundle`, Engine::load_bundle); or print its decision IR.
 #include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -14,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/load_interpreter.h"
 #include "compiler/ir/lower.h"
+#include "stdlib/files.h"
 
 namespace writ::cli {
 namespace {
@@ -26,28 +24,6 @@ struct CompileArgs {
   bool emit_ir = false;
   std::string format = "text";
 };
-
-// Written next to its destination, then renamed: a broker never reads half a bundle.
-bool write_atomically(const std::string& path, const std::string& bytes, std::string& error) {
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!file.flush()) {
-      error = "cannot be written";
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    error = ec.message();
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
-}
 
 int emit_ir(const LoadedPolicySet& policy) {
   auto lowered = ir::lower(policy.program);
@@ -77,9 +53,9 @@ int run_compile(const CompileArgs& args) {
     return kExitPolicyErrors;
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::string error;
-  if (!write_atomically(args.output, *bytes, error)) {
-    std::cerr << "writ compile: " << args.output << ": " << error << "\n";
+  // Written beside its destination, then renamed: a broker never reads half a bundle.
+  if (auto written = stdlib::write_file_atomically(args.output, *bytes); !written) {
+    std::cerr << "writ compile: " << args.output << ": cannot be written: " << written.error() << "\n";
     return kExitUsage;
   }
   auto bundle = read_bundle(*bytes);

@@ -255,8 +255,8 @@ Result<bool> CompiledPolicy::link(const std::vector<std::size_t>& function_of, s
   return true;
 }
 
-Result<std::vector<std::string>> CompiledPolicy::objects() const {
-  std::map<std::string, std::string> kept = host_->session->objects();
+Result<std::vector<std::string>> CompiledPolicy::take_objects() const {
+  std::map<std::string, std::string> kept = host_->session->take_objects();
   std::vector<std::string> out;
   for (const std::string& name : modules_) {
     auto it = kept.find(name);

@@ -71,8 +71,9 @@ class CompiledPolicy {
   bool optimized() const { return optimized_; }
   bool shared_shapes() const { return shared_; }
   std::size_t functions_per_module() const { return functions_per_module_; }
-  // The object file of every module, in order, and the layout (compiled with keep_objects).
-  Result<std::vector<std::string>> objects() const;
+  // The object file of every module, in order (compiled with keep_objects), moved out: they are
+  // read once, to write a bundle; a second call fails. The layout stays.
+  Result<std::vector<std::string>> take_objects() const;
   const FunctionLayout& layout() const { return layout_; }
 
   struct Host;  // the JIT session and host objects; defined in compiled_policy.cpp

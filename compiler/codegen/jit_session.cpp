@@ -146,8 +146,8 @@ Result<bool> JitSession::add_object(std::string_view name, std::string_view obje
   return true;
 }
 
-std::map<std::string, std::string> JitSession::objects() const {
-  return impl_->cache ? impl_->cache->kept() : std::map<std::string, std::string>{};
+std::map<std::string, std::string> JitSession::take_objects() {
+  return impl_->cache ? impl_->cache->take_kept() : std::map<std::string, std::string>{};
 }
 
 std::string llvm_version() {

@@ -28,7 +28,7 @@ struct JitOptions {
   unsigned compile_threads = 0;
   // A directory caching compiled modules across processes (object_cache.h); empty: none.
   std::string cache_directory;
-  // Keep each compiled module's object file, to write it into a bundle (objects()).
+  // Keep each compiled module's object file, to write it into a bundle (take_objects()).
   bool keep_objects = false;
 };
 
@@ -78,8 +78,8 @@ class JitSession {
   // Modules loaded from, or not found in, the object cache so far.
   int cache_hits() const;
   int cache_misses() const;
-  // With keep_objects: the object file of every module compiled so far, by module name.
-  std::map<std::string, std::string> objects() const;
+  // With keep_objects: moves out the object file of every module compiled so far, by module name.
+  std::map<std::string, std::string> take_objects();
 
  private:
   struct Impl;

@@ -1,16 +1,15 @@
 // The object file cache: SHA-256 keys and checksummed files, written atomically.
 #include "compiler/codegen/object_cache.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
+#include <utility>
 
 #include <llvm/Config/llvm-config.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "stdlib/files.h"
 #include "stdlib/sha256.h"
 
 namespace writ::codegen {
@@ -31,9 +30,9 @@ ObjectFileCache::ObjectFileCache(std::string directory, std::string target_descr
       target_(std::move(target_description) + "|llvm " LLVM_VERSION_STRING),
       keep_(keep) {}
 
-std::map<std::string, std::string> ObjectFileCache::kept() const {
+std::map<std::string, std::string> ObjectFileCache::take_kept() {
   std::lock_guard<std::mutex> lock(kept_mutex_);
-  return kept_;
+  return std::exchange(kept_, {});
 }
 
 void ObjectFileCache::keep(const llvm::Module& module, llvm::StringRef object) {
@@ -54,9 +53,9 @@ bool ObjectFileCache::prepare(llvm::Module& module) {
 
 std::optional<std::string> ObjectFileCache::read_valid(const std::string& path) {
   if (path.empty()) return std::nullopt;
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::string contents((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  auto read = stdlib::read_whole_file(path);
+  if (!read) return std::nullopt;
+  std::string contents = std::move(read).value();
   std::string_view bytes(contents);
   if (bytes.size() <= kDigestBytes || sha256(bytes.substr(kDigestBytes)) != bytes.substr(0, kDigestBytes)) {
     std::error_code error;
@@ -78,19 +77,8 @@ void ObjectFileCache::notifyObjectCompiled(const llvm::Module* module, llvm::Mem
   if (path.empty()) return;
   std::error_code error;
   fs::create_directories(directory_, error);
-  // Written to a private name, then renamed: a reader never sees half a file.
-  std::string temporary = path + ".tmp" + std::to_string(reinterpret_cast<std::uintptr_t>(module));
-  {
-    std::ofstream file(temporary, std::ios::binary);
-    std::string_view bytes(object.getBufferStart(), object.getBufferSize());
-    file << sha256(bytes) << bytes;
-    if (!file) {
-      fs::remove(temporary, error);
-      return;
-    }
-  }
-  fs::rename(temporary, path, error);
-  if (error) fs::remove(temporary, error);
+  std::string_view bytes(object.getBufferStart(), object.getBufferSize());
+  (void)stdlib::write_file_atomically(path, sha256(bytes) + std::string(bytes));  // a cache: best effort
 }
 
 std::unique_ptr<llvm::MemoryBuffer> ObjectFileCache::getObject(const llvm::Module* module) {

@@ -32,8 +32,9 @@ class ObjectFileCache : public llvm::ObjectCache {
 
   int hits() const { return hits_.load(); }
   int misses() const { return misses_.load(); }
-  // The kept objects (module name -> object file), when asked to keep them.
-  std::map<std::string, std::string> kept() const;
+  // Moves the kept objects (module name -> object file) out, when asked to keep them: they are
+  // needed once, to write a bundle, and would otherwise stay in memory as long as the code.
+  std::map<std::string, std::string> take_kept();
 
  private:
   std::string path_for(const llvm::Module& module) const;

@@ -14,11 +14,28 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   engine->interpreter_ = std::move(interpreter).value();
   if (options.backend == Backend::Interpreter) return std::shared_ptr<const Engine>(std::move(engine));
 
+  // The optimised tier this engine would build, cached whole from an earlier run: it serves at once.
+  bool optimized_shares_shapes = options.tiers == Tiers::Optimized && options.share_shapes.value_or(false);
+  std::string cache_path =
+      options.tiers == Tiers::Fast
+          ? std::string()
+          : cached_code_path(options.cache_directory, engine->interpreter_->policy_version(), optimized_shares_shapes);
+  if (!cache_path.empty()) {
+    auto cached =
+        load_cached_code(cache_path, engine->interpreter_->policy_version(), optimized_shares_shapes, options);
+    if (cached) {
+      engine->optimized_ = std::move(cached).value();
+      engine->current_.store(engine->optimized_.get(), std::memory_order_release);
+      return std::shared_ptr<const Engine>(std::move(engine));
+    }
+  }
+
   codegen::CompileOptions compile;
   compile.optimize = options.tiers == Tiers::Optimized;
   compile.share_shapes = options.share_shapes;
   compile.compile_threads = compile.optimize ? options.optimizer_threads : 0;
   compile.cache_directory = options.cache_directory;
+  compile.keep_objects = compile.optimize && !cache_path.empty();
   auto native = NativePolicy::create(engine->interpreter_, compile, options.claim_index_from);
   if (!native) {
     if (options.require_native) return Error{"the policy cannot be compiled to native code: " + native.error()};
@@ -28,30 +45,34 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   auto& tier = compile.optimize ? engine->optimized_ : engine->fast_;
   tier = std::move(native).value();
   engine->current_.store(tier.get(), std::memory_order_release);
+  if (compile.keep_objects) cache_code(cache_path, *tier, *engine->interpreter_);
   if (options.tiers == Tiers::Tiered) {
     compile.optimize = true;
     compile.share_shapes = std::nullopt;
     compile.compile_threads = options.optimizer_threads;
     compile.functions_per_module = 64;  // small modules: a cancelled build stops soon
-    engine->optimize_in_background(compile, options.claim_index_from);
+    compile.keep_objects = !cache_path.empty();
+    engine->optimize_in_background(compile, options.claim_index_from, std::move(cache_path));
   }
   return std::shared_ptr<const Engine>(std::move(engine));
 }
 
-void Engine::optimize_in_background(codegen::CompileOptions options, std::size_t index_from) {
+void Engine::optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path) {
   options.cancel = &cancel_;
   std::promise<void> done;
   optimizer_done_ = done.get_future().share();
-  optimizer_ = std::thread([this, options, index_from, done = std::move(done)]() mutable {
-    auto optimized = NativePolicy::create(interpreter_, options, index_from);
-    if (optimized) {
-      optimized_ = std::move(optimized).value();
-      current_.store(optimized_.get(), std::memory_order_release);
-    } else {
-      optimizer_error_ = optimized.error();  // the fast tier keeps serving
-    }
-    done.set_value();
-  });
+  optimizer_ =
+      std::thread([this, options, index_from, cache_path = std::move(cache_path), done = std::move(done)]() mutable {
+        auto optimized = NativePolicy::create(interpreter_, options, index_from);
+        if (optimized) {
+          optimized_ = std::move(optimized).value();
+          current_.store(optimized_.get(), std::memory_order_release);
+          if (!cache_path.empty()) cache_code(cache_path, *optimized_, *interpreter_);
+        } else {
+          optimizer_error_ = optimized.error();  // the fast tier keeps serving
+        }
+        done.set_value();
+      });
 }
 
 Engine::~Engine() {

@@ -35,7 +35,11 @@ struct EngineOptions {
   Tiers tiers = Tiers::Tiered;
   std::optional<bool> share_shapes;  // see codegen::CompileOptions; by default, in the fast tier only
   unsigned optimizer_threads = 2;    // for the optimised tier
-  // Compiled modules are cached here across restarts (keyed by their code, never stale); empty: no cache.
+  // Compiled code is cached here across restarts; empty: no cache. The optimised tier is cached
+  // whole, as a bundle named by the policy version: a restart with unchanged policies serves it at
+  // once, in milliseconds, with no code generated and no background build. Each module is also
+  // cached by its IR, so a changed policy recompiles only the modules that changed. Entries are
+  // verified when read (checksum, versions, machine) and compiled again when they do not load.
   std::string cache_directory;
   InterpreterOptions interpreter;
   // A role's candidate rules get a claim index from this many (NativePolicy::CandidateSet);
@@ -84,10 +88,18 @@ class Engine {
 
  private:
   Engine() = default;
-  void optimize_in_background(codegen::CompileOptions options, std::size_t index_from);
+  void optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path);
   Decision deny(std::string reason, std::string detail) const;
   static Result<std::shared_ptr<const Engine>> load_bundle_unchecked(std::string_view bytes, EngineOptions options,
                                                                      std::string_view expected_policy_version);
+  // The code cache (engine_bundle.cpp). The file caching a policy version's optimised tier (empty
+  // if there is no directory); its code, if it is there and loads; writing it (best effort).
+  static std::string cached_code_path(const std::string& directory, std::string_view policy_version,
+                                      bool shared_shapes);
+  static Result<std::shared_ptr<const NativePolicy>> load_cached_code(const std::string& path,
+                                                                      std::string_view policy_version,
+                                                                      bool shared_shapes, const EngineOptions& options);
+  static void cache_code(const std::string& path, const NativePolicy& native, const Interpreter& interpreter);
 
   // Set at creation, or (from a bundle) on first use of interpreter(), from `sources_`.
   mutable std::shared_ptr<const Interpreter> interpreter_;

@@ -1,11 +1,15 @@
 // Engines and compiled bundles: compiling a policy set into one, and serving one without
-// generating code, after checking that it is whole, current and made for this machine.
+// generating code, after checking that it is whole, current and made for this machine; and the
+// engine's code cache, which keeps an optimised tier as a bundle for the next start.
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "compiler/codegen/jit_session.h"
 #include "compiler/driver/version.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/policy_image.h"
+#include "stdlib/files.h"
 
 namespace writ {
 namespace {
@@ -49,6 +53,50 @@ Result<codegen::LoadOptions> load_options(const nlohmann::json& manifest) {
   return options;
 }
 
+// The bundle of native code compiled with keep_objects (its objects are moved out), from the
+// policy set `interpreter` decides.
+Result<std::string> bundle_bytes(const NativePolicy& native, const Interpreter& interpreter) {
+  auto objects = native.code().take_objects();
+  if (!objects) return std::move(objects).take_error();
+  auto target = codegen::host_target();
+  if (!target) return std::move(target).take_error();
+  Bundle bundle;
+  bundle.manifest = manifest_of(native, interpreter, *target, objects->size());
+  const LoadedPolicySet& policy = interpreter.policy();
+  for (FileId id : policy.user_files) {
+    const SourceFile& file = policy.sources.file(id);
+    bundle.sources.push_back({std::string(file.path()), std::string(file.text())});
+  }
+  bundle.image = encode_policy_image(*interpreter.runtime_policy(), native.ir(), native.code().layout());
+  bundle.objects = std::move(objects).value();
+  return write_bundle(bundle);
+}
+
+// A bundle's runtime image, decoded and checked against its manifest.
+Result<PolicyImage> checked_image(const Bundle& bundle) {
+  auto image = decode_policy_image(bundle.image);
+  if (!image) return std::move(image).take_error();
+  const auto ids = bundle.manifest.find("rules");
+  const auto& heads = image->policy->rules;
+  bool same_rules = ids != bundle.manifest.end() && ids->is_array() && ids->size() == heads.size();
+  for (std::size_t i = 0; same_rules && i < heads.size(); ++i) same_rules = (*ids)[i] == heads[i].id;
+  if (image->policy->version != bundle.manifest.value("policy_version", "") || !same_rules) {
+    return Error{"the bundle is damaged or was modified: its runtime image is not that of its manifest"};
+  }
+  return image;
+}
+
+// The native code of a verified bundle, linked and ready to serve.
+Result<std::shared_ptr<const NativePolicy>> native_code_of(const Bundle& bundle, PolicyImage image,
+                                                           const EngineOptions& options) {
+  auto load = load_options(bundle.manifest);
+  if (!load) return std::move(load).take_error();
+  auto native = NativePolicy::load(std::move(image), options.interpreter.max_ttl_seconds, *load, bundle.objects,
+                                   options.claim_index_from);
+  if (!native) return Error{"the bundle's code cannot be loaded: " + native.error()};
+  return native;
+}
+
 }  // namespace
 
 Result<std::string> Engine::compile_bundle(std::shared_ptr<const LoadedPolicySet> policy, BundleOptions options) {
@@ -61,19 +109,7 @@ Result<std::string> Engine::compile_bundle(std::shared_ptr<const LoadedPolicySet
   compile.keep_objects = true;
   auto native = NativePolicy::create(*interpreter, compile);
   if (!native) return Error{"the policy cannot be compiled to native code: " + native.error()};
-  auto objects = (*native)->code().objects();
-  if (!objects) return std::move(objects).take_error();
-  auto target = codegen::host_target();
-  if (!target) return std::move(target).take_error();
-  Bundle bundle;
-  bundle.manifest = manifest_of(**native, **interpreter, *target, objects->size());
-  for (FileId id : policy->user_files) {
-    const SourceFile& file = policy->sources.file(id);
-    bundle.sources.push_back({std::string(file.path()), std::string(file.text())});
-  }
-  bundle.image = encode_policy_image(*(*interpreter)->runtime_policy(), (*native)->ir(), (*native)->code().layout());
-  bundle.objects = std::move(objects).value();
-  return write_bundle(bundle);
+  return bundle_bytes(**native, **interpreter);
 }
 
 Result<std::shared_ptr<const Engine>> Engine::load_bundle(std::string_view bytes, EngineOptions options,
@@ -97,15 +133,8 @@ Result<std::shared_ptr<const Engine>> Engine::load_bundle_unchecked(std::string_
                     "it again with `writ compile`",
                     recorded, expected_policy_version)};
   }
-  auto image = decode_policy_image(bundle->image);
+  auto image = checked_image(*bundle);
   if (!image) return std::move(image).take_error();
-  const auto ids = bundle->manifest.find("rules");
-  const auto& heads = image->policy->rules;
-  bool same_rules = ids != bundle->manifest.end() && ids->is_array() && ids->size() == heads.size();
-  for (std::size_t i = 0; same_rules && i < heads.size(); ++i) same_rules = (*ids)[i] == heads[i].id;
-  if (image->policy->version != recorded || !same_rules) {
-    return Error{"the bundle is damaged or was modified: its runtime image is not that of its manifest"};
-  }
 
   auto engine = std::shared_ptr<Engine>(new Engine());
   engine->sources_ = std::move(bundle->sources);
@@ -121,15 +150,63 @@ Result<std::shared_ptr<const Engine>> Engine::load_bundle_unchecked(std::string_
     engine->interpreter_ = std::move(interpreter).value();
     return std::shared_ptr<const Engine>(std::move(engine));
   }
-  auto load = load_options(bundle->manifest);
-  if (!load) return std::move(load).take_error();
-  auto native = NativePolicy::load(std::move(image).value(), options.interpreter.max_ttl_seconds, *load,
-                                   bundle->objects, options.claim_index_from);
-  if (!native) return Error{"the bundle's code cannot be loaded: " + native.error()};
-  auto& tier = load->optimized ? engine->optimized_ : engine->fast_;
+  auto native = native_code_of(*bundle, std::move(image).value(), options);
+  if (!native) return std::move(native).take_error();
+  auto& tier = (*native)->code().optimized() ? engine->optimized_ : engine->fast_;
   tier = std::move(native).value();
   engine->current_.store(tier.get(), std::memory_order_release);
   return std::shared_ptr<const Engine>(std::move(engine));
+}
+
+// ----- The code cache: the optimised tier as a bundle, named by the policy version --------------
+
+std::string Engine::cached_code_path(const std::string& directory, std::string_view policy_version,
+                                     bool shared_shapes) {
+  constexpr std::string_view kPrefix = "sha256:";
+  if (directory.empty() || !policy_version.starts_with(kPrefix)) return {};
+  std::string_view digest = policy_version.substr(kPrefix.size());
+  // Only a digest names a file: nothing in a version can lead outside the directory.
+  if (digest.empty() || digest.find_first_not_of("0123456789abcdef") != std::string_view::npos) return {};
+  std::string name = fmt::format("writ-policy-{}-optimized{}.bundle", digest, shared_shapes ? "-shared" : "");
+  return (std::filesystem::path(directory) / name).string();
+}
+
+Result<std::shared_ptr<const NativePolicy>> Engine::load_cached_code(const std::string& path,
+                                                                     std::string_view policy_version,
+                                                                     bool shared_shapes, const EngineOptions& options) {
+  try {
+    auto bytes = stdlib::read_whole_file(path);
+    if (!bytes) return Error{"no cached code"};
+    // The checks of any bundle (checksum, Writ, LLVM and ABI versions, this machine) and more:
+    // the file must hold this policy's optimised tier, as this engine would have compiled it.
+    auto bundle = read_bundle(*bytes);
+    if (!bundle) return std::move(bundle).take_error();
+    if (bundle->manifest.value("policy_version", "") != policy_version) {
+      return Error{"the cached code is of another policy"};
+    }
+    auto image = checked_image(*bundle);
+    if (!image) return std::move(image).take_error();
+    auto native = native_code_of(*bundle, std::move(image).value(), options);
+    if (!native) return native;
+    if (!(*native)->code().optimized() || (*native)->code().shared_shapes() != shared_shapes) {
+      return Error{"the cached code is of another tier"};
+    }
+    return native;
+  } catch (const std::exception& e) {
+    return Error{fmt::format("the cached code cannot be loaded: {}", e.what())};
+  }
+}
+
+void Engine::cache_code(const std::string& path, const NativePolicy& native, const Interpreter& interpreter) {
+  // Best effort, and never an exception: this runs on the optimiser's thread.
+  try {
+    auto bytes = bundle_bytes(native, interpreter);
+    if (!bytes) return;
+    std::error_code error;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
+    (void)stdlib::write_file_atomically(path, *bytes);
+  } catch (const std::exception&) {
+  }
 }
 
 }  // namespace writ

@@ -95,20 +95,117 @@ TEST(Engine, ExplanationsComeFromTheInterpreter) {
   EXPECT_EQ(d.explanation[0].condition, "token.repository_id == \"5\"");
 }
 
-TEST(Engine, ARestartLoadsCompiledCodeFromTheObjectCache) {
-  namespace fs = std::filesystem;
-  fs::path cache = fs::temp_directory_path() / ("writ_cache_" + std::to_string(::getpid()));
-  fs::remove_all(cache);
+namespace fs = std::filesystem;
+
+// A cache directory of this test's own, removed when it ends.
+struct ScratchDirectory {
+  fs::path path;
+  explicit ScratchDirectory(const std::string& name)
+      : path(fs::temp_directory_path() / (name + "_" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+  }
+  ~ScratchDirectory() { fs::remove_all(path); }
+  std::vector<fs::path> files(const std::string& extension) const {
+    std::vector<fs::path> out;
+    if (!fs::exists(path)) return out;
+    for (const auto& entry : fs::directory_iterator(path)) {
+      if (entry.path().extension() == extension) out.push_back(entry.path());
+    }
+    return out;
+  }
+};
+
+EngineOptions cached_native(const ScratchDirectory& cache, Tiers tiers) {
   EngineOptions options;
   options.require_native = true;
-  options.tiers = Tiers::Optimized;
-  options.cache_directory = cache.string();
+  options.tiers = tiers;
+  options.cache_directory = cache.path.string();
+  return options;
+}
+
+void damage(const fs::path& file) {
+  std::fstream(file, std::ios::in | std::ios::out | std::ios::binary).seekp(60).put('\x7f');
+}
+
+TEST(Engine, ARestartServesTheCachedOptimisedTierAtOnce) {
+  ScratchDirectory cache("writ_code_cache");
+  EngineOptions options = cached_native(cache, Tiers::Tiered);
+  auto first = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_TRUE((*first)->wait_for_optimized());
+  json allowed = decision_to_json((*first)->decide(request("deployer", "5")));
+  json denied = decision_to_json((*first)->decide(request("deployer", "6"), {.explain = true}));
+  ASSERT_EQ(cache.files(".bundle").size(), 1u);  // written by the optimiser's thread
+  EXPECT_NE(cache.files(".bundle")[0].filename().string().find("-optimized.bundle"), std::string::npos);
+
+  // The restart generates no code: the optimised tier serves from the first decision.
+  auto second = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_STREQ((*second)->serving_tier(), "optimized");
+  EXPECT_EQ((*second)->native()->code().cache_hits() + (*second)->native()->code().cache_misses(), 0);
+  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "6"), {.explain = true})), denied);
+
+  // Another policy has a file of its own and never serves this one's code.
+  auto other = Engine::create(policy(R"(
+@id("deploy") permit issue "deployer" to github when { token.repository_id == "6" } grant { ttl: 10m }
+)"),
+                              options);
+  ASSERT_TRUE(other.ok()) << other.error();
+  EXPECT_EQ((*other)->decide(request("deployer", "6")).allow, true);
+  EXPECT_EQ((*other)->decide(request("deployer", "5")).allow, false);
+  ASSERT_TRUE((*other)->wait_for_optimized());
+  EXPECT_EQ(cache.files(".bundle").size(), 2u);
+}
+
+TEST(Engine, ACachedTierThatDoesNotLoadIsCompiledAgainAndReplaced) {
+  ScratchDirectory cache("writ_code_cache_bad");
+  EngineOptions options = cached_native(cache, Tiers::Optimized);
+  auto first = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(first.ok()) << first.error();
+  json allowed = decision_to_json((*first)->decide(request("deployer", "5")));
+  ASSERT_EQ(cache.files(".bundle").size(), 1u);
+  fs::path cached = cache.files(".bundle")[0];
+
+  // Damaged: refused by its checksum, compiled again (from the module cache), and replaced.
+  damage(cached);
+  auto second = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_GT((*second)->native()->code().cache_hits(), 0);
+  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
+  auto third = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(third.ok()) << third.error();
+  EXPECT_EQ((*third)->native()->code().cache_hits() + (*third)->native()->code().cache_misses(), 0);
+
+  // Another policy's code under this policy's name: refused (the manifest names its policy).
+  auto other_policy = policy(R"(
+@id("deploy") permit issue "deployer" to github when { token.repository_id == "5" } grant { ttl: 20m }
+)");
+  auto other = Engine::create(other_policy, options);
+  ASSERT_TRUE(other.ok()) << other.error();
+  fs::path other_file;
+  for (const fs::path& f : cache.files(".bundle")) {
+    if (f != cached) other_file = f;
+  }
+  ASSERT_FALSE(other_file.empty());
+  fs::copy_file(other_file, cached, fs::copy_options::overwrite_existing);
+  auto fourth = Engine::create(policy(kRules), options);
+  ASSERT_TRUE(fourth.ok()) << fourth.error();
+  EXPECT_GT((*fourth)->native()->code().cache_hits(), 0);  // compiled again: the copy did not serve
+  EXPECT_EQ(decision_to_json((*fourth)->decide(request("deployer", "5"))), allowed);
+}
+
+TEST(Engine, AChangedPolicyRecompilesOnlyModulesNotInTheObjectCache) {
+  ScratchDirectory cache("writ_module_cache");
+  EngineOptions options = cached_native(cache, Tiers::Optimized);
   auto first = Engine::create(policy(kRules), options);
   ASSERT_TRUE(first.ok()) << first.error();
   EXPECT_EQ((*first)->native()->code().cache_hits(), 0);
   EXPECT_GT((*first)->native()->code().cache_misses(), 0);
   json allowed = decision_to_json((*first)->decide(request("deployer", "5")));
 
+  // Without the whole tier cached, its modules come from the module cache.
+  for (const fs::path& f : cache.files(".bundle")) fs::remove(f);
   auto second = Engine::create(policy(kRules), options);
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_GT((*second)->native()->code().cache_hits(), 0);
@@ -116,14 +213,12 @@ TEST(Engine, ARestartLoadsCompiledCodeFromTheObjectCache) {
   EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
 
   // A damaged file is never loaded: it is compiled again.
-  for (const auto& entry : fs::directory_iterator(cache)) {
-    std::fstream(entry.path(), std::ios::in | std::ios::out | std::ios::binary).seekp(40).put('\x7f');
-  }
+  for (const fs::path& f : cache.files(".bundle")) fs::remove(f);
+  for (const fs::path& f : cache.files(".o")) damage(f);
   auto third = Engine::create(policy(kRules), options);
   ASSERT_TRUE(third.ok()) << third.error();
   EXPECT_EQ((*third)->native()->code().cache_hits(), 0);
   EXPECT_EQ(decision_to_json((*third)->decide(request("deployer", "5"))), allowed);
-  fs::remove_all(cache);
 }
 
 }  // namespace
