@@ -42,4 +42,30 @@ permit issue "deployer{3}" to github when {{
   return out;
 }
 
+std::vector<SourceText> generate_access_policy_set(int rules, int files) {
+  std::vector<SourceText> out;
+  out.push_back({"forbids.writ", R"(// Nothing from staging touches production data.
+@id("no-staging")
+forbid access * on "data/*" by spiffe "spiffe://staging.acme.example/*"
+)"});
+  int per_file = (rules + files - 1) / files;
+  for (int f = 0; f < files; ++f) {
+    std::string text = fmt::format("// Generated service access rules, part {}.\n", f);
+    for (int r = f * per_file; r < std::min(rules, (f + 1) * per_file); ++r) {
+      text += fmt::format(R"(
+@id("svc-{0}-data")
+@owner("team-{1}")
+permit access ["svc-{0}.read", "svc-{0}.list"] on "data/svc-{0}/*"
+  by spiffe "spiffe://prod.acme.example/ns/team-{0}/sa/*" when {{
+  request.principal under "spiffe://prod.acme.example/ns/team-{0}"
+  has(request.broker) && request.broker == "broker-prod"
+}}
+)",
+                          r, r % 37);
+    }
+    out.push_back({fmt::format("access_{:03}.writ", f), std::move(text)});
+  }
+  return out;
+}
+
 }  // namespace writ::bench

@@ -93,6 +93,7 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
     }
     return lists;
   };
+  access_index_ = AccessIndex(program, access_rules_);
   candidates_any_role_ = per_issuer(any_role);
   for (auto& [role, list] : named) {
     std::vector<std::uint32_t> merged;
@@ -447,7 +448,9 @@ Decision NativePolicy::decide_access(const json& in, DecideOptions options, cons
   const void* roots[1] = {reinterpret_cast<const void*>(
       to_cell(request.request, Type::record(program.schemas.at("writ_access_request")), arena).a)};
   DecisionContext context;
-  for (std::uint32_t index : access_rules_) {
+  std::vector<std::uint32_t> candidates;
+  access_index_.candidates(request, candidates);
+  for (std::uint32_t index : candidates) {
     if (!access_rule_applies(program.rules[index], request)) continue;
     run_rule(index, roots, context);
   }

@@ -14,6 +14,7 @@
 
 #include "compiler/codegen/compiled_policy.h"
 #include "compiler/ir/ir.h"
+#include "runtime/engine/access_index.h"
 #include "runtime/engine/bind_plan.h"
 #include "runtime/engine/policy_image.h"
 #include "runtime/engine/verdict.h"
@@ -159,6 +160,7 @@ class NativePolicy {
   // What each rule's grant computes: which outputs, and the record type of its tags.
   std::vector<RuleFacts> rule_facts_;  // by rule index
   std::vector<std::uint32_t> access_rules_;
+  AccessIndex access_index_;  // over access_rules_
 };
 
 }  // namespace writ

@@ -326,9 +326,15 @@ std::string PolicyFuzzer::rule(int index) {
   std::string head;
   if (access_rule_) {
     head = fmt::format("{} access {} on {} by {}", forbid ? "forbid" : "permit",
-                       pick({"*", "\"read\"", "[\"read\", \"write\"]", "\"deploy.*\""}),
-                       pick({"*", "\"res/*\"", "\"res/a\""}),
-                       pick({"*", "spiffe \"spiffe://acme.org/ns/*\"", "role \"r*\""}));
+                       // Literals, prefixes, inner and leading wildcards: native code files rules
+                       // by their patterns' literal prefixes (access_index.h); the interpreter scans.
+                       pick({"*", "\"read\"", "[\"read\", \"write\"]", "\"deploy.*\"", "\"re*\"", "\"*d\"",
+                             "\"?ead\"", "[\"write\", \"de*\"]"}),
+                       pick({"*", "\"res/*\"", "\"res/a\"", "\"res*\"", "\"r?s/a\"", "\"*/a\"",
+                             "[\"res/b/*\", \"other\"]"}),
+                       pick({"*", "spiffe \"spiffe://acme.org/ns/*\"", "role \"r*\"",
+                             "spiffe \"spiffe://acme.org/ns/prod/sa/api\"", "role \"r1\"", "role \"*2\"",
+                             "spiffe \"spiffe://acme.org/*\""}));
   } else {
     std::string roles = chance(0.2) ? "*" : chance(0.3) ? "[\"r1\", \"r2\"]" : quoted(pick(kRoles));
     std::string issuers = chance(0.7) ? "t" : chance(0.5) ? "u" : chance(0.5) ? "*" : "[t, u]";
@@ -431,8 +437,8 @@ json PolicyFuzzer::request() {
                                  : json{{"role", pick({"r1", "r2", "x"})}};
     json r = {{"kind", "access"},
               {"principal", principal},
-              {"action", pick({"read", "write", "deploy.prod", "delete"})},
-              {"resource", pick({"res/a", "res/b/c", "other", "res"})},
+              {"action", pick({"read", "write", "deploy.prod", "delete", "re", "readx", "dead"})},
+              {"resource", pick({"res/a", "res/b/c", "other", "res", "res/", "rxs/a", "x/a", "res/a/b"})},
               {"time", kNow + below(8) * 3 * 3600 + below(7) * 86400}};
     if (chance(0.3)) r["broker"] = "b1";
     return r;

@@ -1,0 +1,79 @@
+// The access rule index: where each rule is filed, and the lookup.
+#include "runtime/engine/access_index.h"
+
+#include <algorithm>
+
+#include "stdlib/glob.h"
+
+namespace writ {
+
+void PrefixIndex::add(const std::string& prefix, std::uint32_t rule) {
+  auto& list = rules_[prefix];
+  if (list.empty() || list.back() != rule) list.push_back(rule);
+  auto at = std::lower_bound(lengths_.begin(), lengths_.end(), prefix.size());
+  if (at == lengths_.end() || *at != prefix.size()) lengths_.insert(at, prefix.size());
+}
+
+void PrefixIndex::find(std::string_view value, std::vector<std::uint32_t>& out) const {
+  for (std::size_t length : lengths_) {
+    if (length > value.size()) break;
+    auto it = rules_.find(value.substr(0, length));
+    if (it != rules_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+}
+
+namespace {
+
+// How well a set of patterns narrows the candidates when filed by their literal prefixes: the
+// shortest prefix among them (a pattern with no wildcard counts as the longest); 0 when some
+// pattern (or `*`) starts with a wildcard and so cannot be filed.
+std::size_t selectivity(const NamePatterns& patterns) {
+  if (patterns.any || patterns.items.empty()) return 0;
+  std::size_t shortest = SIZE_MAX;
+  for (const std::string& p : patterns.items) {
+    std::size_t score = stdlib::glob_is_literal(p) ? SIZE_MAX / 2 : stdlib::glob_literal_prefix(p).size();
+    shortest = std::min(shortest, score);
+  }
+  return shortest;
+}
+
+void file_under(PrefixIndex& index, const NamePatterns& patterns, std::uint32_t rule) {
+  for (const std::string& p : patterns.items) index.add(stdlib::glob_literal_prefix(p), rule);
+}
+
+}  // namespace
+
+AccessIndex::AccessIndex(const RuntimePolicy& policy, const std::vector<std::uint32_t>& rules) {
+  for (std::uint32_t index : rules) {
+    const RuleHead& rule = policy.rules[index];
+    PrefixIndex* principals = rule.principal_kind == "spiffe" ? &spiffe_principals_
+                              : rule.principal_kind == "role" ? &role_principals_
+                                                              : nullptr;
+    std::size_t by_resource = selectivity(rule.resources);
+    std::size_t by_principal = principals != nullptr ? selectivity(rule.principals) : 0;
+    std::size_t by_action = selectivity(rule.actions);
+    std::size_t best = std::max({by_resource, by_principal, by_action});
+    if (best == 0) {
+      always_.push_back(index);
+    } else if (by_resource == best) {
+      file_under(resources_, rule.resources, index);
+    } else if (by_principal == best) {
+      file_under(*principals, rule.principals, index);
+    } else {
+      file_under(actions_, rule.actions, index);
+    }
+  }
+}
+
+void AccessIndex::candidates(const BoundAccessRequest& request, std::vector<std::uint32_t>& out) const {
+  out.clear();
+  resources_.find(request.resource, out);
+  actions_.find(request.action, out);
+  if (request.principal_kind == "spiffe") spiffe_principals_.find(request.principal_name, out);
+  if (request.principal_kind == "role") role_principals_.find(request.principal_name, out);
+  out.insert(out.end(), always_.begin(), always_.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+}  // namespace writ
