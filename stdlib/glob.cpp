@@ -1,16 +1,11 @@
 // Glob validation and matching for the `like` operator.
 #include "stdlib/glob.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace writ::stdlib {
 namespace {
-
-// One pattern element: a literal code point (as bytes), `?`, or `*`.
-struct Element {
-  enum Kind { Literal, One, Star } kind;
-  std::string_view bytes;
-};
 
 std::size_t code_point_length(std::string_view s, std::size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
@@ -18,23 +13,10 @@ std::size_t code_point_length(std::string_view s, std::size_t i) {
   return std::min(len, s.size() - i);
 }
 
-std::vector<Element> compile(std::string_view p) {
-  std::vector<Element> out;
-  for (std::size_t i = 0; i < p.size();) {
-    if (p[i] == '*') {
-      if (out.empty() || out.back().kind != Element::Star) out.push_back({Element::Star, {}});
-      ++i;
-    } else if (p[i] == '?') {
-      out.push_back({Element::One, {}});
-      ++i;
-    } else {
-      if (p[i] == '\\' && i + 1 < p.size()) ++i;
-      std::size_t len = code_point_length(p, i);
-      out.push_back({Element::Literal, p.substr(i, len)});
-      i += len;
-    }
-  }
-  return out;
+bool same_code_point(std::string_view text, std::size_t t, std::size_t len, std::string_view pattern, std::size_t p,
+                     std::size_t plen) {
+  if (len == 1 && plen == 1) return text[t] == pattern[p];  // ASCII: no call to memcmp
+  return text.substr(t, len) == pattern.substr(p, plen);
 }
 
 }  // namespace
@@ -57,34 +39,43 @@ bool glob_matches_everything(std::string_view pattern) {
   return true;
 }
 
+// Reads the pattern in place (no compiled form, no allocation): this runs for every access
+// rule head a request meets, and for every `like` the interpreter evaluates.
 bool glob_match(std::string_view pattern, std::string_view text) {
-  std::vector<Element> elements = compile(pattern);
-  std::size_t e = 0, t = 0;
-  // Backtrack point: the last `*` seen and the text position it currently covers up to.
-  std::size_t star_e = std::string_view::npos, star_t = 0;
+  std::size_t p = 0, t = 0;
+  // Backtrack point: just after the last run of `*`, and the text position it covers up to.
+  std::size_t star_p = std::string_view::npos, star_t = 0;
   while (t < text.size()) {
-    if (e < elements.size()) {
-      const Element& el = elements[e];
-      if (el.kind == Element::Star) {
-        star_e = e++;
+    if (p < pattern.size()) {
+      char c = pattern[p];
+      if (c == '*') {
+        while (p < pattern.size() && pattern[p] == '*') ++p;
+        star_p = p;
         star_t = t;
         continue;
       }
       std::size_t len = code_point_length(text, t);
-      if (el.kind == Element::One || text.substr(t, len) == el.bytes) {
-        ++e;
+      if (c == '?') {
+        ++p;
+        t += len;
+        continue;
+      }
+      std::size_t literal = c == '\\' && p + 1 < pattern.size() ? p + 1 : p;
+      std::size_t plen = code_point_length(pattern, literal);
+      if (same_code_point(text, t, len, pattern, literal, plen)) {
+        p = literal + plen;
         t += len;
         continue;
       }
     }
-    if (star_e == std::string_view::npos) return false;
+    if (star_p == std::string_view::npos) return false;
     // Let the last `*` swallow one more code point and retry.
-    e = star_e + 1;
+    p = star_p;
     star_t += code_point_length(text, star_t);
     t = star_t;
   }
-  while (e < elements.size() && elements[e].kind == Element::Star) ++e;
-  return e == elements.size();
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 std::optional<std::vector<std::string>> glob_star_segments(std::string_view pattern) {

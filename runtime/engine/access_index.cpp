@@ -65,7 +65,7 @@ AccessIndex::AccessIndex(const RuntimePolicy& policy, const std::vector<std::uin
   }
 }
 
-void AccessIndex::candidates(const BoundAccessRequest& request, std::vector<std::uint32_t>& out) const {
+void AccessIndex::candidates(const AccessSubject& request, std::vector<std::uint32_t>& out) const {
   out.clear();
   resources_.find(request.resource, out);
   actions_.find(request.action, out);

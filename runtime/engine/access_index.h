@@ -40,7 +40,7 @@ class AccessIndex {
   AccessIndex(const RuntimePolicy& policy, const std::vector<std::uint32_t>& rules);
 
   // The rules that may apply to `request`, ascending (policy order), each once.
-  void candidates(const BoundAccessRequest& request, std::vector<std::uint32_t>& out) const;
+  void candidates(const AccessSubject& request, std::vector<std::uint32_t>& out) const;
 
  private:
   PrefixIndex resources_, actions_, spiffe_principals_, role_principals_;

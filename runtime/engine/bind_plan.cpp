@@ -25,7 +25,7 @@ std::vector<FieldDefault> defaults_of(const RecordPlan& plan,
 }  // namespace
 
 BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordType& header, const RecordType& request,
-                   const RecordType& exchange) {
+                   const RecordType& exchange, const RecordType& access) {
   for (const IssuerInfo* issuer : issuers) {
     const RecordPlan* token = plan_record(issuer->token_type.record());
     tokens_.push_back(token);
@@ -49,6 +49,8 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
                                                 {"grant_type", text_cell(kDefaultGrantType)},
                                                 {"subject_token_type", text_cell(kDefaultSubjectTokenType)},
                                                 {"actor_token", WritCell{0, 0}}});
+  access_ = plan_record(access);
+  access_fields_ = {access_->table.find("principal"), access_->table.find("action"), access_->table.find("resource")};
 }
 
 const RecordPlan* BindPlan::plan_record(const RecordType& type) {

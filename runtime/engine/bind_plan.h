@@ -53,11 +53,14 @@ struct HeaderFields {
 struct RequestFields {
   std::int32_t role = -1, time = -1, ttl = -1, audience = -1, scopes = -1;
 };
+struct AccessFields {
+  std::int32_t principal = -1, action = -1, resource = -1;
+};
 
 class BindPlan {
  public:
   BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordType& header, const RecordType& request,
-           const RecordType& exchange);
+           const RecordType& exchange, const RecordType& access);
   BindPlan(const BindPlan&) = delete;
   BindPlan& operator=(const BindPlan&) = delete;
 
@@ -73,6 +76,10 @@ class BindPlan {
   const std::vector<FieldDefault>& request_defaults() const { return request_defaults_; }
   const RecordPlan& exchange() const { return *exchange_; }
   const std::vector<FieldDefault>& exchange_defaults() const { return exchange_defaults_; }
+  // An access request's `request` record, whose fields come from the request object's own
+  // members (docs/semantics.md §5.2).
+  const RecordPlan& access() const { return *access_; }
+  const AccessFields& access_fields() const { return access_fields_; }
 
  private:
   const RecordPlan* plan_record(const RecordType& type);
@@ -88,6 +95,8 @@ class BindPlan {
   const RecordPlan* header_ = nullptr;
   const RecordPlan* request_ = nullptr;
   const RecordPlan* exchange_ = nullptr;
+  const RecordPlan* access_ = nullptr;
+  AccessFields access_fields_;
   HeaderFields header_fields_;
   RequestFields request_fields_;
   std::vector<FieldDefault> request_defaults_, exchange_defaults_;

@@ -16,6 +16,7 @@
 #include "runtime/engine/json_tokens.h"
 #include "runtime/engine/native_policy.h"
 #include "stdlib/saturating.h"
+#include "stdlib/spiffe_id.h"
 
 namespace writ {
 namespace {
@@ -100,7 +101,12 @@ struct JsonBinder::Impl {
     const std::uint8_t* exchange = nullptr;
   };
 
-  const NativeIssueRequest* bind_issue(std::string_view text);
+  bool access_kind = false;  // the request's `kind` was "access"
+  NativeAccessRequest access_request;
+
+  JsonBinder::Bound bind(std::string_view text);
+  const NativeIssueRequest* bind_issue();
+  const NativeAccessRequest* bind_access();
   bool bind_parts(Parts& parts);
   bool token_checks_pass(const Parts& parts) const;
 
@@ -381,7 +387,9 @@ bool JsonBinder::Impl::bind_parts(Parts& parts) {
     std::string_view s;
     switch (part) {
       case kKind:
-        return string(s) && s == "issue";
+        if (!string(s)) return false;
+        access_kind = s == "access";  // bound again, as an access request
+        return s == "issue";
       case kIssuer: {
         if (!string(s)) return false;
         const auto& issuers = policy->issuers();
@@ -481,9 +489,19 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
   return true;
 }
 
-const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
-  if (text.size() > limits.max_bytes || !tokens.index(text)) return nullptr;
+JsonBinder::Bound JsonBinder::Impl::bind(std::string_view text) {
+  if (text.size() > limits.max_bytes || !tokens.index(text)) return {};
   arena.reset();
+  access_kind = false;
+  if (const NativeIssueRequest* issue = bind_issue()) return {issue, nullptr};
+  if (!access_kind) return {};
+  // An access request: read again from the start, as one (its `kind` usually comes first).
+  tokens.seek(0);
+  arena.reset();
+  return {nullptr, bind_access()};
+}
+
+const NativeIssueRequest* JsonBinder::Impl::bind_issue() {
   Parts parts;
   if (!bind_parts(parts) || !tokens.at_end()) return nullptr;  // nothing may follow the request
   if (!token_checks_pass(parts)) return nullptr;
@@ -513,13 +531,72 @@ const NativeIssueRequest* JsonBinder::Impl::bind_issue(std::string_view text) {
   return &r;
 }
 
+// An access request's members: `kind`, the `principal` object (one of `spiffe` or `role`, a
+// string), and the fields of its `request` record (`time`, `action`, `resource`, `source_ip`,
+// `broker`); anything else is walked and left unread, as the interpreter's binder leaves it.
+const NativeAccessRequest* JsonBinder::Impl::bind_access() {
+  const RecordPlan& plan_record = plan->access();
+  const AccessFields& fields = plan->access_fields();
+  if (fields.principal < 0 || fields.action < 0 || fields.resource < 0) return nullptr;
+  std::uint8_t* record = new_record(plan_record);
+  NativeAccessRequest& r = access_request;
+  r.subject = {};
+  bool kind_seen = false, principal_seen = false;
+  KeyScope scope(*this);
+  bool ok = members(1, [&](std::string_view key) {
+    std::string_view s;
+    if (key == "kind") {
+      if (kind_seen) return false;
+      kind_seen = true;
+      return string(s) && s == "access";
+    }
+    std::int32_t i = plan_record.table.find_padded(key);
+    if (i == fields.principal) {
+      // {"spiffe": "..."} or {"role": "..."}: exactly one member, a string.
+      if (principal_seen) return false;
+      principal_seen = true;
+      std::string_view kind, name;
+      if (!take('{') || !string(kind) || (kind != "spiffe" && kind != "role") || !take(':') || !string(name) ||
+          !take('}')) {
+        return false;
+      }
+      r.subject.principal_kind = kind == "spiffe" ? "spiffe" : "role";
+      r.subject.principal_name = name;
+      presence_of(record, static_cast<std::size_t>(i)) = kPresent;
+      *reinterpret_cast<WritCell*>(record + native::field_offset(static_cast<std::size_t>(i))) = text_cell(name);
+      return true;
+    }
+    if (i < 0) {
+      keys.push_back(key);
+      return strict(2);
+    }
+    auto index = static_cast<std::size_t>(i);
+    Presence& presence = presence_of(record, index);
+    if (presence != kUnseen) return false;  // a duplicate key
+    if (tokens.peek() == 'n') {
+      presence = kNull;
+      return atom("null");
+    }
+    presence = kPresent;
+    return bind(*plan_record.fields[index], *reinterpret_cast<WritCell*>(record + native::field_offset(index)), 2);
+  });
+  if (!ok || !scope.distinct() || !kind_seen || !principal_seen || !tokens.at_end()) return nullptr;
+  if (!complete(record, plan_record, nullptr)) return nullptr;
+  r.roots[0] = record;
+  r.subject.valid_spiffe = r.subject.principal_kind == "spiffe" &&
+                           std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(r.subject.principal_name));
+  r.subject.action = cell_text(*field(record, fields.action));
+  r.subject.resource = cell_text(*field(record, fields.resource));
+  return &r;
+}
+
 JsonBinder::JsonBinder() : impl_(std::make_unique<Impl>()) {}
 JsonBinder::~JsonBinder() = default;
 
-const NativeIssueRequest* JsonBinder::bind_issue(const NativePolicy& policy, std::string_view text) {
+JsonBinder::Bound JsonBinder::bind(const NativePolicy& policy, std::string_view text) {
   impl_->policy = &policy;
   impl_->plan = &policy.bind_plan();
-  return impl_->bind_issue(text);
+  return impl_->bind(text);
 }
 
 }  // namespace writ

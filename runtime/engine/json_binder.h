@@ -10,6 +10,7 @@ namespace writ {
 
 class NativePolicy;
 struct NativeIssueRequest;
+struct NativeAccessRequest;
 
 // One per thread: it reuses its parser, buffers and arena from one request to the next.
 class JsonBinder {
@@ -19,9 +20,18 @@ class JsonBinder {
   JsonBinder(const JsonBinder&) = delete;
   JsonBinder& operator=(const JsonBinder&) = delete;
 
-  // An issuance request whose token checks pass and whose parts all bind, or nullptr. The
+  // An issuance request whose token checks pass and whose parts all bind, or an access request
+  // that binds; at most one is set, and neither if the request is left to the slow path. The
   // request's views stay valid until the next call.
-  const NativeIssueRequest* bind_issue(const NativePolicy& policy, std::string_view text);
+  struct Bound {
+    const NativeIssueRequest* issue = nullptr;
+    const NativeAccessRequest* access = nullptr;
+  };
+  Bound bind(const NativePolicy& policy, std::string_view text);
+  // Issuance requests only.
+  const NativeIssueRequest* bind_issue(const NativePolicy& policy, std::string_view text) {
+    return bind(policy, text).issue;
+  }
 
  private:
   struct Impl;

@@ -59,9 +59,9 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
     issuer_names_.push_back(name);
     issuers_.push_back(&info);
   }
-  bind_plan_ = std::make_unique<const BindPlan>(issuers_, *program.schemas.at("writ_jose_header"),
-                                                *program.schemas.at("writ_issue_request"),
-                                                *program.schemas.at("writ_token_exchange"));
+  bind_plan_ = std::make_unique<const BindPlan>(
+      issuers_, *program.schemas.at("writ_jose_header"), *program.schemas.at("writ_issue_request"),
+      *program.schemas.at("writ_token_exchange"), *program.schemas.at("writ_access_request"));
   std::vector<std::uint32_t> any_role;
   std::unordered_map<std::string, std::vector<std::uint32_t>> named;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
@@ -114,10 +114,16 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
 }
 
 bool NativePolicy::decide_json(std::string_view text, DecisionContext& context, Verdict& verdict) const {
-  const NativeIssueRequest* request = context.binder.bind_issue(*this, text);
-  if (request == nullptr) return false;
-  decide_issue(*request, context, verdict);
-  return true;
+  JsonBinder::Bound bound = context.binder.bind(*this, text);
+  if (bound.issue != nullptr) {
+    decide_issue(*bound.issue, context, verdict);
+    return true;
+  }
+  if (bound.access != nullptr) {
+    decide_access(*bound.access, context, verdict);
+    return true;
+  }
+  return false;
 }
 
 std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::Rule& rule) {
@@ -200,7 +206,7 @@ Decision NativePolicy::decide(const json& request, DecideOptions options, const 
     if (!request.is_object()) {
       d = binder_.deny("request.invalid", "the request must be a JSON object");
     } else if (kind != request.end() && *kind == "access") {
-      d = decide_access(request, options, explainer);
+      d = decide_access_json(request, options, explainer);
     } else if (kind == request.end() || *kind != "issue") {
       d = binder_.deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
     } else {
@@ -439,24 +445,29 @@ Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict
   return d;
 }
 
-Decision NativePolicy::decide_access(const json& in, DecideOptions options, const Interpreter* explainer) const {
+void NativePolicy::decide_access(const NativeAccessRequest& request, DecisionContext& context, Verdict& verdict) const {
+  context.reset();
+  access_index_.candidates(request.subject, context.access_candidates);
+  const RuntimePolicy& program = *policy_;
+  for (std::uint32_t index : context.access_candidates) {
+    if (access_rule_applies(program.rules[index], request.subject)) run_rule(index, request.roots, context);
+  }
+  context.grants.clear();  // access decisions grant nothing
+  tally_effect(context, verdict);
+}
+
+Decision NativePolicy::decide_access_json(const json& in, DecideOptions options, const Interpreter* explainer) const {
   auto bound = binder_.bind_access(in);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
   const BoundAccessRequest& request = std::get<BoundAccessRequest>(bound);
-  const RuntimePolicy& program = *policy_;
   stdlib::Arena arena;
-  const void* roots[1] = {reinterpret_cast<const void*>(
-      to_cell(request.request, Type::record(program.schemas.at("writ_access_request")), arena).a)};
+  NativeAccessRequest native;
+  native.roots[0] = reinterpret_cast<const void*>(
+      to_cell(request.request, Type::record(policy_->schemas.at("writ_access_request")), arena).a);
+  native.subject = request.subject();
   DecisionContext context;
-  std::vector<std::uint32_t> candidates;
-  access_index_.candidates(request, candidates);
-  for (std::uint32_t index : candidates) {
-    if (!access_rule_applies(program.rules[index], request)) continue;
-    run_rule(index, roots, context);
-  }
-  context.grants.clear();  // access decisions grant nothing
   Verdict verdict;
-  tally_effect(context, verdict);
+  decide_access(native, context, verdict);
   Decision d = to_decision(context, verdict);
   if (options.explain && explainer != nullptr) {
     Env env;

@@ -36,6 +36,13 @@ struct NativeIssueRequest {
   GrantRequest requested;
 };
 
+// An access request laid out for native code: its `request` record, and what rules' heads are
+// matched against; views into storage its binder owns.
+struct NativeAccessRequest {
+  const void* roots[1] = {};
+  AccessSubject subject;
+};
+
 // A request bound by the interpreter's binder, with the values and cells its views point into.
 struct OwnedIssueRequest {
   explicit OwnedIssueRequest(BoundIssueRequest b) : bound(std::move(b)) {}
@@ -86,11 +93,13 @@ class NativePolicy {
   void decide_issue(const NativeIssueRequest& request, DecisionContext& context, Verdict& verdict) const;
   Decision to_decision(const DecisionContext& context, const Verdict& verdict) const;
   Decision decide_bound(const NativeIssueRequest& request) const;
+  // An access decision: the rules the access index selects, in policy order. No grant.
+  void decide_access(const NativeAccessRequest& request, DecisionContext& context, Verdict& verdict) const;
   // Why each candidate rule matched or not, from the outcomes `context` recorded and the
   // request's values in `env` (the roots by name): the interpreter's explanation, to the letter.
   std::vector<RuleTrace> explain(const DecisionContext& context, Env& env, const Interpreter& explainer) const;
 
-  // Straight from JSON text, the fast way: false if `context`'s binder cannot bind the request
+  // Straight from JSON text (issue or access), the fast way: false if `context`'s binder cannot bind the request
   // (it is invalid or unusual), and the caller must then take `decide` for the exact answer.
   bool decide_json(std::string_view request, DecisionContext& context, Verdict& verdict) const;
 
@@ -112,7 +121,7 @@ class NativePolicy {
   NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
                std::unique_ptr<codegen::CompiledPolicy> code, std::size_t index_from);
   Decision decide_issue_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
-  Decision decide_access(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
+  Decision decide_access_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
   void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
   // The cold path of run_rule: a rule that erred (or returned an outcome it cannot).
   [[gnu::cold, gnu::noinline]] void record_error(std::uint32_t rule, std::uint32_t outcome,

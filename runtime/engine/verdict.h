@@ -97,6 +97,7 @@ class DecisionContext {
   // The settled grant.
   std::vector<std::string_view> scopes, granted_scopes;
   std::vector<std::pair<std::string_view, std::string_view>> tags;
+  std::vector<std::uint32_t> access_candidates;  // an access decision's rules to test (AccessIndex)
 };
 
 // The determining rules are the context's forbids (Forbid), none (NoPermit), or its permits.

@@ -275,7 +275,7 @@ Decision Interpreter::decide_access(const json& in, DecideOptions options) const
   const auto& rules = policy_->program.rules;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const RuleInfo& rule = rules[i];
-    if (!access_rule_applies(runtime_->rules[i], request)) continue;
+    if (!access_rule_applies(runtime_->rules[i], request.subject())) continue;
     tally.add(rule, evaluate_rule(*evaluator_, rule, env, options.explain), options.explain,
               options.explain ? location(rule) : std::string());
   }

@@ -149,7 +149,7 @@ RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl) {
   return requested;
 }
 
-bool access_rule_applies(const RuleHead& r, const BoundAccessRequest& request) {
+bool access_rule_applies(const RuleHead& r, const AccessSubject& request) {
   if (!r.access) return false;
   if (!r.actions.matches(request.action) || !r.resources.matches(request.resource)) return false;
   if (!r.principal_kind.empty()) {

@@ -29,6 +29,14 @@ struct BoundIssueRequest {
   Value token, request, header, exchange;
 };
 
+// What an access rule's head (actions, resources, principal) is matched against.
+struct AccessSubject {
+  std::string_view principal_kind;  // "spiffe" or "role"
+  std::string_view principal_name;
+  bool valid_spiffe = false;  // a spiffe principal that is a valid SPIFFE ID
+  std::string_view action, resource;
+};
+
 // An access request after binding (docs/semantics.md §5.2).
 struct BoundAccessRequest {
   std::string principal_kind;  // "spiffe" or "role"
@@ -36,6 +44,8 @@ struct BoundAccessRequest {
   bool valid_spiffe = false;
   Value request = Value::boolean(false);
   std::string action, resource;
+
+  AccessSubject subject() const { return {principal_kind, principal_name, valid_spiffe, action, resource}; }
 };
 
 class RequestBinder {
@@ -55,7 +65,7 @@ class RequestBinder {
 };
 
 // True if an access rule's action, resource and principal patterns select the request.
-bool access_rule_applies(const RuleHead& rule, const BoundAccessRequest& request);
+bool access_rule_applies(const RuleHead& rule, const AccessSubject& request);
 
 // What an issuance request asks for (ttl, audience, scopes), read from its bound `request`.
 RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl);

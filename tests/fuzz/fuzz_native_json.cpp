@@ -1,5 +1,5 @@
-// libFuzzer target: arbitrary bytes as a request, decided by native code through the fast
-// simdjson binder and by the interpreter through the strict reader. The two decisions must be
+// libFuzzer target: arbitrary bytes as a request (issue or access), decided by native code through
+// the fast simdjson binder and by the interpreter through the strict reader. The two decisions must be
 // identical (the fast path may refuse a request, never differ), and nothing may crash.
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +22,10 @@ issuer k8s = "https://kubernetes.default.svc" { schema: kubernetes audience: "a"
 @id("k8s") permit issue * to k8s when { token."kubernetes.io".namespace under "payments" }
 @id("no") forbid issue "never" to *
 @id("svc") permit access * on * by spiffe "spiffe://prod.acme/*" when { spiffe(request.principal).path under "/ns" }
+@id("data") permit access ["read", "li*"] on "data/*" by role "reader-*" when {
+  has(request.broker) && request.broker != "" || request.time in window(mon..fri, 09:00..17:00, "UTC")
+}
+@id("audit") forbid access "delete" on "data/audit/*" by * when { !has(request.source_ip) || request.source_ip != "10.0.0.1" }
 )";
 
 struct Engines {

@@ -68,12 +68,12 @@ TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
     for (const std::string& action : actions) {
       for (const std::string& resource : resources) {
         BoundAccessRequest request = access_request(kind, name, action, resource);
-        index.candidates(request, found);
+        index.candidates(request.subject(), found);
         SCOPED_TRACE(kind + " " + name + " / " + action + " / " + resource);
         EXPECT_TRUE(std::is_sorted(found.begin(), found.end()));
         EXPECT_EQ(std::adjacent_find(found.begin(), found.end()), found.end());
         for (std::uint32_t rule : access) {
-          if (!access_rule_applies(policy.rules[rule], request)) continue;
+          if (!access_rule_applies(policy.rules[rule], request.subject())) continue;
           ++applying;
           EXPECT_TRUE(std::binary_search(found.begin(), found.end(), rule)) << "rule " << rule;
         }
@@ -83,7 +83,7 @@ TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
   EXPECT_GT(applying, 40);  // the grid selects rules of every kind, not just a few
 
   // And it narrows: a request for one service's data meets that service's rules, not others'.
-  index.candidates(access_request("spiffe", "spiffe://acme/ns/b/sa/api", "write", "q/y"), found);
+  index.candidates(access_request("spiffe", "spiffe://acme/ns/b/sa/api", "write", "q/y").subject(), found);
   // 2 by its principal, 6 by its principal's prefix, 4 always (it has no literal prefix to file).
   EXPECT_EQ(found, (std::vector<std::uint32_t>{2, 4, 6}));
 }

@@ -130,5 +130,49 @@ TEST_F(JsonFastPath, NumbersBindAsTheInterpreterBindsThem) {
   fast(with_exp("\"2000\""));              // a string
 }
 
+// Access requests: the `request` record from the object's own members, the principal from its
+// one-member object. Decided on the fast path when ordinary, left to the slow path otherwise,
+// and the same decision either way.
+TEST_F(JsonFastPath, BindsAccessRequests) {
+  load(R"(
+@id("read") permit access ["read", "li*"] on "data/*" by spiffe "spiffe://prod.acme/ns/*" when {
+  request.principal under "spiffe://prod.acme/ns/orders"
+  !has(request.source_ip) || request.source_ip != "10.0.0.1"
+}
+@id("roles") permit access "deploy" on * by role "deployer-*" when { has(request.broker) }
+@id("late") forbid access * on "data/audit/*" by * when { request.time in window(mon..sun, 00:00..06:00, "UTC") }
+)");
+  auto access = [](const std::string& members) {
+    return R"({"kind": "access", "principal": {"spiffe": "spiffe://prod.acme/ns/orders/sa/api"}, )" + members + "}";
+  };
+  std::string ordinary = R"("action": "read", "resource": "data/x", "time": 1000)";
+  EXPECT_TRUE(fast(access(ordinary)));
+  EXPECT_EQ(native_->decide_text(access(ordinary), context_).rules, std::vector<std::string>{"read"});
+  EXPECT_TRUE(fast(access(R"("action": "list", "resource": "data/audit/1", "time": 6000, "broker": "b")")));
+  EXPECT_TRUE(fast(access(ordinary + R"(, "source_ip": "10.0.0.1")")));  // the condition is false: no permit
+  EXPECT_TRUE(fast(access(ordinary + R"(, "source_ip": null, "extra": {"a": [1, 2]})")));
+  EXPECT_TRUE(fast(R"({"time": 1000, "principal": {"role": "deployer-eu"}, "action": "deploy", "resource": "k8s/x",
+                       "broker": "b", "kind": "access"})"));  // any member order
+  EXPECT_TRUE(fast(R"({"kind": "access", "principal": {"spiffe": "not a spiffe id"}, )" + ordinary + "}"));
+  EXPECT_TRUE(fast(R"({"kind": "access", "principal": {"role": "deployer-eu"}, "action": "deploy",
+                       "resource": "r", "time": 1, "broker": "b"})"));  // escapes, unescaped
+
+  // Left to the slow path, which gives the exact deny (or decision).
+  EXPECT_FALSE(fast(access(R"("action": "read", "resource": "data/x")")));                  // no time
+  EXPECT_FALSE(fast(access(R"("action": "read", "resource": "data/x", "time": "1000")")));  // a string
+  EXPECT_FALSE(fast(access(R"("action": 7, "resource": "data/x", "time": 1000)")));
+  EXPECT_FALSE(fast(access(ordinary + R"(, "action": "read")")));  // a duplicate
+  EXPECT_FALSE(fast(access(ordinary + R"(, "x": 1, "x": 2)")));
+  EXPECT_FALSE(fast(access(ordinary + R"(, "kind": "access")")));
+  EXPECT_FALSE(fast(access(ordinary + R"(, "principal": {"role": "r"})")));
+  EXPECT_FALSE(fast(R"({"kind": "access", "principal": {"spiffe": "spiffe://a/b", "role": "r"}, )" + ordinary + "}"));
+  EXPECT_FALSE(fast(R"({"kind": "access", "principal": {"user": "u"}, )" + ordinary + "}"));
+  EXPECT_FALSE(fast(R"({"kind": "access", "principal": {}, )" + ordinary + "}"));
+  EXPECT_FALSE(fast(R"({"kind": "access", "principal": "spiffe://a/b", )" + ordinary + "}"));
+  EXPECT_FALSE(fast(R"({"kind": "access", "principal": {"role": 1}, )" + ordinary + "}"));
+  EXPECT_FALSE(fast(R"({"principal": {"role": "r"}, )" + ordinary + "}"));  // no kind
+  EXPECT_FALSE(fast(access(ordinary) + " {}"));                             // trailing content
+}
+
 }  // namespace
 }  // namespace writ
