@@ -249,6 +249,29 @@ void BM_NativeFastTierAccessFromJson(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize((*engine)->decide_text(text, context));
   state.counters["rules"] = rules;
 }
+// Bound once (the JSON binder's views), decided many times: candidate selection, compiled heads
+// and the rules, as BM_NativeBound does for issuance.
+void BM_NativeFastTierAccessBound(benchmark::State& state) {
+  int rules = static_cast<int>(state.range(0));
+  writ::EngineOptions options;
+  options.require_native = true;
+  options.tiers = writ::Tiers::Fast;
+  auto engine = writ::Engine::create(access_policy_for(rules), options);
+  if (!engine) return state.SkipWithError(engine.error().c_str());
+  std::string text = access_request(rules / 2);
+  writ::JsonBinder binder;
+  const writ::NativeAccessRequest* bound = binder.bind(*(*engine)->native(), text).access;
+  if (bound == nullptr) return state.SkipWithError("request does not bind");
+  writ::DecisionContext context;
+  writ::Verdict verdict;
+  (*engine)->native()->decide_access(*bound, context, verdict);
+  if (!verdict.allow) return state.SkipWithError("request is not allowed");
+  for (auto _ : state) {
+    (*engine)->native()->decide_access(*bound, context, verdict);
+    benchmark::DoNotOptimize(verdict);
+  }
+  state.counters["rules"] = rules;
+}
 void BM_InterpreterAccessFromJson(benchmark::State& state) {
   int rules = static_cast<int>(state.range(0));
   auto interp = writ::Interpreter::create(access_policy_for(rules));
@@ -283,6 +306,7 @@ BENCHMARK(BM_NativeFastTierAccessFromJson)
     ->Arg(10000)
     ->Unit(benchmark::kMicrosecond)
     ->Apply(repeated);
+BENCHMARK(BM_NativeFastTierAccessBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond)->Apply(repeated);
 BENCHMARK(BM_InterpreterAccessFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond)->Apply(repeated);
 BENCHMARK(BM_InterpreterBound)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond)->Apply(repeated);
 BENCHMARK(BM_InterpreterFromJson)->Arg(1)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond)->Apply(repeated);

@@ -58,6 +58,13 @@ Latency time_interpreter(const Interpreter& interp, const json& request, const s
       return l;
     }
   }
+  if (request.value("kind", "") == "access") {
+    auto bound = interp.bind_access(request);
+    if (auto* b = std::get_if<BoundAccessRequest>(&bound)) {
+      l.bound = ns_per_call(seconds, [&] { (void)interp.decide_access_bound(*b); });
+      return l;
+    }
+  }
   l.bound = ns_per_call(seconds, [&] { (void)interp.decide(request); });
   return l;
 }
@@ -72,6 +79,14 @@ Latency time_native(const Engine& engine, const json& request, const std::string
     if (auto* b = std::get_if<std::unique_ptr<OwnedIssueRequest>>(&bound)) {
       Verdict verdict;
       l.bound = ns_per_call(seconds, [&] { native->decide_issue((*b)->request, context, verdict); });
+      return l;
+    }
+  }
+  if (native != nullptr && request.value("kind", "") == "access") {
+    JsonBinder binder;  // the bound request's views point into it
+    if (const NativeAccessRequest* bound = binder.bind(*native, text).access) {
+      Verdict verdict;
+      l.bound = ns_per_call(seconds, [&] { native->decide_access(*bound, context, verdict); });
       return l;
     }
   }

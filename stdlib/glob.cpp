@@ -50,6 +50,7 @@ bool glob_match(std::string_view pattern, std::string_view text) {
       char c = pattern[p];
       if (c == '*') {
         while (p < pattern.size() && pattern[p] == '*') ++p;
+        if (p == pattern.size()) return true;  // a trailing `*` takes the rest, whatever it is
         star_p = p;
         star_t = t;
         continue;

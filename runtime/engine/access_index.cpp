@@ -43,9 +43,57 @@ void file_under(PrefixIndex& index, const NamePatterns& patterns, std::uint32_t 
 
 }  // namespace
 
+NameMatcher::NameMatcher(const std::string& pattern) {
+  std::string literal;
+  if (stdlib::glob_is_literal(pattern, &literal)) {
+    shape_ = Shape::Exact;
+    text_ = std::move(literal);
+    return;
+  }
+  // `lit*` and `*lit`, where `lit` has no wildcard: a prefix or a suffix test.
+  if (pattern.ends_with('*')) {
+    std::string_view head(pattern);
+    while (!head.empty() && head.back() == '*') head.remove_suffix(1);
+    // A `*` escaped by an odd run of backslashes is a literal one: leave such patterns to the glob.
+    std::size_t backslashes = 0;
+    while (backslashes < head.size() && head[head.size() - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0 && stdlib::glob_is_literal(head, &literal)) {
+      shape_ = Shape::Prefix;
+      text_ = std::move(literal);
+      return;
+    }
+  }
+  if (pattern.starts_with('*')) {
+    std::string_view tail(pattern);
+    while (!tail.empty() && tail.front() == '*') tail.remove_prefix(1);
+    if (stdlib::glob_is_literal(tail, &literal)) {
+      shape_ = Shape::Suffix;
+      text_ = std::move(literal);
+      return;
+    }
+  }
+  shape_ = Shape::Glob;
+  text_ = pattern;
+}
+
+NamesMatcher::NamesMatcher(const NamePatterns& patterns) : any(patterns.any) {
+  for (const std::string& p : patterns.items) items.emplace_back(p);
+}
+
+AccessHead::AccessHead(const RuleHead& rule)
+    : actions(rule.actions),
+      resources(rule.resources),
+      principals(rule.principals),
+      principal(rule.principal_kind == "spiffe" ? Principal::Spiffe
+                : rule.principal_kind == "role" ? Principal::Role
+                                                : Principal::Any) {}
+
 AccessIndex::AccessIndex(const RuntimePolicy& policy, const std::vector<std::uint32_t>& rules) {
+  head_slot_.assign(policy.rules.size(), UINT32_MAX);
   for (std::uint32_t index : rules) {
     const RuleHead& rule = policy.rules[index];
+    head_slot_[index] = static_cast<std::uint32_t>(heads_.size());
+    heads_.emplace_back(rule);
     PrefixIndex* principals = rule.principal_kind == "spiffe" ? &spiffe_principals_
                               : rule.principal_kind == "role" ? &role_principals_
                                                               : nullptr;

@@ -1,7 +1,8 @@
 // Candidate access rules for a request without testing every rule: each rule is filed under the
 // literal prefix of its most selective patterns (resources, principals or actions), and a request
 // looks up its own values' prefixes. The candidates are a superset of the rules that apply, in
-// policy order; callers still test each with access_rule_applies.
+// policy order; each is then tested with its head compiled (AccessHead), which selects exactly as
+// access_rule_applies does.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 
 #include "runtime/interp/request_binder.h"
 #include "runtime/interp/runtime_policy.h"
+#include "stdlib/glob.h"
 
 namespace writ {
 
@@ -33,6 +35,63 @@ class PrefixIndex {
   std::vector<std::size_t> lengths_;  // the distinct prefix lengths, ascending
 };
 
+// A head glob compiled for its shape: most are a literal, a literal and a trailing `*`, or a `*`
+// and a literal; anything else is matched as a glob.
+class NameMatcher {
+ public:
+  explicit NameMatcher(const std::string& pattern);
+  bool matches(std::string_view value) const {
+    switch (shape_) {
+      case Shape::Exact:
+        return value == text_;
+      case Shape::Prefix:
+        return value.starts_with(text_);
+      case Shape::Suffix:
+        return value.ends_with(text_);
+      case Shape::Glob:
+        break;
+    }
+    return stdlib::glob_match(text_, value);
+  }
+
+ private:
+  enum class Shape { Exact, Prefix, Suffix, Glob } shape_;
+  std::string text_;  // the literal (unescaped), or the whole pattern for Glob
+};
+
+// Names patterns (`*` or a list), compiled.
+struct NamesMatcher {
+  explicit NamesMatcher(const NamePatterns& patterns);
+  bool matches(std::string_view value) const {
+    if (any) return true;
+    for (const NameMatcher& m : items) {
+      if (m.matches(value)) return true;
+    }
+    return false;
+  }
+  bool any = false;
+  std::vector<NameMatcher> items;
+};
+
+// An access rule's head, compiled: selects a request exactly when access_rule_applies does.
+struct AccessHead {
+  explicit AccessHead(const RuleHead& rule);
+  bool applies(const AccessSubject& request) const {
+    if (!actions.matches(request.action) || !resources.matches(request.resource)) return false;
+    switch (principal) {
+      case Principal::Any:
+        return true;
+      case Principal::Spiffe:
+        return request.principal_kind == "spiffe" && request.valid_spiffe && principals.matches(request.principal_name);
+      case Principal::Role:
+        return request.principal_kind == "role" && principals.matches(request.principal_name);
+    }
+    return false;
+  }
+  NamesMatcher actions, resources, principals;
+  enum class Principal { Any, Spiffe, Role } principal;
+};
+
 class AccessIndex {
  public:
   AccessIndex() = default;
@@ -41,10 +100,14 @@ class AccessIndex {
 
   // The rules that may apply to `request`, ascending (policy order), each once.
   void candidates(const AccessSubject& request, std::vector<std::uint32_t>& out) const;
+  // The compiled head of access rule `rule` (an index into the policy's rules).
+  const AccessHead& head(std::uint32_t rule) const { return heads_[head_slot_[rule]]; }
 
  private:
   PrefixIndex resources_, actions_, spiffe_principals_, role_principals_;
   std::vector<std::uint32_t> always_;  // rules with no pattern to file them under
+  std::vector<AccessHead> heads_;
+  std::vector<std::uint32_t> head_slot_;  // rule index -> heads_ (access rules only)
 };
 
 }  // namespace writ

@@ -448,9 +448,8 @@ Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict
 void NativePolicy::decide_access(const NativeAccessRequest& request, DecisionContext& context, Verdict& verdict) const {
   context.reset();
   access_index_.candidates(request.subject, context.access_candidates);
-  const RuntimePolicy& program = *policy_;
   for (std::uint32_t index : context.access_candidates) {
-    if (access_rule_applies(program.rules[index], request.subject)) run_rule(index, request.roots, context);
+    if (access_index_.head(index).applies(request.subject)) run_rule(index, request.roots, context);
   }
   context.grants.clear();  // access decisions grant nothing
   tally_effect(context, verdict);

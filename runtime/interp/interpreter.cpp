@@ -268,7 +268,10 @@ Decision Interpreter::decide_bound(const BoundIssueRequest& bound, DecideOptions
 Decision Interpreter::decide_access(const json& in, DecideOptions options) const {
   auto bound = bind_access(in);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
-  const BoundAccessRequest& request = std::get<BoundAccessRequest>(bound);
+  return decide_access_bound(std::get<BoundAccessRequest>(bound), options);
+}
+
+Decision Interpreter::decide_access_bound(const BoundAccessRequest& request, DecideOptions options) const {
   Env env;
   env.push("request", request.request);
   Tally tally;

@@ -46,9 +46,11 @@ class Interpreter {
     return binder_.bind_issue(request);
   }
   Decision decide_bound(const BoundIssueRequest& request, DecideOptions options = {}) const;
+  // And of an access decision.
   std::variant<BoundAccessRequest, Decision> bind_access(const nlohmann::json& request) const {
     return binder_.bind_access(request);
   }
+  Decision decide_access_bound(const BoundAccessRequest& request, DecideOptions options = {}) const;
   // A deny for a request that fails its checks, stamped with the policy version.
   Decision deny(std::string reason, std::string detail) const {
     return binder_.deny(std::move(reason), std::move(detail));

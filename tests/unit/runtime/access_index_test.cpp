@@ -1,5 +1,6 @@
 // Tests for the access rule index: its candidates are, for every request, in policy order, each
-// once, and include every rule whose patterns select the request (checked against a full scan).
+// once, and include every rule whose patterns select the request (checked against a full scan);
+// and its compiled heads select exactly the requests access_rule_applies selects.
 #include <gtest/gtest.h>
 
 #include "runtime/engine/access_index.h"
@@ -48,6 +49,9 @@ TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
   policy.rules.push_back(access_rule({"re?d"}, {"d?ta/a/*"}, "spiffe", {"spiffe://acme/*"}));
   policy.rules.push_back(access_rule({}, {"lit\\*eral"}, "", {}));
   policy.rules.push_back(access_rule({"read"}, {"data/a/*"}, "spiffe", {"spiffe://acme/ns/a/*"}));  // a twin
+  // Escaped wildcards at the ends, where compiled heads pick a prefix or suffix test.
+  policy.rules.push_back(access_rule({"re*", "d**"}, {"lit\\*", "*eral", "**"}, "role", {"deployer\\\\*"}));
+  policy.rules.push_back(access_rule({"\\*d"}, {"data/\\a*", "*a/b"}, "", {}));
   std::vector<std::uint32_t> access;
   for (std::uint32_t i = 1; i < policy.rules.size(); ++i) access.push_back(i);
   AccessIndex index(policy, access);
@@ -58,10 +62,12 @@ TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
                                                                  {"spiffe", "spiffe://other/ns/a/sa/x"},
                                                                  {"role", "deployer"},
                                                                  {"role", "deployer-prod"},
-                                                                 {"role", "x"}};
-  std::vector<std::string> actions = {"read", "reed", "deploy.prod", "deploy", "rea", "d", ""};
-  std::vector<std::string> resources = {"data/a/1", "data/a/b", "data/a/",  "data/a", "dxta/a/1", "q/x",
-                                        "logs",     "lit*eral", "litxeral", "",       "data"};
+                                                                 {"role", "x"},
+                                                                 {"role", "deployer\\x"},
+                                                                 {"spiffe", "not-spiffe"}};
+  std::vector<std::string> actions = {"read", "reed", "deploy.prod", "deploy", "rea", "d", "", "*d", "xd"};
+  std::vector<std::string> resources = {"data/a/1", "data/a/b", "data/a/", "data/a", "dxta/a/1", "q/x",  "logs",
+                                        "lit*eral", "litxeral", "",        "data",   "lit*",     "litx", "data/a/b/c"};
   std::vector<std::uint32_t> found;
   int applying = 0;
   for (const auto& [kind, name] : principals) {
@@ -73,6 +79,9 @@ TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
         EXPECT_TRUE(std::is_sorted(found.begin(), found.end()));
         EXPECT_EQ(std::adjacent_find(found.begin(), found.end()), found.end());
         for (std::uint32_t rule : access) {
+          EXPECT_EQ(index.head(rule).applies(request.subject()),
+                    access_rule_applies(policy.rules[rule], request.subject()))
+              << "rule " << rule;
           if (!access_rule_applies(policy.rules[rule], request.subject())) continue;
           ++applying;
           EXPECT_TRUE(std::binary_search(found.begin(), found.end(), rule)) << "rule " << rule;
