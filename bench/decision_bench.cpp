@@ -236,38 +236,45 @@ std::shared_ptr<const writ::LoadedPolicySet> access_policy_for(int rules) {
   return std::make_shared<writ::LoadedPolicySet>(
       writ::check_sources(writ::bench::generate_access_policy_set(rules, std::max(1, rules / 100))));
 }
+// Fast tier: the rules differ only in their constants. Cached, as engine_for.
+std::shared_ptr<const writ::Engine> access_engine_for(int rules) {
+  static std::map<int, std::shared_ptr<const writ::Engine>> cache;
+  auto& slot = cache[rules];
+  if (!slot) {
+    writ::EngineOptions options;
+    options.require_native = true;
+    options.tiers = writ::Tiers::Fast;
+    auto engine = writ::Engine::create(access_policy_for(rules), options);
+    if (engine.ok()) slot = *engine;
+  }
+  return slot;
+}
 void BM_NativeFastTierAccessFromJson(benchmark::State& state) {
   int rules = static_cast<int>(state.range(0));
-  writ::EngineOptions options;
-  options.require_native = true;
-  options.tiers = writ::Tiers::Fast;
-  auto engine = writ::Engine::create(access_policy_for(rules), options);
-  if (!engine) return state.SkipWithError(engine.error().c_str());
+  auto engine = access_engine_for(rules);
+  if (!engine) return state.SkipWithError("policy does not compile");
   std::string text = access_request(rules / 2);
   writ::DecisionContext context;
-  if (!(*engine)->decide_text(text, context).allow) return state.SkipWithError("request is not allowed");
-  for (auto _ : state) benchmark::DoNotOptimize((*engine)->decide_text(text, context));
+  if (!engine->decide_text(text, context).allow) return state.SkipWithError("request is not allowed");
+  for (auto _ : state) benchmark::DoNotOptimize(engine->decide_text(text, context));
   state.counters["rules"] = rules;
 }
 // Bound once (the JSON binder's views), decided many times: candidate selection, compiled heads
 // and the rules, as BM_NativeBound does for issuance.
 void BM_NativeFastTierAccessBound(benchmark::State& state) {
   int rules = static_cast<int>(state.range(0));
-  writ::EngineOptions options;
-  options.require_native = true;
-  options.tiers = writ::Tiers::Fast;
-  auto engine = writ::Engine::create(access_policy_for(rules), options);
-  if (!engine) return state.SkipWithError(engine.error().c_str());
+  auto engine = access_engine_for(rules);
+  if (!engine) return state.SkipWithError("policy does not compile");
   std::string text = access_request(rules / 2);
   writ::JsonBinder binder;
-  const writ::NativeAccessRequest* bound = binder.bind(*(*engine)->native(), text).access;
+  const writ::NativeAccessRequest* bound = binder.bind(*engine->native(), text).access;
   if (bound == nullptr) return state.SkipWithError("request does not bind");
   writ::DecisionContext context;
   writ::Verdict verdict;
-  (*engine)->native()->decide_access(*bound, context, verdict);
+  engine->native()->decide_access(*bound, context, verdict);
   if (!verdict.allow) return state.SkipWithError("request is not allowed");
   for (auto _ : state) {
-    (*engine)->native()->decide_access(*bound, context, verdict);
+    engine->native()->decide_access(*bound, context, verdict);
     benchmark::DoNotOptimize(verdict);
   }
   state.counters["rules"] = rules;
