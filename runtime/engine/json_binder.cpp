@@ -1,4 +1,4 @@
-// simdjson's stage 1 -> cells, in one pass over the request's tokens (no DOM is built). Every
+// simdjson's stage 1 -> cells, in one pass over the tokens of an issuance or access request (no DOM). Every
 // check of runtime/bind (strict JSON grammar and limits, duplicate keys, types, required claims,
 // enums, integer ranges) and of the interpreter's token checks is repeated here; whatever fails
 // or looks unusual returns null, and the slow path then decides exactly. Values no schema
@@ -582,11 +582,14 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
   });
   if (!ok || !scope.distinct() || !kind_seen || !principal_seen || !tokens.at_end()) return nullptr;
   if (!complete(record, plan_record, nullptr)) return nullptr;
+  const WritCell* action = field(record, fields.action);
+  const WritCell* resource = field(record, fields.resource);
+  if (action == nullptr || resource == nullptr) return nullptr;  // required by the schema, so never
   r.roots[0] = record;
   r.subject.valid_spiffe = r.subject.principal_kind == "spiffe" &&
                            std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(r.subject.principal_name));
-  r.subject.action = cell_text(*field(record, fields.action));
-  r.subject.resource = cell_text(*field(record, fields.resource));
+  r.subject.action = cell_text(*action);
+  r.subject.resource = cell_text(*resource);
   return &r;
 }
 
