@@ -195,6 +195,28 @@ TEST(Engine, ACachedTierThatDoesNotLoadIsCompiledAgainAndReplaced) {
   EXPECT_EQ(decision_to_json((*fourth)->decide(request("deployer", "5"))), allowed);
 }
 
+// A cache that cannot be written (here a file stands where the directory should be) costs the
+// caching, never the engine.
+TEST(Engine, ACacheThatCannotBeWrittenOnlyLosesTheCache) {
+  ScratchDirectory scratch("writ_code_cache_file");
+  fs::create_directories(scratch.path);
+  fs::path file = scratch.path / "not-a-directory";
+  std::ofstream(file) << "x";
+  for (Tiers tiers : {Tiers::Tiered, Tiers::Optimized}) {
+    EngineOptions options;
+    options.require_native = true;
+    options.tiers = tiers;
+    options.cache_directory = file.string();
+    auto engine = Engine::create(policy(kRules), options);
+    ASSERT_TRUE(engine.ok()) << engine.error();
+    ASSERT_TRUE((*engine)->wait_for_optimized());
+    EXPECT_TRUE((*engine)->decide(request("deployer", "5")).allow);
+    EXPECT_FALSE((*engine)->decide(request("deployer", "6")).allow);
+  }
+  EXPECT_EQ(scratch.files(".bundle").size(), 0u);
+  EXPECT_EQ(fs::file_size(file), 1u);
+}
+
 TEST(Engine, AChangedPolicyRecompilesOnlyModulesNotInTheObjectCache) {
   ScratchDirectory cache("writ_module_cache");
   EngineOptions options = cached_native(cache, Tiers::Optimized);
