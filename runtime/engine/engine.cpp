@@ -20,14 +20,8 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
       options.tiers == Tiers::Fast
           ? std::string()
           : cached_code_path(options.cache_directory, engine->interpreter_->policy_version(), optimized_shares_shapes);
-  if (!cache_path.empty()) {
-    auto cached =
-        load_cached_code(cache_path, engine->interpreter_->policy_version(), optimized_shares_shapes, options);
-    if (cached) {
-      engine->optimized_ = std::move(cached).value();
-      engine->current_.store(engine->optimized_.get(), std::memory_order_release);
-      return std::shared_ptr<const Engine>(std::move(engine));
-    }
+  if (engine->serve_cached_code(cache_path, optimized_shares_shapes, options)) {
+    return std::shared_ptr<const Engine>(std::move(engine));
   }
 
   codegen::CompileOptions compile;
@@ -55,6 +49,15 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
     engine->optimize_in_background(compile, options.claim_index_from, std::move(cache_path));
   }
   return std::shared_ptr<const Engine>(std::move(engine));
+}
+
+bool Engine::serve_cached_code(const std::string& cache_path, bool shared_shapes, const EngineOptions& options) {
+  if (cache_path.empty()) return false;
+  auto cached = load_cached_code(cache_path, interpreter_->policy_version(), shared_shapes, options);
+  if (!cached) return false;  // not there, or not usable: compiled (and cached) as if it never was
+  optimized_ = std::move(cached).value();
+  current_.store(optimized_.get(), std::memory_order_release);
+  return true;
 }
 
 void Engine::optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path) {

@@ -89,6 +89,8 @@ class Engine {
  private:
   Engine() = default;
   void optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path);
+  // Serves the optimised tier cached at `cache_path` (if any) when it loads; false otherwise.
+  bool serve_cached_code(const std::string& cache_path, bool shared_shapes, const EngineOptions& options);
   Decision deny(std::string reason, std::string detail) const;
   static Result<std::shared_ptr<const Engine>> load_bundle_unchecked(std::string_view bytes, EngineOptions options,
                                                                      std::string_view expected_policy_version);
