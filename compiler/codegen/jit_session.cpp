@@ -47,6 +47,20 @@ void optimize_module(llvm::Module& module) {
   builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
 }
 
+// LLJIT as LLVM builds it, except that modules are not cloned into a new LLVMContext before they
+// compile. LLJIT clones whenever it has compile threads, for clients whose modules share one
+// context; each of ours has a context of its own, and the clone was half of a restart from the
+// object cache.
+class WritJit : public llvm::orc::LLJIT {
+ public:
+  WritJit(llvm::orc::LLJITBuilderState& state, llvm::Error& error) : LLJIT(state, error) {
+    if (InitHelperTransformLayer) InitHelperTransformLayer->setCloneToNewContextOnEmit(false);
+  }
+};
+
+class WritJitBuilder : public llvm::orc::LLJITBuilderState,
+                       public llvm::orc::LLJITBuilderSetters<WritJit, WritJitBuilder, llvm::orc::LLJITBuilderState> {};
+
 }  // namespace
 
 void initialize_native_target() {
@@ -73,7 +87,7 @@ Result<std::unique_ptr<JitSession>> JitSession::create(JitOptions options) {
   target->setCodeGenOptLevel(options.optimize ? llvm::CodeGenOptLevel::Default : llvm::CodeGenOptLevel::None);
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  llvm::orc::LLJITBuilder builder;
+  WritJitBuilder builder;
   if (!options.cache_directory.empty() || options.keep_objects) {
     std::string features;
     for (const auto& f : target->getFeatures().getFeatures()) features += f;

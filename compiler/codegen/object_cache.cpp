@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include <llvm/Bitcode/BitcodeWriter.h>
 #include <llvm/Config/llvm-config.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
@@ -43,11 +44,13 @@ void ObjectFileCache::keep(const llvm::Module& module, llvm::StringRef object) {
 
 bool ObjectFileCache::prepare(llvm::Module& module) {
   if (directory_.empty()) return false;  // keeping objects only: no key needed
-  std::string text;
-  llvm::raw_string_ostream out(text);
-  module.print(out, nullptr);
+  // The module as bitcode: writing it is several times faster than printing its text, and it is
+  // as complete (names, types, attributes, the module's own name).
+  llvm::SmallVector<char, 0> bitcode;
+  llvm::raw_svector_ostream out(bitcode);
+  llvm::WriteBitcodeToFile(module, out);
   out << "|" << target_;
-  module.setModuleIdentifier(kKeyPrefix + hex(sha256(out.str())));
+  module.setModuleIdentifier(kKeyPrefix + hex(sha256(std::string_view(bitcode.data(), bitcode.size()))));
   return read_valid(path_for(module)).has_value();
 }
 
