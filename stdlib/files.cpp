@@ -7,14 +7,26 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
 namespace writ::stdlib {
 
 std::optional<std::string> read_whole_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
+  // Regular files only: a directory's "size" can be a hash offset of gigabytes.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return std::nullopt;
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
   if (!file) return std::nullopt;
+  // In one read (bundles run to tens of megabytes), unless the file changed size meanwhile.
+  std::streamoff size = file.tellg();
+  if (size >= 0 && file.seekg(0)) {
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (file.read(bytes.data(), size) && file.peek() == std::char_traits<char>::eof()) return bytes;
+    file.clear();
+    file.seekg(0);
+  }
   std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   if (file.bad()) return std::nullopt;
   return bytes;

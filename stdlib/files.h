@@ -9,7 +9,7 @@
 
 namespace writ::stdlib {
 
-// The bytes of the file at `path`; nullopt if it cannot be opened or read.
+// The bytes of the regular file at `path`; nullopt if it is not one, or cannot be read.
 std::optional<std::string> read_whole_file(const std::string& path);
 
 // Writes `bytes` to a new file beside `path` (a unique name, so concurrent writers do not

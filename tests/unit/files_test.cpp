@@ -24,6 +24,7 @@ TEST(Files, AtomicWritesReplaceTheWholeFileAndLeaveNothingBehind) {
   fs::create_directories(dir);
   std::string path = (dir / "out.bin").string();
   EXPECT_FALSE(read_whole_file(path).has_value());
+  EXPECT_FALSE(read_whole_file(dir.string()).has_value());  // a directory is not read
 
   std::string binary("a\0b\xff", 4);
   ASSERT_TRUE(write_file_atomically(path, binary).ok());
