@@ -51,7 +51,11 @@ bool ObjectFileCache::prepare(llvm::Module& module) {
   llvm::WriteBitcodeToFile(module, out);
   out << "|" << target_;
   module.setModuleIdentifier(kKeyPrefix + hex(sha256(std::string_view(bitcode.data(), bitcode.size()))));
-  return read_valid(path_for(module)).has_value();
+  auto object = read_valid(path_for(module));
+  if (!object) return false;
+  std::lock_guard<std::mutex> lock(found_mutex_);
+  found_[module.getModuleIdentifier()] = std::move(object).value();
+  return true;
 }
 
 std::optional<std::string> ObjectFileCache::read_valid(const std::string& path) {
@@ -86,7 +90,15 @@ void ObjectFileCache::notifyObjectCompiled(const llvm::Module* module, llvm::Mem
 
 std::unique_ptr<llvm::MemoryBuffer> ObjectFileCache::getObject(const llvm::Module* module) {
   if (directory_.empty()) return nullptr;
-  auto object = read_valid(path_for(*module));
+  std::optional<std::string> object;
+  {
+    std::lock_guard<std::mutex> lock(found_mutex_);
+    if (auto it = found_.find(module->getModuleIdentifier()); it != found_.end()) {
+      object = std::move(it->second);
+      found_.erase(it);
+    }
+  }
+  if (!object) object = read_valid(path_for(*module));
   if (!object) {
     ++misses_;
     return nullptr;

@@ -47,6 +47,10 @@ class ObjectFileCache : public llvm::ObjectCache {
   std::atomic<int> hits_{0}, misses_{0};
   mutable std::mutex kept_mutex_;  // modules compile concurrently
   std::map<std::string, std::string> kept_;
+  // Objects `prepare` found and verified, by cache key, until getObject takes them: each file is
+  // read and checked once.
+  std::mutex found_mutex_;
+  std::map<std::string, std::string> found_;
 };
 
 }  // namespace writ::codegen
