@@ -270,12 +270,19 @@ class Formatter {
         bool has_comments =
             std::any_of(file_.comments.begin() + static_cast<long>(next_comment_), file_.comments.end(),
                         [&](const ast::Comment& c) { return c.span.begin > t.span.begin && c.span.end < t.span.end; });
-        std::string flat = "{ ";
-        for (std::size_t i = 0; i < t.fields.size(); ++i) flat += (i ? ", " : "") + field_text(t.fields[i], indent);
-        flat += " }";
+        // Trying the one-line form must leave no trace: a nested record that breaks while it is
+        // tried takes the comments on its lines, which the broken form below prints again.
+        std::size_t comments_before_trying = next_comment_;
+        std::string flat;
+        if (!has_comments) {
+          flat = "{ ";
+          for (std::size_t i = 0; i < t.fields.size(); ++i) flat += (i ? ", " : "") + field_text(t.fields[i], indent);
+          flat += " }";
+        }
         if (!has_comments && flat.find('\n') == std::string::npos && indent.size() + flat.size() <= kMaxWidth - 30) {
           s = flat;
         } else {
+          next_comment_ = comments_before_trying;
           // Broken records carry their own lines; fields are emitted by the caller's block logic.
           s = "{\n";
           std::string inner = indent + kIndent;
@@ -338,10 +345,10 @@ class Formatter {
   void schema(const ast::SchemaDecl& s) {
     out_ += "schema " + s.name;
     if (!s.base.empty()) out_ += " extends " + s.base;
-    block(s.fields, s.span.end, "", [&](const ast::FieldDecl& f, const std::string& inner) { return field_text(f, inner); });
+    block(s.fields, s.span.end, "",
+          [&](const ast::FieldDecl& f, const std::string& inner) { return field_text(f, inner); });
     end_line(s.span.end);
   }
-
 
   // The offset of the `{` line end: trailing comments after `{` stay there.
   std::uint32_t first_line_end(std::uint32_t first_child) const {
@@ -354,7 +361,6 @@ class Formatter {
   bool comment_before(std::uint32_t offset) const {
     return next_comment_ < file_.comments.size() && file_.comments[next_comment_].span.begin < offset;
   }
-
 
   std::string expr(const ast::Expr& e, const std::string& indent, std::size_t used) {
     ExprPrinter printer;
@@ -421,7 +427,6 @@ class Formatter {
     }
     end_line(r.span.end);
   }
-
 
   const ast::File& file_;
   const SourceFile& source_;

@@ -61,6 +61,28 @@ TEST(Format, KeepsEveryComment) {
   EXPECT_EQ(fmt_text(out), out);
 }
 
+// A record nested in a record: trying the outer one on one line must not take the comments of
+// the inner one's lines (found by fuzz_check: the comment was lost, and the layout changed on a
+// second pass).
+TEST(Format, KeepsCommentsInNestedRecords) {
+  std::string src =
+      "schema s {\n"
+      "  a: {\n"
+      "    n: {\n"
+      "      b: string  // inner trail\n"
+      "      // inner lead\n"
+      "      d: int\n"
+      "    }?\n"
+      "  }\n"
+      "  e: { f: { g: string, h: string, i: string, j: string, k: string, l: string, m: string } }  // after\n"
+      "}\n";
+  std::string out = fmt_text(src);
+  for (const char* c : {"// inner trail", "// inner lead", "// after"}) {
+    EXPECT_NE(out.find(c), std::string::npos) << c << "\n" << out;
+  }
+  EXPECT_EQ(fmt_text(out), out);
+}
+
 TEST(Format, KeepsParenthesesAndAddsNeededOnes) {
   EXPECT_EQ(fmt_text("const a = (1 + 2) * 3"), "const a = (1 + 2) * 3\n");
   EXPECT_EQ(fmt_text("const a = !(true && false)"), "const a = !(true && false)\n");
