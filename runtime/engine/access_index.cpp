@@ -43,37 +43,21 @@ void file_under(PrefixIndex& index, const NamePatterns& patterns, std::uint32_t 
 
 }  // namespace
 
-NameMatcher::NameMatcher(const std::string& pattern) {
-  std::string literal;
-  if (stdlib::glob_is_literal(pattern, &literal)) {
+NameMatcher::NameMatcher(const std::string& pattern) : shape_(Shape::Glob), text_(pattern) {
+  // The literal pieces around the `*`s (escapes resolved; none if the pattern has a `?`).
+  auto pieces = stdlib::glob_star_segments(pattern);
+  if (!pieces) return;
+  auto empty = [](const std::string& piece) { return piece.empty(); };
+  if (pieces->size() == 1) {
     shape_ = Shape::Exact;
-    text_ = std::move(literal);
-    return;
+    text_ = std::move(pieces->front());
+  } else if (std::all_of(pieces->begin() + 1, pieces->end(), empty)) {  // `lit*`
+    shape_ = Shape::Prefix;
+    text_ = std::move(pieces->front());
+  } else if (std::all_of(pieces->begin(), pieces->end() - 1, empty)) {  // `*lit`
+    shape_ = Shape::Suffix;
+    text_ = std::move(pieces->back());
   }
-  // `lit*` and `*lit`, where `lit` has no wildcard: a prefix or a suffix test.
-  if (pattern.ends_with('*')) {
-    std::string_view head(pattern);
-    while (!head.empty() && head.back() == '*') head.remove_suffix(1);
-    // A `*` escaped by an odd run of backslashes is a literal one: leave such patterns to the glob.
-    std::size_t backslashes = 0;
-    while (backslashes < head.size() && head[head.size() - 1 - backslashes] == '\\') ++backslashes;
-    if (backslashes % 2 == 0 && stdlib::glob_is_literal(head, &literal)) {
-      shape_ = Shape::Prefix;
-      text_ = std::move(literal);
-      return;
-    }
-  }
-  if (pattern.starts_with('*')) {
-    std::string_view tail(pattern);
-    while (!tail.empty() && tail.front() == '*') tail.remove_prefix(1);
-    if (stdlib::glob_is_literal(tail, &literal)) {
-      shape_ = Shape::Suffix;
-      text_ = std::move(literal);
-      return;
-    }
-  }
-  shape_ = Shape::Glob;
-  text_ = pattern;
 }
 
 NamesMatcher::NamesMatcher(const NamePatterns& patterns) : any(patterns.any) {

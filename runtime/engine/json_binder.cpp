@@ -315,30 +315,36 @@ struct JsonBinder::Impl {
     return native::record_in_block(block, n);
   }
 
+  // One member of a record: field `i` of `plan` (bound into `record`), or an unknown `key`
+  // (i < 0), walked in full and kept for the duplicate check of its scope.
+  [[gnu::always_inline]] bool member(const RecordPlan& plan, std::uint8_t* record, std::int32_t i, std::string_view key,
+                                     std::size_t depth) {
+    if (i < 0) {
+      keys.push_back(key);
+      return strict(depth + 1);
+    }
+    auto index = static_cast<std::size_t>(i);
+    Presence& presence = presence_of(record, index);
+    if (presence != kUnseen) return false;  // a duplicate key
+    if (tokens.peek() == 'n') {
+      presence = kNull;
+      return atom("null");
+    }
+    presence = kPresent;
+    // Bound in place: a copy of a cell just written would stall on store forwarding.
+    auto& cell = *reinterpret_cast<WritCell*>(record + native::field_offset(index));
+    const ValuePlan& value = *plan.fields[index];
+    // Most claims are plain strings: read here, without a call to the recursive bind.
+    if (value.kind == TypeKind::String) return bind_string(cell);
+    return bind(value, cell, depth + 1);
+  }
+
   // A record block, or null.
   std::uint8_t* bind_record(const RecordPlan& plan, std::size_t depth, const std::vector<FieldDefault>* defaults) {
     std::uint8_t* record = new_record(plan);
     KeyScope scope(*this);  // unknown keys: known ones are checked by their presence bytes
     bool ok = members(depth, [&](std::string_view key) {
-      std::int32_t i = plan.table.find_padded(key);  // keys lie in padded buffers
-      if (i < 0) {
-        keys.push_back(key);
-        return strict(depth + 1);
-      }
-      auto index = static_cast<std::size_t>(i);
-      Presence& presence = presence_of(record, index);
-      if (presence != kUnseen) return false;  // a duplicate key
-      if (tokens.peek() == 'n') {
-        presence = kNull;
-        return atom("null");
-      }
-      presence = kPresent;
-      // Bound in place: a copy of a cell just written would stall on store forwarding.
-      auto& cell = *reinterpret_cast<WritCell*>(record + native::field_offset(index));
-      const ValuePlan& value = *plan.fields[index];
-      // Most claims are plain strings: read here, without a call to the recursive bind.
-      if (value.kind == TypeKind::String) return bind_string(cell);
-      return bind(value, cell, depth + 1);
+      return member(plan, record, plan.table.find_padded(key), key, depth);  // keys lie in padded buffers
     });
     if (!ok || !scope.distinct()) return nullptr;
     return complete(record, plan, defaults) ? record : nullptr;
@@ -566,19 +572,7 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
       *reinterpret_cast<WritCell*>(record + native::field_offset(static_cast<std::size_t>(i))) = text_cell(name);
       return true;
     }
-    if (i < 0) {
-      keys.push_back(key);
-      return strict(2);
-    }
-    auto index = static_cast<std::size_t>(i);
-    Presence& presence = presence_of(record, index);
-    if (presence != kUnseen) return false;  // a duplicate key
-    if (tokens.peek() == 'n') {
-      presence = kNull;
-      return atom("null");
-    }
-    presence = kPresent;
-    return bind(*plan_record.fields[index], *reinterpret_cast<WritCell*>(record + native::field_offset(index)), 2);
+    return member(plan_record, record, i, key, 1);
   });
   if (!ok || !scope.distinct() || !kind_seen || !principal_seen || !tokens.at_end()) return nullptr;
   if (!complete(record, plan_record, nullptr)) return nullptr;

@@ -62,13 +62,13 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
   bind_plan_ = std::make_unique<const BindPlan>(
       issuers_, *program.schemas.at("writ_jose_header"), *program.schemas.at("writ_issue_request"),
       *program.schemas.at("writ_token_exchange"), *program.schemas.at("writ_access_request"));
-  std::vector<std::uint32_t> any_role;
+  std::vector<std::uint32_t> any_role, access_rules;
   std::unordered_map<std::string, std::vector<std::uint32_t>> named;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
     const RuleHead& head = program.rules[i];
     auto index = static_cast<std::uint32_t>(i);
     if (head.access) {
-      access_rules_.push_back(index);
+      access_rules.push_back(index);
     } else if (head.roles.any) {
       any_role.push_back(index);
     } else {
@@ -93,7 +93,7 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
     }
     return lists;
   };
-  access_index_ = AccessIndex(program, access_rules_);
+  access_index_ = AccessIndex(program, access_rules);
   candidates_any_role_ = per_issuer(any_role);
   for (auto& [role, list] : named) {
     std::vector<std::uint32_t> merged;
@@ -451,7 +451,7 @@ void NativePolicy::decide_access(const NativeAccessRequest& request, DecisionCon
   for (std::uint32_t index : context.access_candidates) {
     if (access_index_.head(index).applies(request.subject)) run_rule(index, request.roots, context);
   }
-  context.grants.clear();  // access decisions grant nothing
+  context.grants.clear();  // a matching permit leaves a grant part; access decisions grant nothing
   tally_effect(context, verdict);
 }
 

@@ -99,8 +99,9 @@ class NativePolicy {
   // request's values in `env` (the roots by name): the interpreter's explanation, to the letter.
   std::vector<RuleTrace> explain(const DecisionContext& context, Env& env, const Interpreter& explainer) const;
 
-  // Straight from JSON text (issue or access), the fast way: false if `context`'s binder cannot bind the request
-  // (it is invalid or unusual), and the caller must then take `decide` for the exact answer.
+  // Straight from JSON text (issue or access), the fast way: false if `context`'s binder cannot
+  // bind the request (it is invalid or unusual), and the caller must then take `decide` for the
+  // exact answer.
   bool decide_json(std::string_view request, DecisionContext& context, Verdict& verdict) const;
 
   // What binders need to know.
@@ -168,8 +169,7 @@ class NativePolicy {
   CandidateLists candidates_any_role_;
   // What each rule's grant computes: which outputs, and the record type of its tags.
   std::vector<RuleFacts> rule_facts_;  // by rule index
-  std::vector<std::uint32_t> access_rules_;
-  AccessIndex access_index_;  // over access_rules_
+  AccessIndex access_index_;           // over the access rules
 };
 
 }  // namespace writ
