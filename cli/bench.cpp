@@ -106,14 +106,9 @@ int run_bench(const BenchArgs& args) {
   if (!load_checked(args.policy, "bench", checked)) return checked.exit_code;
   double check_ms = elapsed_ms(check_start);
 
-  std::ifstream file(args.input, std::ios::binary);
-  if (!file) {
-    std::cerr << "writ bench: " << args.input << ": cannot be read\n";
-    return kExitUsage;
-  }
-  std::string text(JsonLimits{}.max_bytes + 1, '\0');
-  file.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(file.gcount()));
+  std::optional<std::string> input = read_input(args.input, limits::kMaxRequestBytes, "bench");
+  if (!input) return kExitUsage;
+  const std::string& text = *input;
   auto request = read_json_strict(text);
   if (!request) {
     std::cerr << "writ bench: " << args.input << ": " << request.error() << "\n";

@@ -34,19 +34,9 @@ int run_eval(const EvalArgs& args) {
   LoadedEngine loaded = args.bundle.empty() ? load_engine(args.policy, "eval", options)
                                             : load_bundle_engine(args.bundle, args.policy, "eval", options);
   if (!loaded.engine) return loaded.exit_code;
-  std::ifstream file;
-  if (args.input != "-") {
-    file.open(args.input, std::ios::binary);
-    if (!file) {
-      std::cerr << "writ eval: " << args.input << ": cannot be read\n";
-      return kExitUsage;
-    }
-  }
-  std::istream& in = args.input == "-" ? std::cin : file;
-  // One byte past the reader's limit is enough for it to refuse an oversized request.
-  std::string text(JsonLimits{}.max_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  std::optional<std::string> input = read_input(args.input, limits::kMaxRequestBytes, "eval");
+  if (!input) return kExitUsage;
+  const std::string& text = *input;
   Decision decision = loaded.engine->decide_text(text, DecideOptions{args.explain});
   if (args.format == "text") {
     std::cout << decision_to_text(decision);

@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/read_input.h"
 #include "cli/terminal.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/policy_set.h"
 #include "compiler/fmt/format.h"
 #include "compiler/syntax/parse.h"
+#include "stdlib/limits.h"
 
 namespace writ::cli {
 namespace {
@@ -23,7 +25,7 @@ struct FmtArgs {
   std::string color = "auto";
 };
 
-enum class FmtOutcome { Unchanged, Changed, Failed };
+enum class FmtOutcome { Unchanged, Changed, Failed, Unreadable };
 
 // Formats `text` from `path`; on syntax errors prints them and returns nullopt.
 std::optional<std::string> format_text(const std::string& path, std::string text, bool color) {
@@ -54,17 +56,9 @@ std::optional<std::string> format_text(const std::string& path, std::string text
 
 FmtOutcome format_path(const std::string& path, const FmtArgs& args, bool color) {
   bool from_stdin = path == "-";
-  std::string text;
-  if (from_stdin) {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::cerr << "writ fmt: " << path << ": cannot be read\n";
-      return FmtOutcome::Failed;
-    }
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  std::optional<std::string> input = read_input(path, limits::kMaxPolicyFileBytes, "fmt");
+  if (!input) return FmtOutcome::Unreadable;
+  const std::string& text = *input;
   auto formatted = format_text(from_stdin ? "<stdin>" : path, text, color);
   if (!formatted) return FmtOutcome::Failed;
   if (from_stdin) {
@@ -110,7 +104,7 @@ int run_fmt(const FmtArgs& args) {
   files.insert(files.end(), found.begin(), found.end());
   for (const auto& e : errors) std::cerr << "writ fmt: " << e << "\n";
   if (!errors.empty()) return kExitUsage;
-  std::size_t changed = 0, failed = 0;
+  std::size_t changed = 0, failed = 0, unreadable = 0;
   for (const auto& f : files) {
     switch (format_path(f, args, color)) {
       case FmtOutcome::Unchanged:
@@ -121,6 +115,9 @@ int run_fmt(const FmtArgs& args) {
       case FmtOutcome::Failed:
         ++failed;
         break;
+      case FmtOutcome::Unreadable:
+        ++unreadable;
+        break;
     }
   }
   std::cout.flush();  // the list of files comes before the summary
@@ -128,6 +125,7 @@ int run_fmt(const FmtArgs& args) {
     std::cerr << changed << " file" << (changed == 1 ? "" : "s") << " would be reformatted; run `writ fmt` on "
               << (changed == 1 ? "it" : "them") << "\n";
   }
+  if (unreadable > 0) return kExitUsage;  // an I/O error, as for paths that do not exist
   if (failed > 0) return kExitPolicyErrors;
   return args.check && changed > 0 ? kExitPolicyErrors : kExitOk;
 }

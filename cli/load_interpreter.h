@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/read_input.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
+#include "stdlib/limits.h"
 
 namespace writ::cli {
 
@@ -92,26 +94,12 @@ inline LoadedEngine load_bundle_engine(const std::string& bundle_path, const std
     }
     expected_version = current.interpreter->policy_version();
   }
-  std::error_code ec;
-  std::ifstream file;
-  if (std::filesystem::is_regular_file(bundle_path, ec)) file.open(bundle_path, std::ios::binary);
-  if (!file) {
-    std::cerr << "writ " << command << ": " << bundle_path << ": cannot be read\n";
+  std::optional<std::string> bytes = read_input(bundle_path, limits::kMaxBundleBytes, command);
+  if (!bytes) {
     out.exit_code = kExitUsage;
     return out;
   }
-  // Bundles are megabytes: read in one go, not a character at a time.
-  std::string bytes;
-  file.seekg(0, std::ios::end);
-  bytes.resize(static_cast<std::size_t>(std::max<std::streamoff>(file.tellg(), 0)));
-  file.seekg(0, std::ios::beg);
-  file.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!file) {
-    std::cerr << "writ " << command << ": " << bundle_path << ": cannot be read\n";
-    out.exit_code = kExitUsage;
-    return out;
-  }
-  auto engine = Engine::load_bundle(bytes, options, expected_version);
+  auto engine = Engine::load_bundle(*bytes, options, expected_version);
   if (!engine) {
     std::cerr << "writ " << command << ": " << bundle_path << ": " << engine.error() << "\n";
     out.exit_code = kExitPolicyErrors;

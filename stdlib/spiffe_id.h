@@ -6,6 +6,8 @@
 #include <variant>
 #include <vector>
 
+#include "stdlib/limits.h"
+
 namespace writ::stdlib {
 
 struct SpiffeId {
@@ -19,8 +21,8 @@ struct SpiffeError {
   std::string message;
 };
 
-inline constexpr std::size_t kMaxSpiffeIdBytes = 2048;
-inline constexpr std::size_t kMaxTrustDomainBytes = 255;
+inline constexpr std::size_t kMaxSpiffeIdBytes = limits::kMaxSpiffeIdBytes;
+inline constexpr std::size_t kMaxTrustDomainBytes = limits::kMaxTrustDomainBytes;
 
 // Accepts exactly the IDs the standard allows: lower-case scheme and trust domain of
 // [a-z0-9._-], path segments of [a-zA-Z0-9._-] that are not empty, `.` or `..`, no trailing

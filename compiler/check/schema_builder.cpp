@@ -23,6 +23,32 @@ void Checker::collect_schemas() {
     }
   }
   for (const auto& [name, decl] : schema_decls_) build_schema(name);
+  for (const auto& [name, decl] : schema_decls_) check_registered_claims(*decl, *program_.schemas.at(name));
+}
+
+// The token checks (docs/semantics.md §3) read `iss`, `aud`, `exp`, `nbf` and `iat` with their
+// JWT meaning, so a schema may not give a registered claim (RFC 7519 §4.1) another type: an
+// `exp: string` would make the expiry check read a string as a time.
+void Checker::check_registered_claims(const ast::SchemaDecl& decl, const RecordType& record) {
+  static const std::map<std::string, std::string> kRegistered = {
+      {"iss", "string"},    {"sub", "string"},    {"aud", "one_or_many<string>"},
+      {"exp", "timestamp"}, {"nbf", "timestamp"}, {"iat", "timestamp"},
+      {"jti", "string"},
+  };
+  for (const ast::FieldDecl& field : decl.fields) {
+    auto registered = kRegistered.find(field.name);
+    if (registered == kRegistered.end()) continue;
+    auto info = std::find_if(record.fields.begin(), record.fields.end(),
+                             [&](const FieldInfo& f) { return f.name == field.name; });
+    if (info == record.fields.end() || info->type.is_error() || info->type.name() == registered->second) continue;
+    sink_
+        .report(DiagId::InvalidType, field.name_span,
+                fmt::format("`{}` is a registered JWT claim: its type is `{}`, not `{}`", field.name,
+                            registered->second, info->type.name()))
+        .note("the token checks read `iss`, `sub`, `aud`, `exp`, `nbf`, `iat` and `jti` as RFC 7519 defines them")
+        .with_help(fmt::format("declare it `{}: {}` (optional with `?`), or name your claim differently", field.name,
+                               registered->second));
+  }
 }
 
 std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {

@@ -11,6 +11,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "stdlib/files.h"
+#include "stdlib/limits.h"
 #include "stdlib/sha256.h"
 
 namespace writ::codegen {
@@ -60,7 +61,7 @@ bool ObjectFileCache::prepare(llvm::Module& module) {
 
 std::optional<std::string> ObjectFileCache::read_valid(const std::string& path) {
   if (path.empty()) return std::nullopt;
-  auto read = stdlib::read_whole_file(path);
+  auto read = stdlib::read_file_limited(path, limits::kMaxBundleBytes);
   if (!read) return std::nullopt;
   std::string contents = std::move(read).value();
   std::string_view bytes(contents);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -11,10 +10,54 @@
 #include "compiler/ast/clone.h"
 #include "compiler/check/check.h"
 #include "compiler/syntax/parse.h"
+#include "stdlib/files.h"
+#include "stdlib/limits.h"
 #include "stdlib/schemas.h"
 
 namespace writ {
 namespace fs = std::filesystem;
+
+namespace {
+
+// Adds the `.writ` files under `dir` to `found`, in no particular order. Nothing is skipped in
+// silence: an entry that cannot be read, a dangling link, a link to a directory (not followed,
+// so a link cannot loop or lead out of the tree) or anything that is neither a file nor a
+// directory (a FIFO, a socket, a device) is an error, since a policy file hidden that way would
+// drop its rules, forbids included, without a word.
+void walk_policy_directory(const fs::path& dir, std::vector<std::string>& found, std::vector<std::string>& errors) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    errors.push_back(fmt::format("{}: cannot be read: {}", dir.generic_string(), ec.message()));
+    return;
+  }
+  for (; it != end; it.increment(ec)) {
+    const fs::path& path = it->path();
+    std::string name = path.generic_string();
+    fs::file_status link = it->symlink_status(ec);
+    fs::file_status target = ec ? fs::file_status{} : it->status(ec);
+    if (ec && !fs::is_symlink(link)) {
+      errors.push_back(fmt::format("{}: cannot be read: {}", name, ec.message()));
+    } else if (fs::is_symlink(link) && !fs::exists(target)) {
+      errors.push_back(fmt::format("{}: is a dangling symbolic link", name));
+    } else if (fs::is_directory(target)) {
+      if (fs::is_symlink(link)) {
+        errors.push_back(fmt::format("{}: is a symbolic link to a directory, which is not followed", name));
+      } else {
+        walk_policy_directory(path, found, errors);
+      }
+    } else if (!fs::is_regular_file(target)) {
+      errors.push_back(fmt::format("{}: is not a regular file or directory", name));
+    } else if (path.extension() == ".writ") {
+      found.push_back(name);
+    }
+    ec.clear();
+    if (found.size() > limits::kMaxPolicyFiles) return;
+  }
+  if (ec) errors.push_back(fmt::format("{}: cannot be read: {}", dir.generic_string(), ec.message()));
+}
+
+}  // namespace
 
 std::vector<std::string> find_policy_files(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
   std::vector<std::string> files;
@@ -27,15 +70,16 @@ std::vector<std::string> find_policy_files(const std::vector<std::string>& paths
     }
     if (fs::is_directory(status)) {
       std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".writ") found.push_back(it->path().generic_string());
-      }
-      if (ec) errors.push_back(fmt::format("{}: {}", path, ec.message()));
+      walk_policy_directory(path, found, errors);
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
-      files.push_back(path);
+      files.push_back(path);  // read_file_limited refuses what is not a regular file
+    }
+    if (files.size() > limits::kMaxPolicyFiles) {
+      errors.push_back(fmt::format("{}: more than {} policy files", path, limits::kMaxPolicyFiles));
+      files.resize(limits::kMaxPolicyFiles);
+      break;
     }
   }
   // The same file named twice (a file and its directory) is loaded once.
@@ -104,21 +148,12 @@ LoadedPolicySet load_policy_set(const std::vector<std::string>& paths) {
   LoadedPolicySet set;
   std::vector<SourceText> inputs;
   for (const std::string& path : find_policy_files(paths, set.io_errors)) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in.is_open()) {
-      set.io_errors.push_back(fmt::format("{}: cannot be read", path));
+    auto text = stdlib::read_file_limited(path, limits::kMaxPolicyFileBytes);
+    if (!text) {
+      set.io_errors.push_back(fmt::format("{}: {}", path, text.error()));
       continue;
     }
-    // Read at most one byte past the parser's size limit: it reports the file as too large
-    // (E0005) without this process holding an arbitrarily large file in memory.
-    std::string text(ParseLimits{}.max_file_bytes + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (in.bad()) {
-      set.io_errors.push_back(fmt::format("{}: read error", path));
-      continue;
-    }
-    inputs.push_back({path, std::move(text)});
+    inputs.push_back({path, std::move(text).value()});
   }
   parse_and_check(set, std::move(inputs));
   return set;

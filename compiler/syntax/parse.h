@@ -6,12 +6,13 @@
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
+#include "stdlib/limits.h"
 
 namespace writ {
 
 struct ParseLimits {
-  std::size_t max_file_bytes = 8u << 20;  // 8 MiB
-  int max_nesting = 64;                   // brackets and prefix operators
+  std::size_t max_file_bytes = limits::kMaxPolicyFileBytes;
+  int max_nesting = limits::kMaxSourceNesting;  // brackets and prefix operators
 };
 
 // Never throws. On errors the returned file holds whatever could be recovered and

@@ -7,15 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stdlib/limits.h"
 #include "stdlib/result.h"
 
 namespace writ {
 
 struct JsonLimits {
-  std::size_t max_bytes = 1u << 20;        // 1 MiB
-  std::size_t max_depth = 32;
-  std::size_t max_string_bytes = 64u << 10;  // 64 KiB
-  std::size_t max_array_items = 10000;
+  std::size_t max_bytes = limits::kMaxRequestBytes;
+  std::size_t max_depth = limits::kMaxJsonDepth;
+  std::size_t max_string_bytes = limits::kMaxJsonStringBytes;
+  std::size_t max_array_items = limits::kMaxJsonArrayItems;
 };
 
 Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits = {});

@@ -29,9 +29,7 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
   for (const IssuerInfo* issuer : issuers) {
     const RecordPlan* token = plan_record(issuer->token_type.record());
     tokens_.push_back(token);
-    const FieldTable& claim = token->table;
-    token_fields_.push_back(
-        {claim.find("iss"), claim.find("aud"), claim.find("exp"), claim.find("nbf"), claim.find("iat")});
+    token_fields_.push_back(registered_fields(*token));
   }
   if (!tokens_.empty() && std::all_of(tokens_.begin(), tokens_.end(), [&](auto* t) { return t == tokens_[0]; }))
     common_token_ = tokens_[0];
@@ -51,6 +49,22 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
                                                 {"actor_token", WritCell{0, 0}}});
   access_ = plan_record(access);
   access_fields_ = {access_->table.find("principal"), access_->table.find("action"), access_->table.find("resource")};
+}
+
+// The token checks read these cells with their JWT types. A claim bound with another type (which
+// the checker refuses, E2009, but a damaged bundle could carry) makes every token of the issuer
+// fail the checks (`valid = false`) rather than be read as the wrong type.
+TokenFields BindPlan::registered_fields(const RecordPlan& token) {
+  const FieldTable& claim = token.table;
+  TokenFields f{claim.find("iss"), claim.find("aud"), claim.find("exp"), claim.find("nbf"), claim.find("iat"), true};
+  auto kind_is = [&](std::int32_t i, TypeKind kind) {
+    return i < 0 || token.fields[static_cast<std::size_t>(i)]->kind == kind;
+  };
+  f.valid = kind_is(f.iss, TypeKind::String) && kind_is(f.exp, TypeKind::Timestamp) &&
+            kind_is(f.nbf, TypeKind::Timestamp) && kind_is(f.iat, TypeKind::Timestamp) &&
+            kind_is(f.aud, TypeKind::List) &&
+            (f.aud < 0 || token.fields[static_cast<std::size_t>(f.aud)]->element->kind == TypeKind::String);
+  return f;
 }
 
 const RecordPlan* BindPlan::plan_record(const RecordType& type) {

@@ -46,6 +46,7 @@ struct FieldDefault {
 // Field indices in a record, or -1 where its schema has no such field.
 struct TokenFields {
   std::int32_t iss = -1, aud = -1, exp = -1, nbf = -1, iat = -1;
+  bool valid = true;  // every one bound with its JWT type (see BindPlan::registered_fields)
 };
 struct HeaderFields {
   std::int32_t alg = -1, typ = -1;
@@ -83,6 +84,7 @@ class BindPlan {
 
  private:
   const RecordPlan* plan_record(const RecordType& type);
+  static TokenFields registered_fields(const RecordPlan& token);
   const ValuePlan* plan_value(const Type& type);
 
   std::deque<RecordPlan> records_;  // deques: plans point at each other

@@ -10,6 +10,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/engine/policy_image.h"
 #include "stdlib/files.h"
+#include "stdlib/limits.h"
 
 namespace writ {
 namespace {
@@ -175,7 +176,7 @@ Result<std::shared_ptr<const NativePolicy>> Engine::load_cached_code(const std::
                                                                      std::string_view policy_version,
                                                                      bool shared_shapes, const EngineOptions& options) {
   try {
-    auto bytes = stdlib::read_whole_file(path);
+    auto bytes = stdlib::read_file_limited(path, limits::kMaxBundleBytes);
     if (!bytes) return Error{"no cached code"};
     // The checks of any bundle (checksum, Writ, LLVM and ABI versions, this machine) and more:
     // the file must hold this policy's optimised tier, as this engine would have compiled it.

@@ -459,6 +459,7 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
   const IssuerInfo& issuer = *policy->issuers()[parts.issuer];
   const TokenFields& claim = plan->token_fields(parts.issuer);
   const HeaderFields& jose = plan->header_fields();
+  if (!claim.valid) return false;  // left to the slow path, which refuses the claims
   const WritCell* iss = field(parts.token, claim.iss);
   if (iss == nullptr || cell_text(*iss) != issuer.iss) return false;
   const WritCell* alg = field(parts.header, jose.alg);
@@ -502,7 +503,7 @@ JsonBinder::Bound JsonBinder::Impl::bind(std::string_view text) {
   if (const NativeIssueRequest* issue = bind_issue()) return {issue, nullptr};
   if (!access_kind) return {};
   // An access request: read again from the start, as one (its `kind` usually comes first).
-  tokens.seek(0);
+  tokens.rewind();  // forgets the strings unescaped so far, which the arena's reset drops too
   arena.reset();
   return {nullptr, bind_access()};
 }

@@ -114,7 +114,11 @@ bool JsonTokens::index(std::string_view text) {
 // Unescapes `text` (a string's content in the buffer) if it has a backslash.
 bool JsonTokens::unescape(std::string_view& text) {
   if (std::memchr(text.data(), '\\', text.size()) == nullptr) return true;
-  // Every string is unescaped at most once per document, so the buffer cannot overflow.
+  // The buffer holds the document once over (unescaped text is never longer than escaped), but a
+  // string read twice (after a `seek`) takes space twice: refuse rather than write past the end.
+  // simdjson writes in blocks, up to its padding past the string's end.
+  auto left = static_cast<std::size_t>(unescaped_.data() + unescaped_.size() - unescaped_end_);
+  if (left < text.size() + simdjson::SIMDJSON_PADDING) return false;
   std::uint8_t* end = parser_->parse_string(reinterpret_cast<const std::uint8_t*>(text.data()), unescaped_end_);
   if (end == nullptr) return false;
   text = {reinterpret_cast<const char*>(unescaped_end_), static_cast<std::size_t>(end - unescaped_end_)};

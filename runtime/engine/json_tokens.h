@@ -43,7 +43,15 @@ class JsonTokens {
   char peek() const { return text_[*cursor_]; }
   void advance() { ++cursor_; }
   std::uint32_t position() const { return static_cast<std::uint32_t>(cursor_ - offsets_); }
+  // Moves the cursor to a token seen before. Strings read again after a seek are unescaped
+  // again into fresh space: `unescape` checks the space left and refuses when it runs out.
   void seek(std::uint32_t position) { cursor_ = offsets_ + position; }
+  // Back to the first token, as if just indexed: every string read so far is forgotten (their
+  // unescaped text is overwritten), so this is for reading the whole document again.
+  void rewind() {
+    cursor_ = offsets_;
+    unescaped_end_ = unescaped_.data();
+  }
   // The current token's text up to the next token, whitespace after it removed; empty at the end.
   std::string_view token() const {
     if (at_end()) return {};

@@ -25,6 +25,22 @@ const Value* field(const Value& record, std::string_view name) {
   return it == fields.end() ? nullptr : &it->second;
 }
 
+// The registered claim the token checks read with the wrong type, if any. The checker refuses a
+// schema that retypes one (E2009); this keeps a damaged policy, say from a bundle, from reading a
+// string as a time.
+const char* mistyped_registered_claim(const Value& token) {
+  for (const char* name : {"exp", "nbf", "iat"}) {
+    const Value* v = field(token, name);
+    if (v != nullptr && v->kind() != ValueKind::Timestamp) return name;
+  }
+  const Value* aud = field(token, "aud");
+  if (aud == nullptr) return nullptr;
+  if (aud->kind() != ValueKind::List) return "aud";
+  for (const Value& a : aud->as_list())
+    if (a.kind() != ValueKind::String) return "aud";
+  return nullptr;
+}
+
 }  // namespace
 
 Decision RequestBinder::deny(std::string reason, std::string detail) const {
@@ -70,6 +86,8 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   }
   auto token = bind_json(*claims, issuer.token_type, "token");
   if (!token) return deny("token.invalid_claims", token.error());
+  if (const char* claim = mistyped_registered_claim(*token))
+    return deny("token.invalid_claims", fmt::format("the schema gives the registered claim `{}` a wrong type", claim));
 
   // The rest of the request, bound to its schema like the claims.
   json request_json = in.value("request", json::object());

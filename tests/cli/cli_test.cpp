@@ -1,5 +1,7 @@
 // Runs the `writ` binary as a user would and checks exit codes and output.
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -200,6 +202,65 @@ TEST_F(Cli, EvalPrintsTheDecisionAsJson) {
   auto huge = run("eval --policy " + policy, write("huge.json", std::string(3u << 20, ' ')));
   EXPECT_EQ(huge.exit_code, 2);
   EXPECT_NE(huge.out.find("larger than the limit of 1048576 bytes"), std::string::npos) << huge.out.substr(0, 500);
+}
+
+// Issue 12, finding 2: nothing in a policy directory is skipped in silence. A forbid in a file
+// that cannot be read must not disappear with `0 errors`.
+TEST_F(Cli, PolicyDirectoryEntriesThatCannotBeReadAreErrors) {
+  fs::create_directories(dir_ / "p" / "locked");
+  write("p/ok.writ", kClean);
+  write("p/locked/forbid.writ", "forbid issue * to *\n");
+  fs::permissions(dir_ / "p" / "locked", fs::perms::none);
+  fs::permissions(dir_, fs::perms::all);  // so another user can reach p/
+  // As root every directory is readable: run as an unprivileged user instead.
+  std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  std::string cmd = "cd " + dir_.string() + " && NO_COLOR=1 " + as_user + WRIT_BINARY + " check p 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int status = pclose(pipe);
+  fs::permissions(dir_ / "p" / "locked", fs::perms::owner_all);
+  EXPECT_EQ(WEXITSTATUS(status), 2) << out;
+  EXPECT_NE(out.find("p/locked: cannot be read: Permission denied"), std::string::npos) << out;
+
+  // A FIFO, a dangling link and a link to a directory are named, not dropped (nor waited on).
+  fs::path q = dir_ / "q";
+  fs::create_directories(q / "real");
+  write("q/ok.writ", kClean);
+  ASSERT_EQ(::mkfifo((q / "pipe.writ").c_str(), 0600), 0);
+  fs::create_symlink(q / "missing.writ", q / "dangling.writ");
+  fs::create_directory_symlink(q / "real", q / "linked");
+  auto r = run("check " + q.string());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("pipe.writ: is not a regular file or directory"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("dangling.writ: is a dangling symbolic link"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("linked: is a symbolic link to a directory, which is not followed"), std::string::npos) << r.out;
+}
+
+// Issue 12, finding 6: inputs are bounded before they are read, and never block.
+TEST_F(Cli, InputsAreBoundedAndNonRegularFilesRefused) {
+  auto zero = run("fmt --check /dev/zero");
+  EXPECT_EQ(zero.exit_code, 2) << zero.out;
+  EXPECT_NE(zero.out.find("writ fmt: /dev/zero: is not a regular file"), std::string::npos) << zero.out;
+  std::string fifo = (dir_ / "policy.writ").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto check = run("check " + fifo);
+  EXPECT_EQ(check.exit_code, 2) << check.out;
+  EXPECT_NE(check.out.find("policy.writ: is not a regular file"), std::string::npos) << check.out;
+  std::string sparse = write("big.bundle", "");
+  fs::resize_file(sparse, std::uintmax_t{1} << 30);
+  auto bundle = run("eval --bundle " + sparse + " --input " + write("r.json", "{}"));
+  EXPECT_EQ(bundle.exit_code, 2) << bundle.out;
+  EXPECT_NE(bundle.out.find("is larger than the limit of 268435456 bytes"), std::string::npos) << bundle.out;
+  auto input_dir = run("eval --policy " + write("ok.writ", kClean) + " --input " + dir_.string());
+  EXPECT_EQ(input_dir.exit_code, 2) << input_dir.out;
+  EXPECT_NE(input_dir.out.find("is a directory, not a file"), std::string::npos) << input_dir.out;
+  std::string big = write("big.writ", std::string((8u << 20) + 1, ' '));
+  auto fmt = run("fmt --check " + big);
+  EXPECT_EQ(fmt.exit_code, 2) << fmt.out;
+  EXPECT_NE(fmt.out.find("is larger than the limit of 8388608 bytes"), std::string::npos) << fmt.out;
 }
 
 // Golden output of `writ eval --explain` on the sample requests of the GitHub Actions example.

@@ -1,0 +1,37 @@
+// Every size, depth, count and budget Writ enforces on its inputs, in one place. docs/security.md
+// lists them; tests/regression/limits_test.cpp checks each at and just past its value.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace writ::limits {
+
+// ----- Files ------------------------------------------------------------------------------------
+inline constexpr std::size_t kMaxPolicyFileBytes = 8u << 20;  // one .writ file (E0005 beyond)
+inline constexpr std::size_t kMaxPolicyFiles = 10000;         // .writ files found under the paths given
+inline constexpr std::size_t kMaxBundleBytes = 256u << 20;    // a compiled bundle
+inline constexpr std::size_t kMaxTestFileBytes = 8u << 20;    // a `writ test` file
+inline constexpr std::size_t kMaxKeyFileBytes = 64u << 10;    // a bundle signing or trust key (PEM)
+
+// ----- Policy source ----------------------------------------------------------------------------
+inline constexpr int kMaxSourceNesting = 64;  // brackets and prefix operators (E0006 beyond)
+
+// ----- Requests and claims (JSON) ---------------------------------------------------------------
+inline constexpr std::size_t kMaxRequestBytes = 1u << 20;      // a whole request
+inline constexpr std::size_t kMaxJsonDepth = 32;               // nesting of objects and arrays
+inline constexpr std::size_t kMaxJsonStringBytes = 64u << 10;  // a string, keys included
+inline constexpr std::size_t kMaxJsonArrayItems = 10000;       // items of one array
+
+// ----- Identities -------------------------------------------------------------------------------
+inline constexpr std::size_t kMaxSpiffeIdBytes = 2048;    // the SPIFFE ID spec's limit
+inline constexpr std::size_t kMaxTrustDomainBytes = 255;  // likewise
+
+// ----- Compilation ------------------------------------------------------------------------------
+// The IR nodes one policy may lower to, constants expanded where they are used (E4001 beyond):
+// a bound on native compile time and memory, far above any policy written by hand.
+inline constexpr std::size_t kMaxIrNodes = 1u << 20;
+// The bytes one constant string may hold once evaluated (E4001 beyond).
+inline constexpr std::size_t kMaxConstantStringBytes = 1u << 20;
+
+}  // namespace writ::limits

@@ -1,0 +1,105 @@
+// Regression tests for the red-team findings of issue 12: each reproduces one finding on both
+// engines and asserts the fixed behaviour (fail closed, a clear error, no corruption).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "runtime/engine/engine.h"
+#include "tests/unit/test_support.h"
+
+namespace writ {
+namespace {
+
+using nlohmann::json;
+
+// Both engines over one in-memory policy; the native one must compile.
+struct Engines {
+  std::shared_ptr<const Engine> native, interpreter;
+
+  explicit Engines(const std::string& policy) {
+    auto set = std::make_shared<LoadedPolicySet>(testing::check_text(policy));
+    EXPECT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
+    EngineOptions n;
+    n.require_native = true;
+    n.tiers = Tiers::Fast;
+    EngineOptions i;
+    i.backend = Backend::Interpreter;
+    native = *Engine::create(set, n);
+    interpreter = *Engine::create(set, i);
+  }
+
+  // The decision on `text` (as JSON), the same from both engines and both native paths.
+  json decide(const std::string& text) const {
+    DecisionContext context;
+    json fast = decision_to_json(native->decide_text(text, context));
+    json oracle = decision_to_json(interpreter->decide_text(text));
+    EXPECT_EQ(fast, oracle) << text;
+    return oracle;
+  }
+};
+
+const char* const kAccessPolicy = R"(
+@id("intents") permit access "read" on "payments/intents/*" by *
+@id("spiffe-read") permit access "read" on "ledger/*" by spiffe "spiffe://prod.acme.example/*"
+@id("no-staging") forbid access * on * by spiffe "spiffe://staging.acme.example/*"
+)";
+
+// Finding 3: an access request read twice (its `kind` after other members) with escaped strings
+// unescaped twice into a buffer sized for one pass.
+TEST(Hardening, Finding03AccessRequestReadTwiceWithEscapes) {
+  Engines engines(kAccessPolicy);
+  std::string escaped;
+  for (int i = 0; i < 200; ++i) escaped += "\\/\\u001b";
+  for (const char* order : {"action-first", "resource-first"}) {
+    std::string action = R"("action": "read)" + escaped + R"(")";
+    std::string resource = R"("resource": "payments/intents/)" + escaped + R"(")";
+    std::string first = std::string(order) == "action-first" ? action : resource;
+    std::string second = std::string(order) == "action-first" ? resource : action;
+    std::string text =
+        "{" + first + ", " + second + R"(, "kind": "access", "principal": {"role": "x\u0041"}, "time": 5})";
+    json d = engines.decide(text);
+    EXPECT_EQ(d["decision"], "deny") << d;
+    // The same, with strings that match a rule: a second pass must read what the first did.
+    std::string plain = R"({"action": "r\u0065ad", "resource": "payments\/intents\/42", "kind": "access",
+                           "principal": {"role": "\u0078"}, "time": 5})";
+    EXPECT_EQ(engines.decide(plain)["decision"], "allow");
+  }
+}
+
+// Finding 1: a custom schema retyping a registered claim made native code read a string cell as
+// the expiry (a wrong allow) and crash on `aud: string`. The checker refuses such a schema.
+TEST(Hardening, Finding01RegisteredClaimsKeepTheirJwtTypes) {
+  for (const char* field :
+       {"exp: string", "exp: list<string>", "exp: \"a\" | \"b\"", "exp: {at: int}", "exp: int", "aud: string",
+        "aud: list<string>", "iss: int", "nbf: duration?", "iat: string?", "sub: list<string>", "jti: int?"}) {
+    std::string policy = std::string("schema custom {\n  ") + field + R"(
+}
+issuer ci = "https://ci.example" {
+  schema: custom
+  audience: "broker"
+  algorithms: [RS256]
+}
+@id("r") permit issue "r" to ci
+)";
+    LoadedPolicySet set = testing::check_text(policy);
+    EXPECT_EQ(testing::codes(set), std::vector<std::string>{"E2009"}) << field << "\n" << testing::rendered(set);
+  }
+  // The JWT types themselves, optional or not, and an `extends jwt` that narrows: accepted.
+  LoadedPolicySet ok = testing::check_text(R"(
+schema custom extends jwt {
+  exp: timestamp
+  aud: one_or_many<string>
+  jti: string?
+}
+issuer ci = "https://ci.example" {
+  schema: custom
+  audience: "broker"
+  algorithms: [RS256]
+}
+@id("r") permit issue "r" to ci
+)");
+  EXPECT_FALSE(ok.diagnostics.has_errors()) << testing::rendered(ok);
+}
+
+}  // namespace
+}  // namespace writ
