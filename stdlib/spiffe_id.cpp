@@ -54,6 +54,13 @@ std::variant<SpiffeId, SpiffeError> parse_spiffe_id(std::string_view text) {
                                                : fmt::format("{} is not allowed in a trust domain", describe(c));
     return SpiffeError{i + k, why};
   }
+  // DNS-style labels: a leading or trailing dot, or two in a row, would let one trust domain be
+  // spelled two ways (`acme.example.` and `acme.example`).
+  if (td.front() == '.' || td.back() == '.') {
+    return SpiffeError{td.front() == '.' ? i : i + td.size() - 1, "a trust domain does not start or end with `.`"};
+  }
+  if (std::size_t dots = td.find(".."); dots != std::string_view::npos)
+    return SpiffeError{i + dots, "a trust domain has no empty labels (`..`)"};
   id.trust_domain = std::string(td);
   i = td_end;
   if (i == text.size()) return id;

@@ -75,7 +75,8 @@ std::int32_t writ_regex_match(const void* re, const char* s, std::uint64_t n) {
 }
 
 std::int32_t writ_path_under(const char* p, std::uint64_t pn, const char* q, std::uint64_t qn) {
-  return writ::stdlib::path_under(view(p, pn), view(q, qn));
+  std::optional<bool> under = writ::stdlib::path_under(view(p, pn), view(q, qn));
+  return under ? static_cast<std::int32_t>(*under) : -1;  // -1: an error (a dot segment)
 }
 
 std::int32_t writ_window_contains(const void* window, std::int64_t t) {

@@ -342,8 +342,13 @@ class Emitter {
         llvm::Value* re = host_constant(n, regex_symbol(static_cast<std::size_t>(n.imm)));
         return {call_flag("writ_regex_match", {ptr_, ptr_, i64_}, {re, s.a, s.b})};
       }
-      case Op::Under:
-        return {string_predicate("writ_path_under", n)};
+      case Op::Under: {  // -1 when a side has a dot segment: an error, as in the interpreter
+        Value x = emit(n.kids[0]);
+        Value y = emit(n.kids[1]);
+        llvm::Value* r = b_.CreateCall(helper("writ_path_under", i32_, {ptr_, i64_, ptr_, i64_}), {x.a, x.b, y.a, y.b});
+        fail_if(b_.CreateICmpSLT(r, b_.getInt32(0)), native::kErrorSite, n);
+        return {b_.CreateICmpEQ(r, b_.getInt32(1))};
+      }
       case Op::StartsWith: {
         if (node(n.kids[1]).op == Op::ConstStr) {
           Value s = emit(n.kids[0]);

@@ -23,6 +23,7 @@ bool can_fail(Op op) {
     case Op::Div:
     case Op::Mod:
     case Op::Split:
+    case Op::Under:
       return true;
     default:
       return false;

@@ -1,6 +1,7 @@
 // Lowering of checked rules to the decision IR: names resolved to roots, locals and inlined
 // constants; fields to indices; operators and built-ins to typed operations.
 #include "compiler/ir/lower.h"
+#include "stdlib/path.h"
 
 #include <algorithm>
 #include <map>
@@ -273,8 +274,11 @@ class Lowerer {
         if (it == patterns.end()) it = patterns.insert(patterns.end(), *pattern);
         return add(Op::Matches, bool_type, {a}, it - patterns.begin());
       }
-      case ast::Op::Under:
-        return add(Op::Under, bool_type, {a, b});
+      case ast::Op::Under: {
+        NodeId id = add(Op::Under, bool_type, {a, b});
+        policy_.nodes[id].site = site(std::string(stdlib::kUnderDotSegment));
+        return id;
+      }
       case ast::Op::Add:
         if (node(a).rep == Rep::Str) return add(Op::Concat, t, {a, b});
         return arithmetic(Op::Add, e, t, a, b);

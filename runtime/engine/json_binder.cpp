@@ -15,6 +15,7 @@
 #include "runtime/engine/bind_plan.h"
 #include "runtime/engine/json_tokens.h"
 #include "runtime/engine/native_policy.h"
+#include "stdlib/path.h"
 #include "stdlib/saturating.h"
 #include "stdlib/spiffe_id.h"
 
@@ -581,10 +582,12 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
   const WritCell* resource = field(record, fields.resource);
   if (action == nullptr || resource == nullptr) return nullptr;  // required by the schema, so never
   r.roots[0] = record;
-  r.subject.valid_spiffe = r.subject.principal_kind == "spiffe" &&
-                           std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(r.subject.principal_name));
+  // Refused principals and resources are left to the slow path, which says why.
+  if (principal_problem(r.subject.principal_kind, r.subject.principal_name)) return nullptr;
+  r.subject.valid_spiffe = r.subject.principal_kind == "spiffe";
   r.subject.action = cell_text(*action);
   r.subject.resource = cell_text(*resource);
+  if (stdlib::resource_path_problem(r.subject.resource)) return nullptr;
   return &r;
 }
 

@@ -227,8 +227,11 @@ Result<Value> Evaluator::eval_binary(const ast::Expr& e, Env& env) const {
       if (it == regexes_.end()) return fail(fmt::format("the pattern `{}` was not compiled", b.as_string()));
       return Value::boolean(RE2::FullMatch(a.as_string(), *it->second));
     }
-    case ast::Op::Under:
-      return Value::boolean(stdlib::path_under(a.as_string(), b.as_string()));
+    case ast::Op::Under: {
+      std::optional<bool> under = stdlib::path_under(a.as_string(), b.as_string());
+      if (!under) return fail(std::string(stdlib::kUnderDotSegment));
+      return Value::boolean(*under);
+    }
     default:
       return eval_arithmetic(e, a, b);
   }

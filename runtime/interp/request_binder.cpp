@@ -2,10 +2,12 @@
 #include "runtime/interp/request_binder.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
 #include "runtime/bind/bind.h"
+#include "stdlib/path.h"
 #include "stdlib/saturating.h"
 #include "stdlib/spiffe_id.h"
 
@@ -42,6 +44,25 @@ const char* mistyped_registered_claim(const Value& token) {
 }
 
 }  // namespace
+
+std::optional<std::string> principal_problem(std::string_view kind, std::string_view name) {
+  if (kind == "spiffe") {
+    auto id = stdlib::parse_spiffe_id(name);
+    if (auto* error = std::get_if<stdlib::SpiffeError>(&id))
+      return fmt::format("`principal.spiffe` is not a valid SPIFFE ID: {}", error->message);
+    return std::nullopt;
+  }
+  // A role spelled like a SPIFFE ID would pass `is_spiffe_id(request.principal)`, `spiffe()` and
+  // `under "spiffe://..."`: the principal's value alone must say its kind.
+  constexpr std::string_view kScheme = "spiffe:";
+  bool spelled_like_spiffe = name.size() >= kScheme.size();
+  for (std::size_t i = 0; spelled_like_spiffe && i < kScheme.size(); ++i)
+    spelled_like_spiffe = std::tolower(static_cast<unsigned char>(name[i])) == kScheme[i];
+  if (spelled_like_spiffe)
+    return "a `role` principal cannot start with `spiffe:`: give a SPIFFE ID as {\"spiffe\": ...}";
+  if (name.empty()) return "a `role` principal cannot be empty";
+  return std::nullopt;
+}
 
 Decision RequestBinder::deny(std::string reason, std::string detail) const {
   Decision d;
@@ -143,8 +164,9 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
   BoundAccessRequest bound;
   bound.principal_kind = principal->begin().key();
   bound.principal_name = principal->begin()->get<std::string>();
-  bound.valid_spiffe = bound.principal_kind == "spiffe" &&
-                       std::holds_alternative<stdlib::SpiffeId>(stdlib::parse_spiffe_id(bound.principal_name));
+  if (auto problem = principal_problem(bound.principal_kind, bound.principal_name))
+    return deny("request.invalid", *problem);
+  bound.valid_spiffe = bound.principal_kind == "spiffe";
   json request_json = json::object();
   for (const char* key : {"time", "action", "resource", "source_ip", "broker"}) {
     if (in.contains(key)) request_json[key] = in[key];
@@ -155,6 +177,8 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
   bound.request = std::move(request).value();
   bound.action = field(bound.request, "action")->as_string();
   bound.resource = field(bound.request, "resource")->as_string();
+  if (auto problem = stdlib::resource_path_problem(bound.resource))
+    return deny("request.invalid", fmt::format("`resource` cannot be used: {}", *problem));
   return bound;
 }
 

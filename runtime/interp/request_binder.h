@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -66,6 +67,10 @@ class RequestBinder {
 
 // True if an access rule's action, resource and principal patterns select the request.
 bool access_rule_applies(const RuleHead& rule, const AccessSubject& request);
+
+// Why an access request's principal is refused (request.invalid), or nullopt: a `spiffe` one must
+// be a valid SPIFFE ID, a `role` one non-empty and not spelled like a SPIFFE ID (docs/semantics.md §6).
+std::optional<std::string> principal_problem(std::string_view kind, std::string_view name);
 
 // What an issuance request asks for (ttl, audience, scopes), read from its bound `request`.
 RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl);

@@ -18,6 +18,20 @@ NamePatterns patterns_of(const ast::NameSet& set) {
   return out;
 }
 
+// `spiffe "spiffe://td/*"` covers the trust domain's own ID, `spiffe://td`, as well as every
+// workload in it (docs/semantics.md §6): a forbid for a trust domain must not miss its bare ID.
+NamePatterns spiffe_patterns_of(const ast::NameSet& set) {
+  NamePatterns out = patterns_of(set);
+  std::size_t given = out.items.size();
+  for (std::size_t i = 0; i < given; ++i) {
+    const std::string& p = out.items[i];
+    // The trust domain is exact (the checker refuses wildcards in it) and has no `/`.
+    if (p.size() > 11 && p.ends_with("/*") && p.find('/', 9) == p.size() - 2)
+      out.items.push_back(p.substr(0, p.size() - 2));
+  }
+  return out;
+}
+
 std::string location_of(const LoadedPolicySet& policy, const ast::RuleDecl& rule) {
   if (!rule.span.valid()) return "";
   const SourceFile& file = policy.sources.file(rule.span.file);
@@ -52,7 +66,8 @@ std::shared_ptr<const RuntimePolicy> runtime_policy_of(const LoadedPolicySet& po
     head.actions = patterns_of(decl.actions);
     head.resources = patterns_of(decl.resources);
     head.principal_kind = decl.principal_kind;
-    head.principals = patterns_of(decl.principals);
+    head.principals =
+        decl.principal_kind == "spiffe" ? spiffe_patterns_of(decl.principals) : patterns_of(decl.principals);
     head.location = location_of(policy, decl);
     out->rules.push_back(std::move(head));
   }

@@ -2,6 +2,8 @@
 // engines and asserts the fixed behaviour (fail closed, a clear error, no corruption).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "runtime/engine/engine.h"
@@ -99,6 +101,58 @@ issuer ci = "https://ci.example" {
 @id("r") permit issue "r" to ci
 )");
   EXPECT_FALSE(ok.diagnostics.has_errors()) << testing::rendered(ok);
+}
+
+// The SPIFFE example's mesh policy, read from the source tree.
+std::string mesh_policy() {
+  std::ifstream in(std::string(WRIT_SOURCE_DIR) + "/examples/spiffe-services/mesh.writ");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string access_request(const std::string& principal, const std::string& action, const std::string& resource,
+                           std::int64_t time = 1767232800) {
+  return R"({"kind": "access", "principal": )" + principal + R"(, "action": ")" + action + R"(", "resource": ")" +
+         resource + R"(", "time": )" + std::to_string(time) + "}";
+}
+
+// Findings 7 and 12: a role spelled like a SPIFFE ID, or a `spiffe` principal that is not a valid
+// SPIFFE ID, was decided like one; it is refused before any rule, on both engines.
+TEST(Hardening, Finding07And12PrincipalsAreRefusedUnlessWellFormed) {
+  Engines engines(mesh_policy());
+  // The write forbid relies on `is_spiffe_id(request.principal)` meaning a SPIFFE caller.
+  json role = engines.decide(access_request(R"({"role": "spiffe://prod.acme.example/ns/orders/sa/orders-api"})",
+                                            "payments.intents.write", "payments/intents/1"));
+  EXPECT_EQ(role["reason"], "request.invalid") << role;
+  for (const char* id : {"spiffe://STAGING.acme.example/ns/x", "spiffe://staging.acme.example:8443/ns/x",
+                         "spiffe://u@staging.acme.example/ns/x", "spiffe://staging.acme.example/ns/x?q",
+                         "spiffe://staging.acme.example/ns/x#f", "spiffe://staging.acme.example/ns/%78",
+                         "spiffe://staging.acme.example//x", "spiffe://staging.acme.example./ns/x",
+                         "Spiffe://staging.acme.example/ns/x"}) {
+    json d = engines.decide(
+        access_request(R"({"spiffe": ")" + std::string(id) + R"("})", "ledger.export.read", "ledger/exports/2026-11"));
+    EXPECT_EQ(d["reason"], "request.invalid") << id << " " << d;
+  }
+  // The bare trust-domain ID is covered by `spiffe://staging.acme.example/*`.
+  json bare = engines.decide(
+      access_request(R"({"spiffe": "spiffe://staging.acme.example"})", "ledger.export.read", "ledger/exports/1"));
+  EXPECT_EQ(bare["reason"], "forbid") << bare;
+}
+
+// Finding 8: `payments/intents/../../ledger/...` passed a rule for `payments/intents/*`, and `under`
+// accepted `spiffe://td/ns/payments/../orders`.
+TEST(Hardening, Finding08DotSegmentsAreRefused) {
+  Engines engines(mesh_policy());
+  std::string orders = R"({"spiffe": "spiffe://prod.acme.example/ns/orders/sa/orders-api"})";
+  EXPECT_EQ(engines.decide(access_request(orders, "payments.intents.read", "payments/intents/42"))["decision"],
+            "allow");
+  for (const char* resource : {"payments/intents/../../ledger/exports/2026-11", "payments/intents/./x",
+                               "payments/intents/%2e%2e/%2e%2e/ledger", "payments/intents/x%2f..%2f..%2fledger"}) {
+    json d = engines.decide(access_request(orders, "payments.intents.read", resource));
+    EXPECT_EQ(d["reason"], "request.invalid") << resource << " " << d;
+  }
+  json up = engines.decide(access_request(R"({"spiffe": "spiffe://prod.acme.example/ns/payments/../orders"})",
+                                          "config.read", "config/payments/db"));
+  EXPECT_EQ(up["reason"], "request.invalid") << up;
 }
 
 }  // namespace

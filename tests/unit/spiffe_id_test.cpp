@@ -39,6 +39,12 @@ TEST(SpiffeId, RejectsWhatTheStandardForbids) {
   EXPECT_FALSE(valid("spiffe://[::1]/a"));
   EXPECT_FALSE(valid("spiffe://" + std::string(256, 'a')));
   EXPECT_FALSE(valid("spiffe://td/" + std::string(2100, 'a')));
+  // One trust domain, one spelling (issue 12, finding 12).
+  EXPECT_FALSE(valid("spiffe://example.org./a"));
+  EXPECT_FALSE(valid("spiffe://.example.org/a"));
+  EXPECT_FALSE(valid("spiffe://example..org/a"));
+  EXPECT_FALSE(valid("spiffe://."));
+  EXPECT_TRUE(valid("spiffe://a.b-c_d.example/a"));
 }
 
 TEST(SpiffeId, ErrorsSayWhereAndWhy) {
