@@ -157,7 +157,7 @@ int run_bench(const BenchArgs& args) {
                 {"decision", decision["decision"]},
                 {"reason", decision["reason"]}};
     if (!native) out["fallback_reason"] = fast->fallback_reason();
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   std::cout << fmt::format("{} rules; the request is decided {} ({})\n\n", checked.policy->program.rules.size(),

@@ -70,7 +70,7 @@ int run_compile(const CompileArgs& args) {
     out["path"] = args.output;
     out["bytes"] = bytes->size();
     out["compile_seconds"] = seconds;
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     auto modules = m["code"]["modules"].get<std::size_t>();
     std::cout << fmt::format("{}: {} rules, {} tier, {} module{}, {:.1f} KB, compiled in {:.2f} s\n", args.output,

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/load_interpreter.h"
 #include "runtime/bind/json_reader.h"
+#include "stdlib/printable.h"
 
 namespace writ::cli {
 namespace {
@@ -41,10 +42,10 @@ int run_eval(const EvalArgs& args) {
   if (args.format == "text") {
     std::cout << decision_to_text(decision);
   } else {
-    std::cout << decision_to_json(decision).dump(2) << "\n";
+    std::cout << decision_to_json(decision).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   if (decision.reason == "request.invalid") {
-    std::cerr << "writ eval: " << args.input << ": " << decision.detail << "\n";
+    std::cerr << "writ eval: " << args.input << ": " << stdlib::printable(decision.detail) << "\n";
     return kExitUsage;
   }
   return args.fail_on_deny && !decision.allow ? kExitDenied : kExitOk;

@@ -62,7 +62,7 @@ int run_test(const TestArgs& args) {
       for (const RuleInfo* r : unexercised) rules.push_back(r->id);
       out["unexercised_rules"] = rules;
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     for (const TestOutcome& o : report.outcomes) {
       if (!o.passed)

@@ -48,7 +48,7 @@ std::string render_json(const std::vector<Diagnostic>& diagnostics, const Source
                     {"fixits", fixits}});
   }
   json doc{{"diagnostics", list}, {"errors", errors}, {"warnings", warnings}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string render_sarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
@@ -96,7 +96,7 @@ std::string render_sarif(const std::vector<Diagnostic>& diagnostics, const Sourc
            {"results", results}};
   json log{
       {"version", "2.1.0"}, {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"runs", json::array({run})}};
-  return log.dump(2) + "\n";
+  return log.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace writ

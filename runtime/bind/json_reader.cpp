@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "stdlib/printable.h"
+
 namespace writ {
 namespace {
 
@@ -24,7 +26,8 @@ class StrictBuilder : public nlohmann::json_sax<json> {
   bool number_unsigned(number_unsigned_t v) override { return add(json(v)); }
   bool number_float(number_float_t v, const string_t&) override { return add(json(v)); }
   bool string(string_t& v) override {
-    if (v.size() > limits_.max_string_bytes) return fail(fmt::format("a string at {} is longer than {} bytes", where(), limits_.max_string_bytes));
+    if (v.size() > limits_.max_string_bytes)
+      return fail(fmt::format("a string at {} is longer than {} bytes", where(), limits_.max_string_bytes));
     return add(json(std::move(v)));
   }
   bool binary(binary_t&) override { return fail("binary values are not JSON"); }
@@ -34,7 +37,8 @@ class StrictBuilder : public nlohmann::json_sax<json> {
   bool end_array() override { return close(); }
   bool key(string_t& k) override {
     json& object = *stack_.back();
-    if (object.contains(k)) return fail(fmt::format("the key `{}` appears twice in the object at {}", k, where()));
+    if (object.contains(k))
+      return fail(fmt::format("the key `{}` appears twice in the object at {}", stdlib::printable(k), where()));
     keys_.back() = std::move(k);
     return true;
   }
@@ -42,7 +46,9 @@ class StrictBuilder : public nlohmann::json_sax<json> {
     std::string what = e.what();
     // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column 7: ".
     auto colon = what.find(": ", what.find("parse error"));
-    return fail(fmt::format("invalid JSON at byte {}: {}", position, colon == std::string::npos ? what : what.substr(colon + 2)));
+    // Its "last read" part echoes input bytes: escaped, so the message is valid UTF-8 with no controls.
+    return fail(fmt::format("invalid JSON at byte {}: {}", position,
+                            stdlib::printable(colon == std::string::npos ? what : what.substr(colon + 2))));
   }
 
  private:
@@ -57,7 +63,7 @@ class StrictBuilder : public nlohmann::json_sax<json> {
     for (std::size_t i = 0; i < stack_.size(); ++i) {
       bool innermost = i + 1 == stack_.size();
       if (stack_[i]->is_object()) {
-        if (!innermost && !keys_[i].empty()) path += "." + keys_[i];
+        if (!innermost && !keys_[i].empty()) path += "." + stdlib::printable(keys_[i]);
       } else {
         // An enclosing array already holds the open child; the innermost one is about to grow.
         path += fmt::format("[{}]", innermost ? stack_[i]->size() : stack_[i]->size() - 1);
@@ -75,14 +81,16 @@ class StrictBuilder : public nlohmann::json_sax<json> {
     if (parent.is_object()) {
       parent[keys_.back()] = std::move(value);
     } else {
-      if (parent.size() >= limits_.max_array_items) return fail(fmt::format("the array at {} has more than {} items", where(), limits_.max_array_items));
+      if (parent.size() >= limits_.max_array_items)
+        return fail(fmt::format("the array at {} has more than {} items", where(), limits_.max_array_items));
       parent.push_back(std::move(value));
     }
     return true;
   }
 
   bool open(json container) {
-    if (stack_.size() >= limits_.max_depth) return fail(fmt::format("nesting deeper than {} levels at {}", limits_.max_depth, where()));
+    if (stack_.size() >= limits_.max_depth)
+      return fail(fmt::format("nesting deeper than {} levels at {}", limits_.max_depth, where()));
     json* slot;
     if (stack_.empty()) {
       result = std::move(container);
@@ -93,7 +101,8 @@ class StrictBuilder : public nlohmann::json_sax<json> {
         parent[keys_.back()] = std::move(container);
         slot = &parent[keys_.back()];
       } else {
-        if (parent.size() >= limits_.max_array_items) return fail(fmt::format("the array at {} has more than {} items", where(), limits_.max_array_items));
+        if (parent.size() >= limits_.max_array_items)
+          return fail(fmt::format("the array at {} has more than {} items", where(), limits_.max_array_items));
         parent.push_back(std::move(container));
         slot = &parent.back();
       }
@@ -117,7 +126,12 @@ class StrictBuilder : public nlohmann::json_sax<json> {
 }  // namespace
 
 Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits) {
-  if (text.size() > limits.max_bytes) return Error{fmt::format("the JSON document is larger than the limit of {} bytes", limits.max_bytes)};
+  if (text.size() > limits.max_bytes)
+    return Error{fmt::format("the JSON document is larger than the limit of {} bytes", limits.max_bytes)};
+  // A NUL byte is never JSON (strings escape it, and it is not whitespace): refused wherever it is,
+  // so nothing after one can be ignored.
+  if (auto nul = text.find('\0'); nul != std::string_view::npos)
+    return Error{fmt::format("invalid JSON at byte {}: a NUL byte", nul)};
   StrictBuilder builder(limits);
   bool ok = false;
   try {

@@ -498,7 +498,9 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
 }
 
 JsonBinder::Bound JsonBinder::Impl::bind(std::string_view text) {
-  if (text.size() > limits.max_bytes || !tokens.index(text)) return {};
+  // A NUL byte is never JSON; the slow path refuses it, wherever it is (nothing after it is ignored).
+  if (text.size() > limits.max_bytes || std::memchr(text.data(), '\0', text.size()) != nullptr || !tokens.index(text))
+    return {};
   arena.reset();
   access_kind = false;
   if (const NativeIssueRequest* issue = bind_issue()) return {issue, nullptr};

@@ -3,13 +3,18 @@
 
 #include <fmt/format.h>
 
+#include "stdlib/printable.h"
+
 namespace writ {
 
 nlohmann::json decision_to_json(const Decision& d) {
   nlohmann::json out;
   out["decision"] = d.allow ? "allow" : "deny";
   out["reason"] = d.reason;
-  if (!d.detail.empty()) out["detail"] = d.detail;
+  // What echoes input (details, error messages, values) is made printable: valid UTF-8, no
+  // terminal controls, whatever bytes the request carried.
+  using stdlib::printable;
+  if (!d.detail.empty()) out["detail"] = printable(d.detail);
   out["rules"] = d.rules;
   if (d.grant) {
     nlohmann::json grant;
@@ -22,7 +27,7 @@ nlohmann::json decision_to_json(const Decision& d) {
     out["grant"] = nullptr;
   }
   nlohmann::json errors = nlohmann::json::array();
-  for (const auto& e : d.errors) errors.push_back({{"rule", e.rule}, {"message", e.message}});
+  for (const auto& e : d.errors) errors.push_back({{"rule", e.rule}, {"message", printable(e.message)}});
   out["errors"] = errors;
   out["policy_version"] = d.policy_version;
   if (d.explained) {
@@ -30,7 +35,7 @@ nlohmann::json decision_to_json(const Decision& d) {
     for (const RuleTrace& t : d.explanation) {
       nlohmann::json entry = {{"rule", t.rule}, {"effect", t.effect}, {"outcome", t.outcome}, {"location", t.location}};
       if (!t.condition.empty()) entry["condition"] = t.condition;
-      if (!t.because.empty()) entry["because"] = t.because;
+      if (!t.because.empty()) entry["because"] = printable(t.because);
       if (t.outcome == "matched") entry["held"] = t.held;
       trace.push_back(std::move(entry));
     }
@@ -40,8 +45,9 @@ nlohmann::json decision_to_json(const Decision& d) {
 }
 
 std::string decision_to_text(const Decision& d) {
+  using stdlib::printable;
   std::string out = fmt::format("{} ({})\n", d.allow ? "ALLOW" : "DENY", d.reason);
-  if (!d.detail.empty()) out += fmt::format("  {}\n", d.detail);
+  if (!d.detail.empty()) out += fmt::format("  {}\n", printable(d.detail));
   if (!d.rules.empty()) {
     out += "  determined by:";
     for (const auto& r : d.rules) out += " " + r;
@@ -49,12 +55,12 @@ std::string decision_to_text(const Decision& d) {
   }
   if (d.grant) {
     out += fmt::format("  grant: ttl {}s", d.grant->ttl.value_or(0));
-    if (d.grant->audience) out += ", audience " + *d.grant->audience;
+    if (d.grant->audience) out += ", audience " + printable(*d.grant->audience);
     if (!d.grant->scopes.empty()) {
       out += ", scopes";
-      for (const auto& s : d.grant->scopes) out += " " + s;
+      for (const auto& s : d.grant->scopes) out += " " + printable(s);
     }
-    for (const auto& [k, v] : d.grant->tags) out += fmt::format(", tag {}={}", k, v);
+    for (const auto& [k, v] : d.grant->tags) out += fmt::format(", tag {}={}", k, printable(v));
     out += "\n";
   }
   for (const RuleTrace& t : d.explanation) {
@@ -67,10 +73,10 @@ std::string decision_to_text(const Decision& d) {
     } else {
       if (!t.condition.empty())
         out += fmt::format("    {}: {}\n", t.outcome == "error" ? "erred" : "failed", t.condition);
-      if (!t.because.empty()) out += fmt::format("    because: {}\n", t.because);
+      if (!t.because.empty()) out += fmt::format("    because: {}\n", printable(t.because));
     }
   }
-  for (const auto& e : d.errors) out += fmt::format("  error in {}: {}\n", e.rule, e.message);
+  for (const auto& e : d.errors) out += fmt::format("  error in {}: {}\n", e.rule, printable(e.message));
   if (d.explained && d.explanation.empty() && d.reason == "no_permit") out += "  no rule applies to this request\n";
   out += fmt::format("  policy {}\n", d.policy_version);
   return out;

@@ -50,8 +50,9 @@ const char* const kAccessPolicy = R"(
 // unescaped twice into a buffer sized for one pass.
 TEST(Hardening, Finding03AccessRequestReadTwiceWithEscapes) {
   Engines engines(kAccessPolicy);
-  std::string escaped;
-  for (int i = 0; i < 200; ++i) escaped += "\\/\\u001b";
+  // Mostly plain bytes, so that unescaped they take nearly as much space as escaped: read twice,
+  // they overflowed a buffer sized for the document once.
+  std::string escaped = std::string(300, 'a') + "\\/" + std::string(300, 'b') + "\\u001b";
   for (const char* order : {"action-first", "resource-first"}) {
     std::string action = R"("action": "read)" + escaped + R"(")";
     std::string resource = R"("resource": "payments/intents/)" + escaped + R"(")";
@@ -153,6 +154,34 @@ TEST(Hardening, Finding08DotSegmentsAreRefused) {
   json up = engines.decide(access_request(R"({"spiffe": "spiffe://prod.acme.example/ns/payments/../orders"})",
                                           "config.read", "config/payments/db"));
   EXPECT_EQ(up["reason"], "request.invalid") << up;
+}
+
+// Finding 11: everything after a NUL byte was ignored. Finding 5: invalid UTF-8 echoed in a
+// detail made printing the decision throw, so no decision was printed.
+TEST(Hardening, Finding05And11DamagedBytesGiveADecisionThatPrints) {
+  Engines engines(mesh_policy());
+  std::string ok = access_request(R"({"spiffe": "spiffe://prod.acme.example/ns/orders/sa/orders-api"})",
+                                  "payments.intents.read", "payments/intents/42");
+  EXPECT_EQ(engines.decide(ok)["decision"], "allow");
+  for (const std::string& tail : {std::string("\0{garbage", 9), std::string("\0", 1), std::string(" \0 ", 3)}) {
+    json d = engines.decide(ok + tail);
+    EXPECT_EQ(d["reason"], "request.invalid") << d;
+    EXPECT_NE(d["detail"].get<std::string>().find("NUL"), std::string::npos) << d;
+  }
+  EXPECT_EQ(engines.decide(ok + " x")["reason"], "request.invalid");
+  for (const char* bad : {"\xff\xfe", "\xc0\xaf", "\xed\xa0\x80", "\x1b[31m\xe2\x82"}) {
+    std::string text = access_request(std::string(R"({"role": "a)") + bad + R"("})", "read", "r");
+    json d = engines.decide(text);
+    EXPECT_EQ(d["reason"], "request.invalid") << d.dump(-1, ' ', false, json::error_handler_t::replace);
+    EXPECT_NO_THROW((void)d.dump()) << "the decision must print as it is";
+    std::string shown = decision_to_text(engines.interpreter->decide_text(text));
+    EXPECT_EQ(shown.find('\x1b'), std::string::npos) << shown;
+  }
+  // A duplicate key with control characters: named with escapes, not raw bytes.
+  json dup = engines.decide(R"({"kind": "access", "\u001b[2J": 1, "\u001b[2J": 2})");
+  EXPECT_EQ(dup["reason"], "request.invalid");
+  EXPECT_EQ(dup["detail"].get<std::string>().find('\x1b'), std::string::npos) << dup;
+  EXPECT_NE(dup["detail"].get<std::string>().find("\\x1B[2J"), std::string::npos) << dup;
 }
 
 }  // namespace
