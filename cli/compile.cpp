@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/load_interpreter.h"
 #include "compiler/ir/lower.h"
+#include "runtime/engine/native_policy.h"
 #include "stdlib/files.h"
 
 namespace writ::cli {
@@ -25,8 +26,10 @@ struct CompileArgs {
   std::string format = "text";
 };
 
-int emit_ir(const LoadedPolicySet& policy) {
-  auto lowered = ir::lower(policy.program);
+int emit_ir(const Interpreter& interpreter) {
+  // With the constants' values, as the engine lowers them.
+  ir::ConstantValues constants = constant_values_of(interpreter);
+  auto lowered = ir::lower(interpreter.policy().program, &constants);
   if (!lowered) {
     std::cerr << "writ compile: " << lowered.error() << "\n";
     return kExitPolicyErrors;
@@ -36,9 +39,12 @@ int emit_ir(const LoadedPolicySet& policy) {
 }
 
 int run_compile(const CompileArgs& args) {
+  if (args.emit_ir) {
+    LoadedInterpreter loaded = load_interpreter(args.policy, "compile");
+    return loaded.interpreter ? emit_ir(*loaded.interpreter) : loaded.exit_code;
+  }
   LoadedInterpreter checked;
   if (!load_checked(args.policy, "compile", checked)) return checked.exit_code;
-  if (args.emit_ir) return emit_ir(*checked.policy);
   if (args.output.empty()) {
     std::cerr << "writ compile: give the bundle's path with -o FILE (or --emit-ir to print the IR)\n";
     return kExitUsage;

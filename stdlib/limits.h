@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace writ::limits {
 
@@ -28,10 +29,16 @@ inline constexpr std::size_t kMaxSpiffeIdBytes = 2048;    // the SPIFFE ID spec'
 inline constexpr std::size_t kMaxTrustDomainBytes = 255;  // likewise
 
 // ----- Compilation ------------------------------------------------------------------------------
-// The IR nodes one policy may lower to, constants expanded where they are used (E4001 beyond):
-// a bound on native compile time and memory, far above any policy written by hand.
-inline constexpr std::size_t kMaxIrNodes = 1u << 20;
-// The bytes one constant string may hold once evaluated (E4001 beyond).
-inline constexpr std::size_t kMaxConstantStringBytes = 1u << 20;
+// The IR nodes one policy may lower to: a bound on native compile time and memory, far above any
+// policy written by hand (10,000 generated rules lower to about 150,000). Beyond it the policy is
+// not compiled, with an error naming the limit, and the interpreter serves it.
+inline constexpr std::size_t kMaxIrNodes = 4u << 20;
+
+// ----- Evaluation -------------------------------------------------------------------------------
+// The longest string `+` may build, in a constant or a rule (an evaluation error beyond): a chain
+// of `const s2 = s1 + s1` doubles at each step.
+inline constexpr std::size_t kMaxComputedStringBytes = 1u << 20;
+// The evaluation error both engines report beyond it.
+inline constexpr std::string_view kConcatTooLong = "`+` would build a string longer than 1048576 bytes";
 
 }  // namespace writ::limits

@@ -13,6 +13,7 @@
 #include "compiler/syntax/literal_decode.h"
 #include "stdlib/github_sub.h"
 #include "stdlib/glob.h"
+#include "stdlib/limits.h"
 #include "stdlib/path.h"
 #include "stdlib/spiffe_id.h"
 #include "stdlib/strings.h"
@@ -129,11 +130,15 @@ void writ_upper(WritScratch* s, const char* p, std::uint64_t n, WritCell* out) {
   *out = string_cell(s, writ::stdlib::ascii_upper(view(p, n)));
 }
 
-void writ_concat(WritScratch* s, const char* p, std::uint64_t pn, const char* q, std::uint64_t qn, WritCell* out) {
+// 0 when the result would pass limits::kMaxComputedStringBytes (the caller reports the error site).
+std::int32_t writ_concat(WritScratch* s, const char* p, std::uint64_t pn, const char* q, std::uint64_t qn,
+                         WritCell* out) {
+  if (pn + qn > writ::limits::kMaxComputedStringBytes) return 0;
   char* r = static_cast<char*>(s->arena->allocate(pn + qn + 1));
   if (pn != 0) std::memcpy(r, p, pn);
   if (qn != 0) std::memcpy(r + pn, q, qn);
   *out = {reinterpret_cast<std::uint64_t>(r), pn + qn};
+  return 1;
 }
 
 // 0 when the separator is empty (the caller reports its error site).

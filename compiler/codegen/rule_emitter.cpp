@@ -375,8 +375,8 @@ class Emitter {
       case Op::Concat: {
         Value x = emit(n.kids[0]);
         Value y = emit(n.kids[1]);
-        return call_out_cell("writ_concat", {ptr_, ptr_, i64_, ptr_, i64_, ptr_}, {scratch_, x.a, x.b, y.a, y.b},
-                             false);
+        return call_out_cell("writ_concat", {ptr_, ptr_, i64_, ptr_, i64_, ptr_}, {scratch_, x.a, x.b, y.a, y.b}, true,
+                             &n);
       }
       case Op::Lower:
       case Op::Upper: {

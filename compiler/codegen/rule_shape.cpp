@@ -24,6 +24,7 @@ bool can_fail(Op op) {
     case Op::Mod:
     case Op::Split:
     case Op::Under:
+    case Op::Concat:
       return true;
     default:
       return false;

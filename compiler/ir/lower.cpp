@@ -1,7 +1,7 @@
-// Lowering of checked rules to the decision IR: names resolved to roots, locals and inlined
-// constants; fields to indices; operators and built-ins to typed operations.
+// Lowering of checked rules to the decision IR: names resolved to roots, locals and constants
+// (as literals of their values when given, else inlined); fields to indices; operators and
+// built-ins to typed operations.
 #include "compiler/ir/lower.h"
-#include "stdlib/path.h"
 
 #include <algorithm>
 #include <map>
@@ -10,11 +10,16 @@
 
 #include "compiler/fmt/format.h"
 #include "stdlib/glob.h"
+#include "stdlib/limits.h"
+#include "stdlib/path.h"
 
 namespace writ::ir {
 namespace {
 
 constexpr const char* kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+// Past the IR node budget (limits::kMaxIrNodes).
+struct TooLarge {};
 
 // A construct native code does not handle; the whole policy then stays on the interpreter.
 struct Unsupported {
@@ -45,7 +50,7 @@ Rep rep_of(const Type& t) {
 
 class Lowerer {
  public:
-  explicit Lowerer(const Program& program) : program_(program) {}
+  Lowerer(const Program& program, const ConstantValues* constants) : program_(program), constants_(constants) {}
 
   Policy run() {
     for (const RuleInfo& info : program_.rules) lower_rule(info);
@@ -107,6 +112,8 @@ class Lowerer {
   }
 
   NodeId add(Node n) {
+    // The budget (limits.h): past it the policy is refused, never compiled for minutes.
+    if (policy_.nodes.size() >= limits::kMaxIrNodes) throw TooLarge{};
     policy_.nodes.push_back(std::move(n));
     return static_cast<NodeId>(policy_.nodes.size() - 1);
   }
@@ -206,12 +213,38 @@ class Lowerer {
     }
     auto constant = program_.constants.find(e.text);
     if (constant == program_.constants.end()) throw Unsupported{fmt::format("the name `{}`", e.text)};
-    // Constants are inlined; they cannot see the rule's names, so lower them in an empty scope.
+    // A constant evaluated once by the caller becomes a literal of its value: inlining its
+    // expression at every use would repeat `const b2 = max(b1, b1)` exponentially.
+    if (constants_ != nullptr) {
+      auto value = constants_->find(e.text);
+      if (value != constants_->end() && value->second.kind != ConstantValue::Kind::Other)
+        return literal(value->second, t);
+    }
+    // Other constants are inlined; they cannot see the rule's names, so lower them in an empty scope.
     auto saved = std::move(scope_);
     scope_.clear();
     NodeId id = lower(*constant->second.decl->value);
     scope_ = std::move(saved);
     return id;
+  }
+
+  NodeId literal(const ConstantValue& v, const Type& t) {
+    switch (v.kind) {
+      case ConstantValue::Kind::Int:
+        return add(Op::ConstInt, t, {}, v.number);
+      case ConstantValue::Kind::Bool:
+        return add(Op::ConstBool, t, {}, v.number);
+      case ConstantValue::Kind::Str:
+        return add(Op::ConstStr, t, {}, 0, v.text);
+      case ConstantValue::Kind::List: {
+        std::vector<NodeId> items;
+        for (const ConstantValue& item : v.items) items.push_back(literal(item, t.element()));
+        return add(Op::ListLit, t, std::move(items));
+      }
+      case ConstantValue::Kind::Other:
+        break;
+    }
+    throw Unsupported{"a constant of this type"};
   }
 
   std::int64_t field_index(const ast::Expr& field) const {
@@ -280,7 +313,11 @@ class Lowerer {
         return id;
       }
       case ast::Op::Add:
-        if (node(a).rep == Rep::Str) return add(Op::Concat, t, {a, b});
+        if (node(a).rep == Rep::Str) {
+          NodeId id = add(Op::Concat, t, {a, b});
+          policy_.nodes[id].site = site(std::string(limits::kConcatTooLong));
+          return id;
+        }
         return arithmetic(Op::Add, e, t, a, b);
       case ast::Op::Sub:
         return arithmetic(Op::Sub, e, t, a, b);
@@ -427,6 +464,7 @@ class Lowerer {
   }
 
   const Program& program_;
+  const ConstantValues* constants_;  // may be null: every constant is then inlined
   Policy policy_;
   std::map<std::string, std::uint32_t> site_index_;           // message (and its second) -> site
   std::vector<std::pair<std::string, std::uint32_t>> scope_;  // lets and quantifier variables
@@ -436,12 +474,15 @@ class Lowerer {
 
 }  // namespace
 
-Result<Policy> lower(const Program& program) {
-  Lowerer lowerer(program);
+Result<Policy> lower(const Program& program, const ConstantValues* constants) {
+  Lowerer lowerer(program, constants);
   try {
     return lowerer.run();
   } catch (const Unsupported& u) {
     return Error{fmt::format("native code does not support {} yet", u.what)};
+  } catch (const TooLarge&) {
+    return Error{
+        fmt::format("the policy is too large to compile: it lowers to more than {} IR nodes", limits::kMaxIrNodes)};
   }
 }
 

@@ -29,10 +29,51 @@ using native::cell_text;
 
 }  // namespace
 
+namespace {
+
+ir::ConstantValue constant_value_of(const Value& v) {
+  ir::ConstantValue out;
+  switch (v.kind()) {
+    case ValueKind::Int:
+    case ValueKind::Timestamp:
+    case ValueKind::Duration:
+      out.kind = ir::ConstantValue::Kind::Int;
+      out.number = v.as_int();
+      break;
+    case ValueKind::Bool:
+      out.kind = ir::ConstantValue::Kind::Bool;
+      out.number = v.as_bool() ? 1 : 0;
+      break;
+    case ValueKind::String:
+      out.kind = ir::ConstantValue::Kind::Str;
+      out.text = v.as_string();
+      break;
+    case ValueKind::List:
+      out.kind = ir::ConstantValue::Kind::List;
+      for (const Value& item : v.as_list()) {
+        out.items.push_back(constant_value_of(item));
+        if (out.items.back().kind == ir::ConstantValue::Kind::Other) return {};
+      }
+      break;
+    default:
+      break;  // records and windows: lowered from their expressions
+  }
+  return out;
+}
+
+}  // namespace
+
+ir::ConstantValues constant_values_of(const Interpreter& interpreter) {
+  ir::ConstantValues out;
+  for (const auto& [name, value] : interpreter.evaluator().constants()) out.emplace(name, constant_value_of(value));
+  return out;
+}
+
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr<const Interpreter> interpreter,
                                                                  codegen::CompileOptions options,
                                                                  std::size_t index_from) {
-  auto lowered = ir::lower(interpreter->policy().program);
+  ir::ConstantValues constants = constant_values_of(*interpreter);
+  auto lowered = ir::lower(interpreter->policy().program, &constants);
   if (!lowered) return std::move(lowered).take_error();
   auto code = codegen::CompiledPolicy::compile(*lowered, options);
   if (!code) return std::move(code).take_error();

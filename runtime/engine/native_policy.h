@@ -14,6 +14,7 @@
 
 #include "compiler/codegen/compiled_policy.h"
 #include "compiler/ir/ir.h"
+#include "compiler/ir/lower.h"
 #include "runtime/engine/access_index.h"
 #include "runtime/engine/bind_plan.h"
 #include "runtime/engine/policy_image.h"
@@ -59,6 +60,9 @@ struct FirstClaimTest {
   std::string value;
 };
 std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::Rule& rule);
+
+// The interpreter's constant values, for lowering to use as literals (ir::lower).
+ir::ConstantValues constant_values_of(const Interpreter& interpreter);
 
 // Shorter candidate lists run about as fast as an index lookup.
 inline constexpr std::size_t kClaimIndexFrom = 8;

@@ -9,6 +9,7 @@
 #include "compiler/syntax/literal_decode.h"
 #include "stdlib/github_sub.h"
 #include "stdlib/glob.h"
+#include "stdlib/limits.h"
 #include "stdlib/path.h"
 #include "stdlib/spiffe_id.h"
 #include "stdlib/strings.h"
@@ -57,14 +58,37 @@ Result<std::shared_ptr<const Evaluator>> Evaluator::create(const Program& progra
   return std::shared_ptr<const Evaluator>(std::move(evaluator));
 }
 
+namespace {
+
+// The constants `e` refers to (a quantifier variable spelled like one is counted too: harmless).
+void constants_used(const ast::Expr& e, const Program& program, std::vector<std::string>& out) {
+  if (e.kind == ast::ExprKind::Name && program.constants.count(e.text) != 0) out.push_back(e.text);
+  for (const auto& operand : e.operands) constants_used(*operand, program, out);
+}
+
+}  // namespace
+
+// Each constant is evaluated once, after the constants it uses: `const b2 = max(b1, b1)` must not
+// evaluate `b1` twice (a chain of them would take exponential time).
+std::optional<std::string> Evaluator::prepare_constant(const std::string& name, std::set<std::string>& in_progress) {
+  if (constants_.count(name) != 0 || !in_progress.insert(name).second) return std::nullopt;  // a cycle: E1004
+  const ConstInfo& info = program_.constants.at(name);
+  std::vector<std::string> used;
+  constants_used(*info.decl->value, program_, used);
+  for (const std::string& dependency : used) {
+    if (auto error = prepare_constant(dependency, in_progress)) return error;
+  }
+  Env env;
+  auto v = eval(*info.decl->value, env);
+  if (!v) return fmt::format("constant `{}`: {}", name, v.error());
+  constants_.emplace(name, std::move(v).value());
+  return std::nullopt;
+}
+
 std::optional<std::string> Evaluator::prepare() {
-  // Constants first (in name order; each may use others, evaluated on demand by eval_name).
+  std::set<std::string> in_progress;
   for (const auto& [name, info] : program_.constants) {
-    if (constants_.count(name) != 0) continue;
-    Env env;
-    auto v = eval(*info.decl->value, env);
-    if (!v) return fmt::format("constant `{}`: {}", name, v.error());
-    constants_.emplace(name, std::move(v).value());
+    if (auto error = prepare_constant(name, in_progress)) return error;
   }
   for (const RuleInfo& rule : program_.rules) {
     for (const ast::Condition& c : rule.decl->conditions) {
@@ -239,6 +263,8 @@ Result<Value> Evaluator::eval_binary(const ast::Expr& e, Env& env) const {
 
 Result<Value> Evaluator::eval_arithmetic(const ast::Expr& e, const Value& a, const Value& b) const {
   if (a.kind() == ValueKind::String && b.kind() == ValueKind::String && e.op == ast::Op::Add) {
+    if (a.as_string().size() + b.as_string().size() > limits::kMaxComputedStringBytes)
+      return fail(std::string(limits::kConcatTooLong));
     return Value::string(a.as_string() + b.as_string());
   }
   if (!is_integral(a) || !is_integral(b))

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,8 @@ class Evaluator {
   static Result<std::shared_ptr<const Evaluator>> create(const Program& program);
 
   Result<Value> eval(const ast::Expr& e, Env& env) const;
+  // Every constant's value, evaluated once.
+  const std::map<std::string, Value, std::less<>>& constants() const { return constants_; }
 
  private:
   explicit Evaluator(const Program& program) : program_(program) {}
@@ -59,6 +62,7 @@ class Evaluator {
   Result<Value> eval_has(const ast::Expr& e, Env& env) const;
   // Walks the program once to evaluate constants and compile patterns and zones.
   std::optional<std::string> prepare();
+  std::optional<std::string> prepare_constant(const std::string& name, std::set<std::string>& in_progress);
   std::optional<std::string> prepare_expr(const ast::Expr& e);
 
   const Program& program_;

@@ -2,6 +2,8 @@
 // engines and asserts the fixed behaviour (fail closed, a clear error, no corruption).
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -39,6 +41,18 @@ struct Engines {
     return oracle;
   }
 };
+
+// An ordinary GitHub Actions issuance request for `role` (the claims of testing::kGithubIssuer).
+std::string github_request(const std::string& role) {
+  return R"({"kind": "issue", "issuer": "github", "header": {"alg": "RS256"}, "claims": {
+    "iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com", "sub": "repo:a/b:ref:refs/heads/main",
+    "exp": 2000, "iat": 900, "nbf": 900, "jti": "j", "actor": "x", "actor_id": "1", "repository": "a/b",
+    "repository_id": "5", "repository_owner": "a", "repository_owner_id": "1", "repository_visibility": "private",
+    "ref": "refs/heads/main", "ref_type": "branch", "sha": "s", "head_ref": "", "base_ref": "", "event_name": "push",
+    "workflow": "w", "workflow_ref": "w", "workflow_sha": "s", "job_workflow_ref": "j", "job_workflow_sha": "s",
+    "run_id": "1", "run_number": "1", "run_attempt": "1"}, "request": {"role": ")" +
+         role + R"(", "time": 1000}})";
+}
 
 const char* const kAccessPolicy = R"(
 @id("intents") permit access "read" on "payments/intents/*" by *
@@ -102,6 +116,54 @@ issuer ci = "https://ci.example" {
 @id("r") permit issue "r" to ci
 )");
   EXPECT_FALSE(ok.diagnostics.has_errors()) << testing::rendered(ok);
+}
+
+// Finding 4: constants inlined at every use made `const b2 = max(b1, b1)` chains compile in
+// exponential time and memory; string doubling crashed. Constants are evaluated once, `+` has a
+// length limit in both engines, and lowering has a node budget.
+TEST(Hardening, Finding04ConstantChainsCompileInLinearTime) {
+  std::string policy = testing::kGithubIssuer;
+  policy += "const b0 = 1\n";
+  for (int i = 1; i <= 60; ++i) policy += fmt::format("const b{} = max(b{}, b{})\n", i, i - 1, i - 1);
+  policy += "const l0 = [\"x\"]\n";
+  for (int i = 1; i <= 60; ++i) policy += fmt::format("const l{} = l{}\n", i, i - 1);
+  policy += R"(@id("r") permit issue "r" to github when { int(token.run_attempt) >= b60 && "x" in l60 })";
+  policy += "\n";
+  Engines engines(policy);  // native code must compile (and quickly: this took 2^60 steps)
+  ASSERT_NE(engines.native, nullptr);
+  EXPECT_STREQ(engines.native->serving_tier(), "fast");
+
+  // Doubling a string: refused when the constant is evaluated, naming the limit.
+  std::string doubling = testing::kGithubIssuer;
+  doubling += "const s0 = \"ab\"\n";
+  for (int i = 1; i <= 40; ++i) doubling += fmt::format("const s{} = s{} + s{}\n", i, i - 1, i - 1);
+  doubling += "@id(\"r\") permit issue \"r\" to github when { token.sub == s40 }\n";
+  auto set = std::make_shared<LoadedPolicySet>(testing::check_text(doubling));
+  ASSERT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
+  for (Backend backend : {Backend::Interpreter, Backend::Native}) {
+    EngineOptions options;
+    options.backend = backend;
+    auto engine = Engine::create(set, options);
+    ASSERT_FALSE(engine.ok());
+    EXPECT_NE(engine.error().find("longer than 1048576 bytes"), std::string::npos) << engine.error();
+  }
+}
+
+// The same limit at run time: `let` chains doubling a claim err (both engines), so the permit
+// does not match and the forbid does.
+TEST(Hardening, Finding04StringsBuiltAtRunTimeAreBounded) {
+  std::string lets = "  let s0 = token.sub\n";
+  for (int i = 1; i <= 40; ++i) lets += fmt::format("  let s{} = s{} + s{}\n", i, i - 1, i - 1);
+  Engines engines(
+      std::string(testing::kGithubIssuer) + "@id(\"p\") permit issue \"r\" to github when {\n" + lets +
+      "  size(s40) > 0\n}\n@id(\"q\") permit issue \"q\" to github\n@id(\"f\") forbid issue \"q\" to github when {\n" +
+      lets + "  size(s40) == 0\n}\n");
+  json p = engines.decide(github_request("r"));
+  EXPECT_EQ(p["reason"], "no_permit") << p;
+  ASSERT_EQ(p["errors"].size(), 1u) << p;
+  EXPECT_NE(p["errors"][0]["message"].get<std::string>().find("longer than 1048576 bytes"), std::string::npos) << p;
+  json f = engines.decide(github_request("q"));
+  EXPECT_EQ(f["reason"], "forbid") << f;
 }
 
 // The SPIFFE example's mesh policy, read from the source tree.
