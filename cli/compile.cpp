@@ -24,6 +24,7 @@ struct CompileArgs {
   unsigned threads = 2;
   bool emit_ir = false;
   std::string format = "text";
+  std::string sign;  // an Ed25519 private key (PEM file)
 };
 
 int emit_ir(const Interpreter& interpreter) {
@@ -52,6 +53,11 @@ int run_compile(const CompileArgs& args) {
   BundleOptions options;
   options.optimize = args.tier == "optimized";
   options.compile_threads = args.threads;
+  if (!args.sign.empty()) {
+    std::optional<std::string> key = read_input(args.sign, limits::kMaxKeyFileBytes, "compile");
+    if (!key) return kExitUsage;
+    options.signing_key_pem = std::move(*key);
+  }
   auto started = std::chrono::steady_clock::now();
   auto bytes = Engine::compile_bundle(checked.policy, options);
   if (!bytes) {
@@ -104,15 +110,20 @@ void add_compile_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", args->threads, "Threads compiling the optimised tier")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
+  cmd->add_option("--sign", args->sign,
+                  "Sign the bundle with this Ed25519 private key (PEM); brokers given its public key with --trust "
+                  "load only bundles it signed");
   cmd->add_flag("--emit-ir", args->emit_ir, "Print the decision IR (docs/architecture.md) instead of compiling");
   cmd->add_option("--format", args->format, "Output format of the summary")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->footer(
       "A bundle holds the code, the policy's sources and a manifest (Writ and LLVM versions, target machine, policy\n"
-      "version, rule ids) under a SHA-256 checksum; loading refuses a damaged, modified or stale bundle.\n"
+      "version, rule ids) under a SHA-256 checksum; loading refuses a damaged, modified or stale bundle. The\n"
+      "checksum finds damage; only a signature (--sign) stops someone who can write the file: make a key with\n"
+      "`writ keygen KEY.pem PUBLIC.pem` (or `openssl genpkey -algorithm ed25519`).\n"
       "Exit codes: 0 compiled, 1 the policy set has errors or cannot be compiled to native code, 2 usage error or\n"
-      "an unwritable output.");
+      "an unwritable output or key.");
   cmd->callback([args, &exit_code] { exit_code = run_compile(*args); });
 }
 

@@ -22,12 +22,22 @@ struct EvalArgs {
   bool explain = false;
   std::string format = "json";
   std::string engine = "native";
+  std::vector<std::string> trust;  // Ed25519 public keys (PEM files) for signed bundles
 };
 
 int run_eval(const EvalArgs& args) {
   EngineOptions options;
   options.backend = args.engine == "interpreter" ? Backend::Interpreter : Backend::Native;
   options.tiers = Tiers::Fast;  // one decision: the optimised tier would not pay for itself
+  if (!args.trust.empty() && args.bundle.empty()) {
+    std::cerr << "writ eval: --trust is for bundles: give one with --bundle FILE\n";
+    return kExitUsage;
+  }
+  for (const std::string& path : args.trust) {
+    std::optional<std::string> key = read_input(path, limits::kMaxKeyFileBytes, "eval");
+    if (!key) return kExitUsage;
+    options.trusted_bundle_keys.push_back(std::move(*key));
+  }
   if (args.policy.empty() && args.bundle.empty()) {
     std::cerr << "writ eval: give the policy with --policy DIR or a compiled bundle with --bundle FILE\n";
     return kExitUsage;
@@ -61,6 +71,9 @@ void add_eval_command(CLI::App& app, int& exit_code) {
                   "Policy files or directories (with --bundle: the bundle must have been compiled from them)");
   cmd->add_option("-b,--bundle", args->bundle,
                   "A bundle made by `writ compile`: decide with its code, compiling nothing");
+  cmd->add_option("--trust", args->trust,
+                  "With --bundle: an Ed25519 public key (PEM) trusted to sign bundles; repeat for several. With any, "
+                  "unsigned bundles and those of other keys are refused");
   cmd->add_option("-i,--input", args->input, "The request as JSON, or - for stdin")->capture_default_str();
   cmd->add_flag("--fail-on-deny", args->fail_on_deny, "Exit 3 when the decision is deny");
   cmd->add_flag(

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   writ::cli::add_eval_command(app, exit_code);
   writ::cli::add_test_command(app, exit_code);
   writ::cli::add_compile_command(app, exit_code);
+  writ::cli::add_keygen_command(app, exit_code);
   writ::cli::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -59,8 +59,9 @@ void walk_policy_directory(const fs::path& dir, std::vector<std::string>& found,
 
 }  // namespace
 
-std::vector<std::string> find_policy_files(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
-  std::vector<std::string> files;
+std::vector<FoundPolicyFile> find_named_policy_files(const std::vector<std::string>& paths,
+                                                     std::vector<std::string>& errors) {
+  std::vector<FoundPolicyFile> files;
   for (const std::string& path : paths) {
     std::error_code ec;
     auto status = fs::status(path, ec);
@@ -72,9 +73,13 @@ std::vector<std::string> find_policy_files(const std::vector<std::string>& paths
       std::vector<std::string> found;
       walk_policy_directory(path, found, errors);
       std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
+      for (std::string& f : found) {
+        std::string name = fs::path(f).lexically_relative(path).generic_string();
+        files.push_back({std::move(f), std::move(name)});
+      }
     } else {
-      files.push_back(path);  // read_file_limited refuses what is not a regular file
+      // read_file_limited refuses what is not a regular file.
+      files.push_back({path, fs::path(path).filename().generic_string()});
     }
     if (files.size() > limits::kMaxPolicyFiles) {
       errors.push_back(fmt::format("{}: more than {} policy files", path, limits::kMaxPolicyFiles));
@@ -83,11 +88,18 @@ std::vector<std::string> find_policy_files(const std::vector<std::string>& paths
     }
   }
   // The same file named twice (a file and its directory) is loaded once.
-  std::vector<std::string> unique;
-  for (const auto& f : files) {
-    if (std::find(unique.begin(), unique.end(), f) == unique.end()) unique.push_back(f);
+  std::vector<FoundPolicyFile> unique;
+  for (auto& f : files) {
+    auto same = [&](const FoundPolicyFile& u) { return u.path == f.path; };
+    if (std::none_of(unique.begin(), unique.end(), same)) unique.push_back(std::move(f));
   }
   return unique;
+}
+
+std::vector<std::string> find_policy_files(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+  std::vector<std::string> out;
+  for (FoundPolicyFile& f : find_named_policy_files(paths, errors)) out.push_back(std::move(f.path));
+  return out;
 }
 
 namespace {
@@ -117,6 +129,7 @@ void parse_and_check(LoadedPolicySet& set, std::vector<SourceText> inputs) {
   for (const ast::File& builtin : parsed_builtins()) files.push_back(ast::clone(builtin));
   std::size_t builtin_count = files.size();
   for (SourceText& input : inputs) {
+    set.version_names.push_back(input.version_name.empty() ? input.path : input.version_name);
     FileId id = set.sources.add(std::move(input.path), std::move(input.text));
     set.user_files.push_back(id);
     files.push_back(parse_file(set.sources, id, set.diagnostics));
@@ -147,13 +160,13 @@ LoadedPolicySet check_sources(std::vector<SourceText> files) {
 LoadedPolicySet load_policy_set(const std::vector<std::string>& paths) {
   LoadedPolicySet set;
   std::vector<SourceText> inputs;
-  for (const std::string& path : find_policy_files(paths, set.io_errors)) {
-    auto text = stdlib::read_file_limited(path, limits::kMaxPolicyFileBytes);
+  for (const FoundPolicyFile& file : find_named_policy_files(paths, set.io_errors)) {
+    auto text = stdlib::read_file_limited(file.path, limits::kMaxPolicyFileBytes);
     if (!text) {
-      set.io_errors.push_back(fmt::format("{}: {}", path, text.error()));
+      set.io_errors.push_back(fmt::format("{}: {}", file.path, text.error()));
       continue;
     }
-    inputs.push_back({path, std::move(text).value()});
+    inputs.push_back({file.path, std::move(text).value(), file.version_name});
   }
   parse_and_check(set, std::move(inputs));
   return set;

@@ -17,6 +17,10 @@ struct LoadedPolicySet {
   DiagnosticSink diagnostics;          // sorted, deterministic
   std::vector<std::string> io_errors;  // paths that could not be read: a usage error, not a policy error
   std::vector<FileId> user_files;      // the user's files, in load order (sorted by path)
+  // Parallel to user_files: each file's path relative to the directory it was found in (a file
+  // named directly: its name). The policy version hashes these, not the paths as typed, so
+  // `gha`, `./gha` and `/abs/gha` from any working directory give the same version.
+  std::vector<std::string> version_names;
 };
 
 // Every path is a `.writ` file or a directory searched recursively for `.writ` files.
@@ -26,6 +30,7 @@ LoadedPolicySet load_policy_set(const std::vector<std::string>& paths);
 struct SourceText {
   std::string path;
   std::string text;
+  std::string version_name = {};  // see LoadedPolicySet::version_names; empty: `path`
 };
 
 // Parses and checks in-memory files (after the built-in schemas) as one policy set.
@@ -33,5 +38,13 @@ LoadedPolicySet check_sources(std::vector<SourceText> files);
 
 // The `.writ` files under `paths`, sorted, with unreadable paths reported in `errors`.
 std::vector<std::string> find_policy_files(const std::vector<std::string>& paths, std::vector<std::string>& errors);
+
+// The same, each with its version name (LoadedPolicySet::version_names).
+struct FoundPolicyFile {
+  std::string path;
+  std::string version_name;
+};
+std::vector<FoundPolicyFile> find_named_policy_files(const std::vector<std::string>& paths,
+                                                     std::vector<std::string>& errors);
 
 }  // namespace writ

@@ -15,9 +15,13 @@
 namespace writ {
 namespace {
 
+// magic | format (u32) | flags (u32) | SHA-256 of the payload | payload | [key id | signature]
 constexpr std::string_view kMagic = "WRITBNDL";
 constexpr std::size_t kDigestBytes = 32;
 constexpr std::size_t kHeaderBytes = kMagic.size() + 4 + 4 + kDigestBytes;
+constexpr std::uint32_t kFlagSigned = 1;  // every other flag bit is reserved, and must be 0
+constexpr std::size_t kKeyIdBytes = 32, kSignatureBytes = 64;
+constexpr std::size_t kTrailerBytes = kKeyIdBytes + kSignatureBytes;
 
 const char* const kRecompile = "compile it again with `writ compile`";
 
@@ -32,10 +36,11 @@ Result<Bundle> read_payload(std::string_view payload) {
     return Error{fmt::format("the bundle's manifest is not valid JSON: {}", e.what())};
   }
   if (!bundle.manifest.is_object()) return Error{"the bundle's manifest is not a JSON object"};
-  std::uint32_t sources = in.count(16);
+  std::uint32_t sources = in.count(24);
   for (std::uint32_t i = 0; i < sources && in.ok(); ++i) {
     std::string path = in.string();
-    bundle.sources.push_back({std::move(path), in.string()});
+    std::string text = in.string();
+    bundle.sources.push_back({std::move(path), std::move(text), in.string()});
   }
   bundle.image = in.string();
   std::uint32_t objects = in.count(8);
@@ -86,13 +91,24 @@ Result<bool> check_versions_and_target(const nlohmann::json& manifest) {
 
 }  // namespace
 
-std::string write_bundle(const Bundle& bundle) {
+Result<BundleTrust> BundleTrust::from_public_pems(const std::vector<std::string>& pems) {
+  BundleTrust trust;
+  for (std::size_t i = 0; i < pems.size(); ++i) {
+    auto key = stdlib::Ed25519Key::from_public_pem(pems[i]);
+    if (!key) return Error{fmt::format("trusted key {}: {}", i + 1, key.error())};
+    trust.keys.push_back(std::move(key).value());
+  }
+  return trust;
+}
+
+Result<std::string> write_bundle(const Bundle& bundle, const stdlib::Ed25519Key* key) {
   ByteWriter payload;
   payload.bytes(bundle.manifest.dump());
   payload.put<std::uint32_t>(static_cast<std::uint32_t>(bundle.sources.size()));
   for (const SourceText& s : bundle.sources) {
     payload.bytes(s.path);
     payload.bytes(s.text);
+    payload.bytes(s.version_name);
   }
   payload.bytes(bundle.image);
   payload.put<std::uint32_t>(static_cast<std::uint32_t>(bundle.objects.size()));
@@ -100,26 +116,76 @@ std::string write_bundle(const Bundle& bundle) {
   ByteWriter out;
   out.out() = std::string(kMagic);
   out.put<std::uint32_t>(kBundleFormatVersion);
-  out.put<std::uint32_t>(0);  // reserved
+  out.put<std::uint32_t>(key != nullptr ? kFlagSigned : 0);
   out.out() += stdlib::sha256(payload.out());
   out.out() += payload.out();
+  if (key != nullptr) {
+    auto signature = key->sign(out.out());
+    if (!signature) return std::move(signature).take_error();
+    out.out() += key->id();
+    out.out() += *signature;
+  }
   return std::move(out.out());
 }
 
-Result<Bundle> read_bundle(std::string_view bytes) {
-  if (bytes.size() < kHeaderBytes || bytes.substr(0, kMagic.size()) != kMagic) {
+namespace {
+
+std::string hex_id(std::string_view id) {
+  std::string out;
+  for (unsigned char c : id.substr(0, 8)) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+// The signature of a signed bundle (`signed_part` is everything before its trailer), checked
+// against the trusted keys.
+Result<bool> check_signature(std::string_view signed_part, std::string_view trailer, const BundleTrust& trust) {
+  std::string_view key_id = trailer.substr(0, kKeyIdBytes);
+  std::string_view signature = trailer.substr(kKeyIdBytes);
+  for (const stdlib::Ed25519Key& key : trust.keys) {
+    if (key.id() != key_id) continue;
+    if (key.verify(signed_part, signature)) return true;
+    return Error{"the bundle's signature does not verify: it was modified after it was signed"};
+  }
+  return Error{fmt::format("the bundle is signed by a key this engine does not trust (key id {}...)", hex_id(key_id))};
+}
+
+}  // namespace
+
+Result<Bundle> read_bundle(std::string_view bytes, const BundleTrust* trust) {
+  if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic) {
     return Error{"not a Writ bundle (it does not start with WRITBNDL); bundles are made by `writ compile`"};
+  }
+  if (bytes.size() < kHeaderBytes) {
+    return Error{
+        fmt::format("the bundle is truncated: {} bytes, shorter than its {}-byte header", bytes.size(), kHeaderBytes)};
   }
   ByteReader header(bytes.substr(kMagic.size(), 8));
   auto format = header.get<std::uint32_t>();
+  auto flags = header.get<std::uint32_t>();
   if (format != kBundleFormatVersion) {
     return Error{fmt::format("the bundle has format {}, and this Writ reads format {}: {}", format,
                              kBundleFormatVersion, kRecompile)};
   }
+  if ((flags & ~kFlagSigned) != 0) {
+    return Error{
+        fmt::format("the bundle's header has flags this Writ does not know (0x{:08x}): {}", flags, kRecompile)};
+  }
+  bool is_signed = (flags & kFlagSigned) != 0;
+  if (is_signed && bytes.size() < kHeaderBytes + kTrailerBytes) return Error{"the bundle is truncated (signature)"};
+  std::size_t end = bytes.size() - (is_signed ? kTrailerBytes : 0);
   std::string_view digest = bytes.substr(kMagic.size() + 8, kDigestBytes);
-  std::string_view payload = bytes.substr(kHeaderBytes);
+  std::string_view payload = bytes.substr(kHeaderBytes, end - kHeaderBytes);
   if (stdlib::sha256(payload) != digest) {
     return Error{"the bundle is damaged or was modified: its contents do not match its checksum"};
+  }
+  if (trust != nullptr && !trust->empty()) {
+    if (!is_signed) {
+      return Error{
+          "the bundle is not signed, and only signed bundles are trusted here: sign it with "
+          "`writ compile --sign KEY`"};
+    }
+    if (auto ok = check_signature(bytes.substr(0, end), bytes.substr(end), *trust); !ok)
+      return std::move(ok).take_error();
   }
   auto bundle = read_payload(payload);
   if (!bundle) return bundle;

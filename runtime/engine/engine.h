@@ -41,6 +41,9 @@ struct EngineOptions {
   // cached by its IR, so a changed policy recompiles only the modules that changed. Entries are
   // verified when read (checksum, versions, machine) and compiled again when they do not load.
   std::string cache_directory;
+  // Ed25519 public keys (PEM). With any, load_bundle accepts only bundles signed by one of them
+  // (`writ compile --sign`), and refuses unsigned ones and those of other keys.
+  std::vector<std::string> trusted_bundle_keys;
   InterpreterOptions interpreter;
   // A role's candidate rules get a claim index from this many (NativePolicy::CandidateSet);
   // tests lower it so that small generated policies exercise the index.

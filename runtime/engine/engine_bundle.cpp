@@ -2,6 +2,7 @@
 // generating code, after checking that it is whole, current and made for this machine; and the
 // engine's code cache, which keeps an optimised tier as a bundle for the next start.
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -56,7 +57,8 @@ Result<codegen::LoadOptions> load_options(const nlohmann::json& manifest) {
 
 // The bundle of native code compiled with keep_objects (its objects are moved out), from the
 // policy set `interpreter` decides.
-Result<std::string> bundle_bytes(const NativePolicy& native, const Interpreter& interpreter) {
+Result<std::string> bundle_bytes(const NativePolicy& native, const Interpreter& interpreter,
+                                 const stdlib::Ed25519Key* key = nullptr) {
   auto objects = native.code().take_objects();
   if (!objects) return std::move(objects).take_error();
   auto target = codegen::host_target();
@@ -64,13 +66,14 @@ Result<std::string> bundle_bytes(const NativePolicy& native, const Interpreter& 
   Bundle bundle;
   bundle.manifest = manifest_of(native, interpreter, *target, objects->size());
   const LoadedPolicySet& policy = interpreter.policy();
-  for (FileId id : policy.user_files) {
-    const SourceFile& file = policy.sources.file(id);
-    bundle.sources.push_back({std::string(file.path()), std::string(file.text())});
+  for (std::size_t i = 0; i < policy.user_files.size(); ++i) {
+    const SourceFile& file = policy.sources.file(policy.user_files[i]);
+    std::string name = i < policy.version_names.size() ? policy.version_names[i] : std::string(file.path());
+    bundle.sources.push_back({std::string(file.path()), std::string(file.text()), std::move(name)});
   }
   bundle.image = encode_policy_image(*interpreter.runtime_policy(), native.ir(), native.code().layout());
   bundle.objects = std::move(objects).value();
-  return write_bundle(bundle);
+  return write_bundle(bundle, key);
 }
 
 // A bundle's runtime image, decoded and checked against its manifest.
@@ -101,6 +104,12 @@ Result<std::shared_ptr<const NativePolicy>> native_code_of(const Bundle& bundle,
 }  // namespace
 
 Result<std::string> Engine::compile_bundle(std::shared_ptr<const LoadedPolicySet> policy, BundleOptions options) {
+  std::optional<stdlib::Ed25519Key> key;
+  if (!options.signing_key_pem.empty()) {
+    auto read = stdlib::Ed25519Key::from_private_pem(options.signing_key_pem);
+    if (!read) return Error{"the signing key: " + read.error()};
+    key = std::move(read).value();
+  }
   auto interpreter = Interpreter::create(policy);
   if (!interpreter) return std::move(interpreter).take_error();
   codegen::CompileOptions compile;
@@ -110,7 +119,7 @@ Result<std::string> Engine::compile_bundle(std::shared_ptr<const LoadedPolicySet
   compile.keep_objects = true;
   auto native = NativePolicy::create(*interpreter, compile);
   if (!native) return Error{"the policy cannot be compiled to native code: " + native.error()};
-  return bundle_bytes(**native, **interpreter);
+  return bundle_bytes(**native, **interpreter, key ? &*key : nullptr);
 }
 
 Result<std::shared_ptr<const Engine>> Engine::load_bundle(std::string_view bytes, EngineOptions options,
@@ -125,7 +134,9 @@ Result<std::shared_ptr<const Engine>> Engine::load_bundle(std::string_view bytes
 
 Result<std::shared_ptr<const Engine>> Engine::load_bundle_unchecked(std::string_view bytes, EngineOptions options,
                                                                     std::string_view expected_policy_version) {
-  auto bundle = read_bundle(bytes);
+  auto trust = BundleTrust::from_public_pems(options.trusted_bundle_keys);
+  if (!trust) return std::move(trust).take_error();
+  auto bundle = read_bundle(bytes, &*trust);
   if (!bundle) return std::move(bundle).take_error();
   std::string recorded = bundle->manifest.value("policy_version", "");
   if (!expected_policy_version.empty() && recorded != expected_policy_version) {

@@ -75,13 +75,21 @@ std::shared_ptr<const RuntimePolicy> runtime_policy_of(const LoadedPolicySet& po
 }
 
 std::string policy_version_hash(const LoadedPolicySet& policy) {
-  std::string files;
-  for (FileId id : policy.user_files) {
-    const SourceFile& f = policy.sources.file(id);
-    files += fmt::format("{}\n{}\n", f.path(), f.text().size());
-    files += f.text();
+  // Each file's version name (relative to the directory it was found in) and content, in name
+  // order: the same sources give the same version however their paths were typed.
+  std::vector<std::pair<std::string_view, std::string_view>> files;
+  for (std::size_t i = 0; i < policy.user_files.size(); ++i) {
+    const SourceFile& f = policy.sources.file(policy.user_files[i]);
+    std::string_view name = i < policy.version_names.size() ? std::string_view(policy.version_names[i]) : f.path();
+    files.emplace_back(name, f.text());
   }
-  return "sha256:" + stdlib::hex(stdlib::sha256(files));
+  std::sort(files.begin(), files.end());
+  std::string hashed;
+  for (const auto& [name, text] : files) {
+    hashed += fmt::format("{}\n{}\n", name, text.size());
+    hashed += text;
+  }
+  return "sha256:" + stdlib::hex(stdlib::sha256(hashed));
 }
 
 }  // namespace writ

@@ -263,6 +263,62 @@ TEST_F(Cli, InputsAreBoundedAndNonRegularFilesRefused) {
   EXPECT_NE(fmt.out.find("is larger than the limit of 8388608 bytes"), std::string::npos) << fmt.out;
 }
 
+// Issue 12, finding 10: the policy version is the same however the policy's path is typed, so a
+// right bundle is never refused as stale and audit lines agree.
+TEST_F(Cli, PolicyVersionDoesNotDependOnHowThePathIsTyped) {
+  std::string bundle = (dir_ / "gh.wbundle").string();
+  ASSERT_EQ(run("compile examples/github-actions --tier fast -o " + bundle, "", true).exit_code, 0);
+  std::string source = WRIT_SOURCE_DIR;
+  std::string request = " --input " + source + "/examples/github-actions/requests/prod-deploy.json";
+  std::string version;
+  for (const std::string& policy :
+       {std::string("examples/github-actions"), std::string("./examples/github-actions/"),
+        source + "/examples/github-actions", source + "/examples/../examples/github-actions"}) {
+    auto r = run("eval --policy " + policy + " --bundle " + bundle + request, "", true);
+    EXPECT_EQ(r.exit_code, 0) << policy << "\n" << r.out;
+    auto decided = nlohmann::json::parse(run("eval --policy " + policy + request, "", true).out);
+    if (version.empty()) version = decided["policy_version"];
+    EXPECT_EQ(decided["policy_version"], version) << policy;
+    if (policy[0] == '/') {  // and from another working directory
+      auto elsewhere = run("eval --policy " + policy + request, "", false);
+      ASSERT_EQ(elsewhere.exit_code, 0) << elsewhere.out;
+      EXPECT_EQ(nlohmann::json::parse(elsewhere.out)["policy_version"], version);
+    }
+  }
+}
+
+// Issue 12, finding 9: bundles signed with `writ compile --sign` load under `--trust` with that
+// key only; unsigned bundles and other keys are refused (exit 1).
+TEST_F(Cli, SignedBundlesAndTrustedKeys) {
+  std::string key = (dir_ / "key.pem").string(), pub = (dir_ / "pub.pem").string();
+  std::string other_key = (dir_ / "other.pem").string(), other_pub = (dir_ / "other.pub.pem").string();
+  ASSERT_EQ(run("keygen " + key + " " + pub).exit_code, 0);
+  ASSERT_EQ(run("keygen " + other_key + " " + other_pub).exit_code, 0);
+  EXPECT_EQ(fs::status(key).permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  std::string signed_bundle = (dir_ / "signed.wbundle").string(), plain = (dir_ / "plain.wbundle").string();
+  ASSERT_EQ(
+      run("compile examples/github-actions --tier fast --sign " + key + " -o " + signed_bundle, "", true).exit_code, 0);
+  ASSERT_EQ(run("compile examples/github-actions --tier fast -o " + plain, "", true).exit_code, 0);
+  std::string request = " --input examples/github-actions/requests/prod-deploy.json";
+  auto trusted =
+      run("eval --bundle " + signed_bundle + " --trust " + other_pub + " --trust " + pub + request, "", true);
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.out;
+  auto untrusted = run("eval --bundle " + signed_bundle + " --trust " + other_pub + request, "", true);
+  EXPECT_EQ(untrusted.exit_code, 1) << untrusted.out;
+  EXPECT_NE(untrusted.out.find("does not trust"), std::string::npos) << untrusted.out;
+  auto unsigned_refused = run("eval --bundle " + plain + " --trust " + pub + request, "", true);
+  EXPECT_EQ(unsigned_refused.exit_code, 1) << unsigned_refused.out;
+  EXPECT_NE(unsigned_refused.out.find("not signed"), std::string::npos) << unsigned_refused.out;
+  EXPECT_EQ(run("eval --bundle " + plain + request, "", true).exit_code, 0);  // no trust configured
+  // Keys that are not keys, or of the wrong kind, are usage errors that say so.
+  auto bad_sign = run("compile examples/github-actions --tier fast --sign " + pub + " -o " + plain, "", true);
+  EXPECT_EQ(bad_sign.exit_code, 1) << bad_sign.out;
+  EXPECT_NE(bad_sign.out.find("signing key"), std::string::npos) << bad_sign.out;
+  auto bad_trust = run("eval --bundle " + signed_bundle + " --trust /dev/null" + request, "", true);
+  EXPECT_EQ(bad_trust.exit_code, 2) << bad_trust.out;
+  EXPECT_EQ(run("eval --policy examples/github-actions --trust " + pub + request, "", true).exit_code, 2);
+}
+
 // Golden output of `writ eval --explain` on the sample requests of the GitHub Actions example.
 TEST_F(Cli, ExplainOutputMatchesGolden) {
   fs::path golden_dir = fs::path(WRIT_SOURCE_DIR) / "tests" / "golden" / "explain";

@@ -10,6 +10,8 @@
 #include "bench/policy_generator.h"
 #include "compiler/driver/version.h"
 #include "runtime/engine/engine.h"
+#include "stdlib/ed25519.h"
+#include "stdlib/sha256.h"
 #include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
@@ -45,7 +47,7 @@ std::string rewritten(const std::string& bytes, const std::function<void(Bundle&
   if (!bundle.ok()) return {};
   Bundle parts = std::move(bundle).value();
   change(parts);
-  return write_bundle(parts);
+  return write_bundle(parts).value();
 }
 
 std::string load_error(const std::string& bytes, std::string_view expected_version = {}) {
@@ -130,8 +132,69 @@ TEST(Bundle, RefusesWhatIsNotABundleOrIsDamaged) {
   }
   EXPECT_NE(load_error(bytes.substr(0, bytes.size() - 10)).find("damaged or was modified"), std::string::npos);
   std::string other_format = bytes;
-  other_format[8] = 2;
-  EXPECT_NE(load_error(other_format).find("format 2"), std::string::npos) << load_error(other_format);
+  other_format[8] = 3;
+  EXPECT_NE(load_error(other_format).find("format 3"), std::string::npos) << load_error(other_format);
+  // Issue 12, finding 9: every header byte is checked (the flags' reserved bits too).
+  for (std::size_t at : {13u, 14u, 15u}) {
+    std::string reserved = bytes;
+    reserved[at] = 1;
+    EXPECT_NE(load_error(reserved).find("flags this Writ does not know"), std::string::npos) << load_error(reserved);
+  }
+  // Issue 12, finding 13: a short file that starts like a bundle is a truncated one.
+  for (std::size_t n : {8u, 20u, 47u}) {
+    EXPECT_NE(load_error(bytes.substr(0, n)).find("truncated: " + std::to_string(n) + " bytes"), std::string::npos)
+        << load_error(bytes.substr(0, n));
+  }
+}
+
+// Issue 12, finding 9: the checksum is for damage; a signature is for trust. A bundle edited and
+// re-checksummed loads where no key is trusted, and is refused where one is.
+TEST(Bundle, SignedBundlesLoadOnlyUnderATrustedKey) {
+  auto policy = small_policy();
+  auto signer = stdlib::Ed25519Key::generate();
+  auto other = stdlib::Ed25519Key::generate();
+  ASSERT_TRUE(signer.ok() && other.ok());
+  BundleOptions sign;
+  sign.optimize = false;
+  sign.signing_key_pem = *signer->private_pem();
+  std::string signed_bytes = compiled(policy, sign);
+  BundleOptions plain;
+  plain.optimize = false;
+  std::string unsigned_bytes = compiled(policy, plain);
+  EngineOptions trusting;
+  trusting.trusted_bundle_keys = {*other->public_pem(), *signer->public_pem()};
+  auto error_under = [&](const std::string& bytes, const EngineOptions& options) {
+    auto engine = Engine::load_bundle(bytes, options);
+    return engine.ok() ? std::string("(loaded)") : engine.error();
+  };
+  EXPECT_EQ(error_under(signed_bytes, trusting), "(loaded)");
+  EXPECT_EQ(error_under(signed_bytes, {}), "(loaded)");  // no trust configured: the checksum only
+  EXPECT_NE(error_under(unsigned_bytes, trusting).find("not signed"), std::string::npos);
+  EngineOptions other_only;
+  other_only.trusted_bundle_keys = {*other->public_pem()};
+  EXPECT_NE(error_under(signed_bytes, other_only).find("does not trust"), std::string::npos);
+  // An edit with the checksum recomputed (what an attacker with write access does).
+  std::string edited = signed_bytes;
+  std::size_t at = edited.find("sts.amazonaws.com");
+  ASSERT_NE(at, std::string::npos);
+  edited[at] = 'x';
+  std::string payload = edited.substr(48, edited.size() - 48 - 96);
+  edited.replace(16, 32, stdlib::sha256(payload));
+  EXPECT_NE(error_under(edited, trusting).find("signature does not verify"), std::string::npos)
+      << error_under(edited, trusting);
+  // Marking a signed bundle unsigned (dropping the flag and the trailer) is refused under trust.
+  std::string stripped = signed_bytes.substr(0, signed_bytes.size() - 96);
+  stripped[12] = 0;
+  EXPECT_NE(error_under(stripped, trusting).find("not signed"), std::string::npos);
+  // A bad trusted key, or a signing key that is not a private Ed25519 key, is an error.
+  EngineOptions bad;
+  bad.trusted_bundle_keys = {"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"};
+  EXPECT_NE(error_under(signed_bytes, bad).find("trusted key 1"), std::string::npos);
+  BundleOptions bad_sign;
+  bad_sign.signing_key_pem = *signer->public_pem();
+  auto refused = Engine::compile_bundle(policy, bad_sign);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("signing key"), std::string::npos) << refused.error();
 }
 
 TEST(Bundle, RefusesABundleOfAnotherWritLlvmAbiOrMachine) {
