@@ -1,6 +1,8 @@
 // GitHub Actions `sub` claim parsing (default, immutable-ID and customized forms).
 #include "stdlib/github_sub.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace writ::stdlib {
@@ -54,8 +56,12 @@ std::variant<GithubSubject, GithubSubError> parse_github_sub(std::string_view su
   }
   GithubSubject out;
   bool saw_repo = false;
+  std::vector<std::string_view> seen;  // a key given twice is ambiguous: which one would a rule read?
   for (std::size_t i = 0; i < parts.size();) {
     std::string_view key = parts[i];
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      return GithubSubError{fmt::format("the subject names `{}` twice", key)};
+    seen.push_back(key);
     if (key == "pull_request") {
       out.context = "pull_request";
       out.claims.emplace_back("pull_request", "");
@@ -67,7 +73,6 @@ std::variant<GithubSubject, GithubSubError> parse_github_sub(std::string_view su
     std::string value = decode_value(parts[i + 1]);
     out.claims.emplace_back(std::string(key), value);
     if (key == "repo") {
-      if (saw_repo) return GithubSubError{"the subject names `repo` twice"};
       saw_repo = true;
       std::size_t slash = value.find('/');
       if (slash == std::string::npos || value.find('/', slash + 1) != std::string::npos) {

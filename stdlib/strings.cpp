@@ -1,6 +1,8 @@
 // Run-time string built-ins.
 #include "stdlib/strings.h"
 
+#include <algorithm>
+
 #include <limits>
 
 #include <fmt/format.h>
@@ -94,7 +96,8 @@ std::string format_rfc3339(std::int64_t seconds) {
   std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
   std::int64_t month = mp + (mp < 10 ? 3 : -9);
   std::int64_t year = yoe + era * 400 + (month <= 2);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, rest / 3600, rest % 3600 / 60, rest % 60);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, rest / 3600, rest % 3600 / 60,
+                     rest % 60);
 }
 
 Result<std::int64_t> parse_rfc3339(std::string_view s) {
@@ -131,7 +134,8 @@ Result<std::int64_t> parse_rfc3339(std::string_view s) {
     ++i;
   } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
     int oh, om;
-    if (!num(i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !num(i + 4, 2, om) || oh > 23 || om > 59) return bad;
+    if (!num(i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !num(i + 4, 2, om) || oh > 23 || om > 59)
+      return bad;
     offset = (oh * 60 + om) * 60 * (s[i] == '-' ? -1 : 1);
     i += 6;
   } else {
@@ -141,6 +145,50 @@ Result<std::int64_t> parse_rfc3339(std::string_view s) {
   // A leap second (:60) is read as the following second, as POSIX time has none.
   return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
          minute * 60 + second - offset;
+}
+
+}  // namespace writ::stdlib
+
+namespace writ::stdlib {
+
+std::optional<std::int64_t> numeric_date_floor(std::string_view s) {
+  std::size_t i = 0;
+  bool negative = i < s.size() && s[i] == '-';
+  if (negative) ++i;
+  auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  std::string digits;      // integer and fraction digits, the decimal point dropped
+  std::int64_t point = 0;  // digits before the point
+  if (!digit(i)) return std::nullopt;
+  while (digit(i)) digits.push_back(s[i++]);
+  point = static_cast<std::int64_t>(digits.size());
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digit(i)) return std::nullopt;
+    while (digit(i)) digits.push_back(s[i++]);
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool exp_negative = i < s.size() && s[i] == '-';
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digit(i)) return std::nullopt;
+    std::int64_t exponent = 0;
+    while (digit(i)) exponent = std::min<std::int64_t>(exponent * 10 + (s[i++] - '0'), 1000000);  // saturating
+    point += exp_negative ? -exponent : exponent;
+  }
+  if (i != s.size()) return std::nullopt;
+  // The integer part is digits[0, point) (zeros past the end); the rest is the fraction.
+  std::size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return 0;                                // zero, whatever the exponent
+  if (point - static_cast<std::int64_t>(first) > 16) return std::nullopt;  // at least 10^16 > 2^52
+  std::int64_t whole = 0;
+  for (std::int64_t k = static_cast<std::int64_t>(first); k < point; ++k)
+    whole = whole * 10 + (k < static_cast<std::int64_t>(digits.size()) ? digits[static_cast<std::size_t>(k)] - '0' : 0);
+  bool fraction = false;
+  for (std::int64_t k = std::max<std::int64_t>(point, 0); k < static_cast<std::int64_t>(digits.size()); ++k)
+    fraction = fraction || digits[static_cast<std::size_t>(k)] != '0';
+  std::int64_t floor = negative ? -whole - (fraction ? 1 : 0) : whole;
+  if (floor < -(std::int64_t{1} << 52) || floor > kMaxFractionalNumericDate) return std::nullopt;
+  return floor;
 }
 
 }  // namespace writ::stdlib

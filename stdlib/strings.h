@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,14 @@ std::int64_t code_point_count(std::string_view text);
 // ASCII-only case mapping (locale independent).
 std::string ascii_lower(std::string_view text);
 std::string ascii_upper(std::string_view text);
+
+// A NumericDate written with a fraction or an exponent (a JSON number's text, `1767261900.5`,
+// `1.7e9`): the exact floor of the decimal, so `1767261899.99999999999999999999` is 1767261899
+// (the nearest double would round it up). Nullopt if the text is not a JSON number or the floor
+// lies outside [-2^52, 2^52 - 2], where every such value and `floor + 0.5` are exact doubles
+// (about 142 million years either side of 1970).
+std::optional<std::int64_t> numeric_date_floor(std::string_view json_number);
+inline constexpr std::int64_t kMaxFractionalNumericDate = (std::int64_t{1} << 52) - 2;
 
 // RFC 3339 date-time to seconds since the epoch (fractions discarded, rounding down).
 Result<std::int64_t> parse_rfc3339(std::string_view text);

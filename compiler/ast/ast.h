@@ -155,7 +155,8 @@ struct NameSet {
   struct Item {
     Span span;
     std::string text;
-    bool quoted = true;  // written as a string literal (vs an identifier)
+    bool quoted = true;    // written as a string literal (vs an identifier)
+    bool invalid = false;  // a string literal with a bad escape (already reported)
   };
   std::vector<Item> items;
 };

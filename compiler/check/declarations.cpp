@@ -98,6 +98,12 @@ void Checker::check_issuers() {
     std::map<std::string, Span> seen;
     ExprScope scope;
     scope.constant_only = true;
+    // `[]` for a list setting: an error with `message` and `help`, true if reported.
+    auto report_empty_list = [&](const ast::Expr& value, const char* message, const char* help) {
+      if (value.kind != ast::ExprKind::List || !value.operands.empty()) return false;
+      sink_.report(DiagId::IssuerSetting, value.span, message).with_help(help);
+      return true;
+    };
     for (const ast::Setting& s : decl.settings) {
       auto [it, inserted] = seen.emplace(s.key, s.key_span);
       if (!inserted) {
@@ -120,6 +126,9 @@ void Checker::check_issuers() {
           if (auto m = closest_match(value.text, schema_names())) d.with_help(fmt::format("did you mean `{}`?", *m));
         }
       } else if (s.key == "audience") {
+        if (report_empty_list(value, "`audience: []` accepts no token",
+                              "list the audiences this broker accepts, e.g. `audience: \"sts.amazonaws.com\"`"))
+          continue;
         for (const ast::Expr* item : list_items(value)) {
           auto text = const_string(*item);
           if (!text || text->empty()) {
@@ -144,6 +153,9 @@ void Checker::check_issuers() {
         }
         info.leeway_seconds = value.int_value;
       } else if (s.key == "algorithms") {
+        if (report_empty_list(value, "`algorithms: []` accepts no token",
+                              "list the issuer's algorithms, e.g. `[RS256]`"))
+          continue;
         for (const ast::Expr* item : list_items(value)) {
           std::string alg = item->kind == ast::ExprKind::Name ? item->text : const_string(*item).value_or("");
           if (alg.empty()) {
@@ -172,6 +184,10 @@ void Checker::check_issuers() {
           if (!d.help) d.with_help("allowed: RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA");
         }
       } else if (s.key == "types") {
+        // An empty list would read as "no restriction" (the value when `types` is left out).
+        if (report_empty_list(value, "`types: []` is ambiguous: it would accept every `typ`",
+                              "leave `types` out to accept any `typ`, or list them, e.g. `[\"JWT\"]`"))
+          continue;
         for (const ast::Expr* item : list_items(value)) {
           auto text = const_string(*item);
           if (!text || text->empty()) {
@@ -355,6 +371,7 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
             .fix(item.span, "\"" + item.text + "\"");
         continue;
       }
+      if (item.invalid) continue;
       if (auto err = stdlib::validate_glob(item.text)) {
         sink_.report(DiagId::InvalidGlob, item.span, err->message);
       } else if (item.text.empty()) {
@@ -425,7 +442,8 @@ void Checker::check_grant(const ast::RuleDecl& rule, ExprScope& scope) {
     } else if (s.key == "audience") {
       expect(t.is_stringy(), "a string");
     } else if (s.key == "scopes") {
-      expect(t.is(TypeKind::List) && t.element().is_stringy(), "a list of strings");
+      // `[]` (no scopes: the element type is unknown) is a list of strings too.
+      expect(t.is(TypeKind::List) && (t.element().is_stringy() || t.element().is_error()), "a list of strings");
     } else if (s.key == "tags") {
       bool ok = t.is(TypeKind::Record);
       if (ok) {
@@ -451,14 +469,22 @@ void Checker::check_test(const ast::TestDecl& test) {
     }
   }
   static const std::map<std::string, const char*> kSettings = {
-      {"issuer", "the declared issuer that verified the token"}, {"token", "the token's claims, a record"},
-      {"header", "the JOSE header, a record"},                   {"request", "the request, a record"},
-      {"exchange", "the token-exchange parameters, a record"},   {"principal", "`{ spiffe: \"...\" }` or `{ role: \"...\" }`"},
-      {"action", "a string"},                                    {"resource", "a string"},
-      {"time", "a timestamp"},                                   {"expect", "`allow` or `deny`"},
-      {"rule", "a rule id"},                                     {"rules", "a list of rule ids"},
-      {"reason", "a decision reason"},                           {"ttl", "a duration"},
-      {"audience", "a string"},                                  {"scopes", "a list of strings"},
+      {"issuer", "the declared issuer that verified the token"},
+      {"token", "the token's claims, a record"},
+      {"header", "the JOSE header, a record"},
+      {"request", "the request, a record"},
+      {"exchange", "the token-exchange parameters, a record"},
+      {"principal", "`{ spiffe: \"...\" }` or `{ role: \"...\" }`"},
+      {"action", "a string"},
+      {"resource", "a string"},
+      {"time", "a timestamp"},
+      {"expect", "`allow` or `deny`"},
+      {"rule", "a rule id"},
+      {"rules", "a list of rule ids"},
+      {"reason", "a decision reason"},
+      {"ttl", "a duration"},
+      {"audience", "a string"},
+      {"scopes", "a list of strings"},
       {"role", "the role asked for, a string"},
       {"with", "claims to add or replace in `token`, a record (merged like a JSON merge patch)"},
       {"without", "claims to remove from `token`: names, or JSON pointers such as `/kubernetes.io/pod`"},
@@ -466,10 +492,14 @@ void Checker::check_test(const ast::TestDecl& test) {
   std::map<std::string, Span> seen;
   ExprScope scope;
   scope.constant_only = true;
+  Type token_setting = Type::error();
+  const ast::Setting* with_setting = nullptr;
+  const ast::Setting* without_setting = nullptr;
   for (const ast::Setting& s : test.settings) {
     auto [it, inserted] = seen.emplace(s.key, s.key_span);
     if (!inserted) {
-      sink_.report(DiagId::TestSetting, s.key_span, fmt::format("`{}` is set twice", s.key)).label(it->second, "first set here");
+      sink_.report(DiagId::TestSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
+          .label(it->second, "first set here");
       continue;
     }
     if (kSettings.count(s.key) == 0) {
@@ -497,6 +527,9 @@ void Checker::check_test(const ast::TestDecl& test) {
     }
     Type t = check_expr(value, scope);
     if (t.is_error()) continue;
+    if (s.key == "token") token_setting = t;
+    if (s.key == "with") with_setting = &s;
+    if (s.key == "without") without_setting = &s;
     bool ok = true;
     if (s.key == "token" || s.key == "header" || s.key == "request" || s.key == "exchange" || s.key == "principal") {
       ok = t.is(TypeKind::Record);
@@ -516,17 +549,86 @@ void Checker::check_test(const ast::TestDecl& test) {
                    fmt::format("`{}` takes {}, found `{}`", s.key, kSettings.at(s.key), t.name()));
     }
   }
+  // A typo in `with` or `without` would make the test pass for the wrong reason: the claim it
+  // meant to change stays as it was.
+  const ast::Setting* issuer_setting = nullptr;
+  for (const ast::Setting& s : test.settings)
+    if (s.key == "issuer") issuer_setting = &s;
+  auto issuer = issuer_setting != nullptr ? program_.issuers.find(issuer_setting->value->text) : program_.issuers.end();
+  if (with_setting != nullptr && issuer != program_.issuers.end() && issuer->second.token_type.is(TypeKind::Record))
+    check_test_with(*with_setting->value, issuer->second.token_type, issuer->second.schema);
+  if (without_setting != nullptr && token_setting.is(TypeKind::Record))
+    check_test_without(*without_setting->value, token_setting);
   info.access = seen.count("principal") != 0;
   bool issue = seen.count("issuer") != 0;
   if (issue == info.access) {
-    sink_.report(DiagId::TestSetting, test.name_span,
-                 issue ? "a test has either an `issuer` (an issuance request) or a `principal` (an access request), not both"
-                       : "a test needs an `issuer` (an issuance request) or a `principal` (an access request)");
+    sink_.report(
+        DiagId::TestSetting, test.name_span,
+        issue ? "a test has either an `issuer` (an issuance request) or a `principal` (an access request), not both"
+              : "a test needs an `issuer` (an issuance request) or a `principal` (an access request)");
   }
   if (seen.count("expect") == 0) {
     sink_.report(DiagId::TestSetting, test.name_span, "a test needs `expect: allow` or `expect: deny`");
   }
   program_.tests.push_back(std::move(info));
+}
+
+// Every key `with` sets must be a claim of the issuer's schema (nested records likewise).
+void Checker::check_test_with(const ast::Expr& with, const Type& schema, const std::string& schema_name) {
+  if (with.kind != ast::ExprKind::Record || !schema.is(TypeKind::Record)) return;
+  const RecordType& record = schema.record();
+  for (std::size_t i = 0; i < with.keys.size() && i < with.operands.size(); ++i) {
+    const FieldInfo* field = record.find(with.keys[i]);
+    if (field == nullptr) {
+      std::vector<std::string> names;
+      for (const FieldInfo& f : record.fields) names.push_back(f.name);
+      auto& d = sink_.report(DiagId::UnknownClaim, with.key_spans[i],
+                             fmt::format("`with` sets `{}`, which schema `{}` does not declare", with.keys[i],
+                                         schema_name.empty() ? record.name : schema_name));
+      if (auto m = closest_match(with.keys[i], names)) d.with_help(fmt::format("did you mean `{}`?", *m));
+      continue;
+    }
+    if (field->type.is(TypeKind::Record)) check_test_with(*with.operands[i], field->type, schema_name);
+  }
+}
+
+// Every claim `without` removes (a name, or a JSON pointer to a nested claim) must be in the
+// test's token, or removing it changes nothing.
+void Checker::check_test_without(const ast::Expr& without, const Type& token) {
+  if (without.kind != ast::ExprKind::List) return;
+  for (const auto& item : without.operands) {
+    auto path = const_string(*item);
+    if (!path) continue;
+    std::vector<std::string> steps;
+    if (!path->empty() && (*path)[0] == '/') {
+      for (std::size_t begin = 1; begin <= path->size();) {
+        std::size_t end = path->find('/', begin);
+        if (end == std::string::npos) end = path->size();
+        std::string step = path->substr(begin, end - begin);
+        // JSON pointer escapes (RFC 6901): ~1 is `/`, ~0 is `~`.
+        for (std::size_t k; (k = step.find("~1")) != std::string::npos;) step.replace(k, 2, "/");
+        for (std::size_t k; (k = step.find("~0")) != std::string::npos;) step.replace(k, 2, "~");
+        steps.push_back(std::move(step));
+        begin = end + 1;
+      }
+    } else {
+      steps.push_back(*path);
+    }
+    Type at = token;
+    for (const std::string& step : steps) {
+      const FieldInfo* field = at.is(TypeKind::Record) ? at.record().find(step) : nullptr;
+      if (field == nullptr) {
+        std::vector<std::string> names;
+        if (at.is(TypeKind::Record))
+          for (const FieldInfo& f : at.record().fields) names.push_back(f.name);
+        auto& d = sink_.report(DiagId::UnknownClaim, item->span,
+                               fmt::format("`without` removes `{}`, which the test's token does not have", *path));
+        if (auto m = closest_match(step, names)) d.with_help(fmt::format("did you mean `{}`?", *m));
+        break;
+      }
+      at = field->type;
+    }
+  }
 }
 
 std::optional<std::string> Checker::const_string(const ast::Expr& e) {

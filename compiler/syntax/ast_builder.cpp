@@ -2,6 +2,8 @@
 // Error nodes so later stages can still report what they find.
 #include "compiler/syntax/internal/ast_builder.h"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "compiler/syntax/literal_decode.h"
@@ -74,12 +76,14 @@ void AstBuilder::collect_comments(antlr4::CommonTokenStream& tokens, ast::File& 
   }
 }
 
-std::string AstBuilder::string_value(antlr4::Token* token) {
+std::string AstBuilder::string_value(antlr4::Token* token, bool* valid) {
+  if (valid != nullptr) *valid = token != nullptr;
   if (token == nullptr) return {};
   std::string raw = token->getText();
   StringDecodeError error{};
   auto value = decode_string_literal(raw, error);
   if (value) return *value;
+  if (valid != nullptr) *valid = false;
   Span s = span(token);
   auto begin = static_cast<std::uint32_t>(s.begin + error.offset);
   sink_
@@ -213,8 +217,10 @@ ast::NameSet AstBuilder::build_name_set(WritParser::NameSetContext* ctx) {
     ast::NameSet::Item built;
     built.span = span(item);
     if (auto* s = item->STRING()) {
-      built.text = string_value(s->getSymbol());
+      bool valid = true;
+      built.text = string_value(s->getSymbol(), &valid);
       built.quoted = true;
+      built.invalid = !valid;  // reported (E0003); the checker says nothing more about it
     } else {
       built.text = item->getText();
       built.quoted = false;
@@ -372,6 +378,16 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
     e->kind = ast::ExprKind::Unary;
     e->span = whole;
     e->op = u->op != nullptr && u->op->getText() == "-" ? ast::Op::Neg : ast::Op::Not;
+    // `-9223372036854775808` is int64's least value, although its magnitude alone does not fit.
+    if (e->op == ast::Op::Neg) {
+      auto* p = as<WritParser::PrimaryExprContext>(u->expr());
+      auto* l = p != nullptr ? as<WritParser::LiteralPrimaryContext>(p->primary()) : nullptr;
+      if (l != nullptr && l->literal()->INT() != nullptr && l->literal()->getText() == "9223372036854775808") {
+        e->kind = ast::ExprKind::Int;
+        e->int_value = std::numeric_limits<std::int64_t>::min();
+        return e;
+      }
+    }
     e->operands.push_back(build_expr(u->expr()));
     // Fold `-<int>` and `-<duration>` into a literal so the formatter and checker see a value.
     auto& inner = e->operands[0];
@@ -514,8 +530,13 @@ ast::ExprPtr AstBuilder::build_literal(WritParser::LiteralContext* ctx) {
     e->text = text;
     auto v = decode_duration(text);
     if (!v) {
-      sink_.report(DiagId::InvalidDuration, e->span, fmt::format("`{}` is not a valid duration", text))
-          .with_help("write units from largest to smallest, each once: `1d`, `1h30m`, `90s`");
+      if (duration_too_large(text)) {
+        sink_.report(DiagId::InvalidDuration, e->span,
+                     fmt::format("`{}` is too large: a duration is at most about 73 billion years", text));
+      } else {
+        sink_.report(DiagId::InvalidDuration, e->span, fmt::format("`{}` is not a valid duration", text))
+            .with_help("write units from largest to smallest, each once: `1d`, `1h30m`, `90s`");
+      }
     }
     e->int_value = v.value_or(0);
   } else if (ctx->TIME_OF_DAY() != nullptr) {

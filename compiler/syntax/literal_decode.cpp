@@ -160,6 +160,24 @@ std::optional<std::int64_t> decode_int(std::string_view digits) {
   return value;
 }
 
+bool duration_too_large(std::string_view text) {
+  // Well formed: digits then a unit, units in decreasing order, each once.
+  static constexpr std::string_view kUnits = "dhms";
+  std::size_t i = 0, last = kUnits.size();
+  bool any = false;
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == start || i == text.size()) return false;
+    std::size_t unit = kUnits.find(text[i]);
+    if (unit == std::string_view::npos || (any && unit <= last)) return false;
+    last = unit;
+    any = true;
+    ++i;
+  }
+  return any && !decode_duration(text);
+}
+
 std::optional<std::int64_t> decode_duration(std::string_view text) {
   // Units must be in decreasing order and appear at most once: 1d2h3m4s.
   static constexpr std::string_view kUnits = "dhms";

@@ -26,6 +26,8 @@ std::optional<std::int64_t> decode_int(std::string_view digits);
 
 // `15m`, `1h30m`, `2d`, `45s` to seconds; nullopt on overflow or units out of order.
 std::optional<std::int64_t> decode_duration(std::string_view text);
+// Whether `text` is well formed as a duration but too large for decode_duration.
+bool duration_too_large(std::string_view text);
 
 // Spells seconds as the canonical duration literal (`1h30m`, `0s`).
 std::string format_duration(std::int64_t seconds);

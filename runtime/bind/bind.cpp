@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-
 namespace writ {
 namespace {
 
@@ -13,15 +12,23 @@ using nlohmann::json;
 
 std::string json_type_name(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "an unsupported value";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -38,7 +45,8 @@ Error mismatch(const std::string& path, const std::string& wanted, const json& j
 Result<std::int64_t> integer_of(const json& j, const std::string& path, const char* wanted) {
   if (j.is_number_unsigned()) {
     auto v = j.get<std::uint64_t>();
-    if (v > static_cast<std::uint64_t>(INT64_MAX)) return Error{fmt::format("`{}` is out of the 64-bit integer range", path)};
+    if (v > static_cast<std::uint64_t>(INT64_MAX))
+      return Error{fmt::format("`{}` is out of the 64-bit integer range", path)};
     return static_cast<std::int64_t>(v);
   }
   if (j.is_number_integer()) return j.get<std::int64_t>();
@@ -76,8 +84,11 @@ Result<Value> bind_json(const json& j, const Type& type, const std::string& path
     case TypeKind::Timestamp: {
       if (j.is_number_float()) {
         double d = j.get<double>();
-        // NumericDate may have a fraction: discard it, rounding down.
-        if (!std::isfinite(d) || d < -9.2e18 || d > 9.2e18) return Error{fmt::format("`{}` is not a valid NumericDate", path)};
+        // NumericDate may have a fraction: discard it, rounding down (json_reader keeps the exact
+        // floor). With a fraction, it must lie within about ±2^52 seconds (stdlib::numeric_date_floor).
+        constexpr double kRange = 4503599627370496.0;  // 2^52
+        if (!std::isfinite(d) || d < -kRange || d >= kRange - 1)
+          return Error{fmt::format("`{}` is not a valid NumericDate", path)};
         return Value::timestamp(static_cast<std::int64_t>(std::floor(d)));
       }
       auto v = integer_of(j, path, "a NumericDate (seconds since the epoch)");

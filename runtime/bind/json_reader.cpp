@@ -2,11 +2,14 @@
 // duplicate keys and limits are enforced while parsing.
 #include "runtime/bind/json_reader.h"
 
+#include <limits>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "stdlib/printable.h"
+#include "stdlib/strings.h"
 
 namespace writ {
 namespace {
@@ -19,12 +22,20 @@ class StrictBuilder : public nlohmann::json_sax<json> {
 
   json result;
   std::string error;
+  std::string error_at;  // where() when the first error was found
 
   bool null() override { return add(json(nullptr)); }
   bool boolean(bool v) override { return add(json(v)); }
   bool number_integer(number_integer_t v) override { return add(json(v)); }
   bool number_unsigned(number_unsigned_t v) override { return add(json(v)); }
-  bool number_float(number_float_t v, const string_t&) override { return add(json(v)); }
+  // Writ has no floating-point type: a number with a fraction or an exponent binds only as a
+  // NumericDate, whose value is the decimal's exact floor. The nearest double can round up across an
+  // integer (`1767261899.99999999999999999999`), so it is kept as floor + 0.5 (exact), or NaN when
+  // out of the range (docs/semantics.md §3), which binding refuses.
+  bool number_float(number_float_t, const string_t& text) override {
+    std::optional<std::int64_t> floor = stdlib::numeric_date_floor(text);
+    return add(json(floor ? static_cast<double>(*floor) + 0.5 : std::numeric_limits<double>::quiet_NaN()));
+  }
   bool string(string_t& v) override {
     if (v.size() > limits_.max_string_bytes)
       return fail(fmt::format("a string at {} is longer than {} bytes", where(), limits_.max_string_bytes));
@@ -36,6 +47,8 @@ class StrictBuilder : public nlohmann::json_sax<json> {
   bool start_array(std::size_t) override { return open(json::array()); }
   bool end_array() override { return close(); }
   bool key(string_t& k) override {
+    if (k.size() > limits_.max_string_bytes)
+      return fail(fmt::format("a key at {} is longer than {} bytes", where(), limits_.max_string_bytes));
     json& object = *stack_.back();
     if (object.contains(k))
       return fail(fmt::format("the key `{}` appears twice in the object at {}", stdlib::printable(k), where()));
@@ -53,10 +66,14 @@ class StrictBuilder : public nlohmann::json_sax<json> {
 
  private:
   bool fail(std::string message) {
-    if (error.empty()) error = std::move(message);
+    if (error.empty()) {
+      error = std::move(message);
+      error_at = where();
+    }
     return false;
   }
 
+ public:
   // A JSONPath-like location of the value being read: `$.claims.aud[2]`.
   std::string where() const {
     std::string path = "$";
@@ -72,6 +89,7 @@ class StrictBuilder : public nlohmann::json_sax<json> {
     return path;
   }
 
+ private:
   bool add(json value) {
     if (stack_.empty()) {
       result = std::move(value);
@@ -125,7 +143,15 @@ class StrictBuilder : public nlohmann::json_sax<json> {
 
 }  // namespace
 
-Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits) {
+const char* unreadable_request_reason(std::string_view error_at) {
+  constexpr std::string_view kClaims = "$.claims";
+  bool in_claims =
+      error_at.substr(0, kClaims.size()) == kClaims &&
+      (error_at.size() == kClaims.size() || error_at[kClaims.size()] == '.' || error_at[kClaims.size()] == '[');
+  return in_claims ? "token.invalid_claims" : "request.invalid";
+}
+
+Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits, std::string* error_at) {
   if (text.size() > limits.max_bytes)
     return Error{fmt::format("the JSON document is larger than the limit of {} bytes", limits.max_bytes)};
   // A NUL byte is never JSON (strings escape it, and it is not whitespace): refused wherever it is,
@@ -136,10 +162,14 @@ Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits
   bool ok = false;
   try {
     ok = nlohmann::json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, true);
-  } catch (const std::exception& e) {
-    return Error{fmt::format("invalid JSON: {}", e.what())};
+  } catch (const std::exception& e) {  // a number out of range
+    if (error_at != nullptr) *error_at = builder.where();
+    return Error{fmt::format("invalid JSON at {}: {}", builder.where(), stdlib::printable(e.what()))};
   }
-  if (!ok) return Error{builder.error.empty() ? std::string("invalid JSON") : builder.error};
+  if (!ok) {
+    if (error_at != nullptr) *error_at = builder.error_at;
+    return Error{builder.error.empty() ? std::string("invalid JSON") : builder.error};
+  }
   return std::move(builder.result);
 }
 

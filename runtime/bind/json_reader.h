@@ -19,6 +19,11 @@ struct JsonLimits {
   std::size_t max_array_items = limits::kMaxJsonArrayItems;
 };
 
-Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits = {});
+// With `error_at`, a failure also says where (`$.claims.aud[2]`, `$` for the whole document).
+Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits = {}, std::string* error_at = nullptr);
+
+// The deny reason for a request that does not read: `token.invalid_claims` when the problem is in
+// its `claims` (docs/semantics.md §3: a duplicate key, a bad number, ...), else `request.invalid`.
+const char* unreadable_request_reason(std::string_view error_at);
 
 }  // namespace writ

@@ -125,8 +125,13 @@ Decision Engine::decide_text(std::string_view request_json, DecideOptions option
     DecisionContext context;
     return decide_text(request_json, context, options);
   }
-  auto parsed = read_json_strict(request_json);
-  if (!parsed) return deny("request.invalid", parsed.error());
+  std::string error_at;
+  auto parsed = read_json_strict(request_json, {}, &error_at);
+  if (!parsed) {
+    Decision d = deny(unreadable_request_reason(error_at), parsed.error());
+    d.explained = options.explain;
+    return d;
+  }
   return decide(*parsed, options);
 }
 
@@ -139,8 +144,13 @@ Decision Engine::decide_text(std::string_view request_json, DecisionContext& con
       return serving->to_decision(context, verdict);
     }
   }
-  auto parsed = read_json_strict(request_json);
-  if (!parsed) return deny("request.invalid", parsed.error());
+  std::string error_at;
+  auto parsed = read_json_strict(request_json, {}, &error_at);
+  if (!parsed) {
+    Decision d = deny(unreadable_request_reason(error_at), parsed.error());
+    d.explained = options.explain;
+    return d;
+  }
   return decide(*parsed, options);
 }
 

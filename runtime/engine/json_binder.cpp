@@ -18,6 +18,7 @@
 #include "stdlib/path.h"
 #include "stdlib/saturating.h"
 #include "stdlib/spiffe_id.h"
+#include "stdlib/strings.h"
 
 namespace writ {
 namespace {
@@ -276,9 +277,10 @@ struct JsonBinder::Impl {
     if (n.kind == JsonNumber::Int64) {
       out = {static_cast<std::uint64_t>(n.integer), 0};
     } else {
-      double d;  // integers beyond int64 are refused by the range check
-      if (!json_number_as_double(text, d) || d < -9.2e18 || d > 9.2e18) return false;
-      out = {static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(d))), 0};
+      // A fraction or an exponent: the exact floor of the decimal, as the slow path (json_reader).
+      std::optional<std::int64_t> floor = stdlib::numeric_date_floor(text);
+      if (!floor) return false;
+      out = {static_cast<std::uint64_t>(*floor), 0};
     }
     tokens.advance();
     return true;

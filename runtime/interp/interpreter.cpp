@@ -214,25 +214,35 @@ std::string Interpreter::location(const RuleInfo& rule) const {
 }
 
 Decision Interpreter::decide_text(std::string_view request_json, DecideOptions options) const {
-  auto parsed = read_json_strict(request_json);
-  if (!parsed) return deny("request.invalid", parsed.error());
+  std::string error_at;
+  auto parsed = read_json_strict(request_json, {}, &error_at);
+  if (!parsed) {
+    Decision d = deny(unreadable_request_reason(error_at), parsed.error());
+    d.explained = options.explain;
+    return d;
+  }
   return decide(*parsed, options);
 }
 
 Decision Interpreter::decide(const json& request, DecideOptions options) const {
+  Decision d;
   try {
-    if (!request.is_object()) return deny("request.invalid", "the request must be a JSON object");
-    auto kind = request.find("kind");
-    if (kind == request.end() || !kind->is_string())
-      return deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
-    Decision d = *kind == "issue"    ? decide_issue(request, options)
-                 : *kind == "access" ? decide_access(request, options)
-                                     : deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
-    d.explained = options.explain;
-    return d;
+    auto kind = request.is_object() ? request.find("kind") : request.end();
+    if (!request.is_object()) {
+      d = deny("request.invalid", "the request must be a JSON object");
+    } else if (kind == request.end() || !kind->is_string()) {
+      d = deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    } else {
+      d = *kind == "issue"    ? decide_issue(request, options)
+          : *kind == "access" ? decide_access(request, options)
+                              : deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+    }
   } catch (const std::exception& e) {
-    return deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
+    d = deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
   }
+  // Asked for, an explanation is always there (empty when no rule was a candidate), as in native code.
+  d.explained = options.explain;
+  return d;
 }
 
 Decision Interpreter::decide_issue(const json& in, DecideOptions options) const {

@@ -103,8 +103,28 @@ void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) 
       expect != nullptr && (expect->value->text == "allow") != d.allow) {
     out.differences.push_back(fmt::format("expected {}, got {}", expect->value->text, got));
   }
-  if (auto reason = eval("reason"); reason && reason->as_string() != d.reason) {
+  auto reason = eval("reason");
+  if (reason && reason->as_string() != d.reason) {
     out.differences.push_back(fmt::format("expected reason `{}`, got `{}`", reason->as_string(), d.reason));
+  }
+  // A deny test must be denied by the policy. A request refused before any rule (a token that does
+  // not bind, a bad principal...) says nothing about the rules, so that deny passes only when the
+  // test names its reason.
+  bool decided_by_rules =
+      d.reason == "permit" || d.reason == "forbid" || d.reason == "no_permit" || d.reason.rfind("grant.", 0) == 0;
+  if (!d.allow && !reason && !decided_by_rules) {
+    out.differences.push_back(
+        fmt::format("denied with `{}` before any rule ({}); if that is what this test expects, say `reason: \"{}\"`",
+                    d.reason, d.detail, d.reason));
+  }
+  // Likewise a role no rule is for: the deny would come from a typo, not from the policy.
+  if (!test.access && !d.allow && !reason && d.reason == "no_permit" && d.explanation.empty()) {
+    if (auto role = eval("role"); role && role->kind() == ValueKind::String) {
+      out.differences.push_back(
+          fmt::format("no rule is for role `{}`, so nothing could allow it; check the role's spelling, or say `reason: "
+                      "\"no_permit\"` if that is the point",
+                      role->as_string()));
+    }
   }
   auto rules_text = [](const std::vector<std::string>& rules) {
     std::string s = "[";

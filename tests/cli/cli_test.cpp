@@ -453,6 +453,48 @@ test "wrong expectation" { issuer: github  token: tok  with: { repository_id: "6
   EXPECT_EQ(r.out.substr(r.out.size() - 19), "1 passed, 1 failed\n");
 }
 
+// Issue 12, finding 13: a deny test passed when the token did not bind or the role was
+// misspelled; `with` and `without` typos were accepted in silence.
+TEST_F(Cli, DenyTestsMustBeDeniedByThePolicy) {
+  write("p.writ", kClean);
+  std::string tok = R"(
+const tok = { iss: "https://token.actions.githubusercontent.com", aud: "sts.amazonaws.com", sub: "s", exp: 2000, iat: 1000,
+  nbf: 900, jti: "j", actor: "x", actor_id: "1", repository: "a/b", repository_id: "5005", repository_owner: "a",
+  repository_owner_id: "1", repository_visibility: "private", ref: "refs/heads/main", ref_type: "branch", sha: "s",
+  head_ref: "", base_ref: "", event_name: "push", workflow: "w", workflow_ref: "w", workflow_sha: "s",
+  job_workflow_ref: "j", job_workflow_sha: "s", run_id: "1", run_number: "1", run_attempt: "1" }
+)";
+  write("p_test.writ", tok + R"(
+test "unbound token" { issuer: github  token: tok  with: { run_id: 5 }  role: "deployer"  expect: deny }
+test "unbound token, said" { issuer: github  token: tok  with: { run_id: 5 }  role: "deployer"  expect: deny
+  reason: "token.invalid_claims" }
+test "misspelled role" { issuer: github  token: tok  role: "deploer"  expect: deny }
+test "policy denies" { issuer: github  token: tok  with: { repository_id: "6" }  role: "deployer"  expect: deny }
+)");
+  auto r = run("test " + dir_.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("test \"unbound token\" failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("denied with `token.invalid_claims` before any rule"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no rule is for role `deploer`"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("test \"unbound token, said\" failed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("test \"policy denies\" failed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.substr(r.out.size() - 19), "2 passed, 2 failed\n");
+
+  write("p_test.writ", tok + R"(
+test "typo in with" { issuer: github  token: tok  with: { repositry_id: "6" }  role: "deployer"  expect: deny }
+test "typo in without" { issuer: github  token: tok  without: ["enviroment", "/nope/x"]  role: "deployer"  expect: deny }
+)");
+  auto typos = run("test " + dir_.string());
+  EXPECT_EQ(typos.exit_code, 1) << typos.out;
+  EXPECT_NE(typos.out.find("error[E1001]: `with` sets `repositry_id`, which schema `github_actions` does not declare"),
+            std::string::npos)
+      << typos.out;
+  EXPECT_NE(typos.out.find("did you mean `repository_id`?"), std::string::npos) << typos.out;
+  EXPECT_NE(typos.out.find("`without` removes `enviroment`, which the test's token does not have"), std::string::npos)
+      << typos.out;
+  EXPECT_NE(typos.out.find("`without` removes `/nope/x`"), std::string::npos) << typos.out;
+}
+
 TEST_F(Cli, BundledExampleTestsPass) {
   for (const auto& entry : fs::directory_iterator(fs::path(WRIT_SOURCE_DIR) / "examples")) {
     if (!entry.is_directory()) continue;

@@ -166,6 +166,39 @@ TEST(Hardening, Finding04StringsBuiltAtRunTimeAreBounded) {
   EXPECT_EQ(f["reason"], "forbid") << f;
 }
 
+// Finding 13: smaller ones on the request path, both engines.
+TEST(Hardening, Finding13ClaimsProblemsAreInvalidClaims) {
+  Engines engines(std::string(testing::kGithubIssuer) + "@id(\"r\") permit issue \"r\" to github\n");
+  std::string ok = github_request("r");
+  EXPECT_EQ(engines.decide(ok)["decision"], "allow");
+  auto with_claim = [&](const std::string& extra) {
+    std::string text = ok;
+    text.insert(text.find("\"run_attempt\""), extra + ", ");
+    return engines.decide(text);
+  };
+  // A duplicate claim key is a claims problem (semantics §3), not a malformed request.
+  json dup = with_claim(R"("actor": "y")");
+  EXPECT_EQ(dup["reason"], "token.invalid_claims") << dup;
+  // A number beyond a double, declared or not: refused, as token.invalid_claims.
+  EXPECT_EQ(with_claim(R"("undeclared": 1e400)")["reason"], "token.invalid_claims");
+  // A key longer than the 64 KiB string limit.
+  EXPECT_EQ(with_claim("\"" + std::string((64u << 10) + 1, 'k') + "\": 1")["reason"], "token.invalid_claims");
+  EXPECT_EQ(with_claim("\"" + std::string(64u << 10, 'k') + "\": 1")["decision"], "allow");  // at the limit
+  // An expiry with a long fraction floors exactly: at time 1999 a token with exp 1999.999... has
+  // expired (the nearest double, 2000.0, would have kept it valid for one more second).
+  std::string fraction = ok;
+  fraction.replace(fraction.find("\"exp\": 2000"), 11, "\"exp\": 1999.99999999999999999999999");
+  fraction.replace(fraction.find("\"time\": 1000"), 12, "\"time\": 1998");
+  EXPECT_EQ(engines.decide(fraction)["decision"], "allow") << fraction;
+  fraction.replace(fraction.find("\"time\": 1998"), 12, "\"time\": 1999");
+  EXPECT_EQ(engines.decide(fraction)["reason"], "token.expired");
+  std::string exponent = ok;
+  exponent.replace(exponent.find("\"exp\": 2000"), 11, "\"exp\": 2.0001e3");
+  EXPECT_EQ(engines.decide(exponent)["decision"], "allow");
+  exponent.replace(exponent.find("\"exp\": 2.0001e3"), 16, "\"exp\": 1e16");
+  EXPECT_EQ(engines.decide(exponent)["reason"], "token.invalid_claims");  // past 2^52 with an exponent
+}
+
 // The SPIFFE example's mesh policy, read from the source tree.
 std::string mesh_policy() {
   std::ifstream in(std::string(WRIT_SOURCE_DIR) + "/examples/spiffe-services/mesh.writ");

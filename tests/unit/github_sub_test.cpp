@@ -52,7 +52,10 @@ TEST(GithubSub, CustomizedFormAndEncodedColons) {
 TEST(GithubSub, RejectsMalformedSubjects) {
   for (std::string_view bad :
        {"", "repo:", "repo:noslash:ref:x", "repo:a/b/c:ref:x", "ref:refs/heads/main", "repo:a/b:environment",
-        "repo:a@x/b@1:ref:r", "repo:a@1/b:ref:r", "repo:a/b:repo:c/d:ref:r", "repo:a/b::x"}) {
+        "repo:a@x/b@1:ref:r", "repo:a@1/b:ref:r", "repo:a/b:repo:c/d:ref:r", "repo:a/b::x",
+        // Issue 12, finding 13: a repeated part is ambiguous (the parser used to keep the last).
+        "repo:a/b:ref:refs/heads/main:ref:refs/heads/evil", "repo:a/b:environment:prod:environment:dev",
+        "repo:a/b:pull_request:pull_request", "repo:a/b:job_workflow_ref:x:job_workflow_ref:y"}) {
     EXPECT_TRUE(std::holds_alternative<GithubSubError>(parse_github_sub(bad))) << bad;
   }
 }

@@ -43,6 +43,8 @@ class Checker {
   // schema_builder.cpp
   void collect_schemas();
   std::shared_ptr<RecordType> build_schema(const std::string& name);
+  void check_test_with(const ast::Expr& with, const Type& schema, const std::string& schema_name);
+  void check_test_without(const ast::Expr& without, const Type& token);
   void check_registered_claims(const ast::SchemaDecl& decl, const RecordType& record);
   Type resolve_type(const ast::TypeExpr& t);
   std::vector<FieldInfo> build_fields(const std::vector<ast::FieldDecl>& decls, const std::string& owner);

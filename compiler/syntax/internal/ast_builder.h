@@ -43,7 +43,7 @@ class AstBuilder {
 
   // Names: IDENT, soft keyword or quoted string.
   std::string field_name(WritParser::FieldNameContext* ctx, bool& quoted);
-  std::string string_value(antlr4::Token* token);
+  std::string string_value(antlr4::Token* token, bool* valid = nullptr);
 
   FileId file_;
   std::string_view text_;
