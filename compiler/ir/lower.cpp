@@ -50,7 +50,8 @@ Rep rep_of(const Type& t) {
 
 class Lowerer {
  public:
-  Lowerer(const Program& program, const ConstantValues* constants) : program_(program), constants_(constants) {}
+  Lowerer(const Program& program, const ConstantValues* constants, std::size_t max_nodes)
+      : program_(program), constants_(constants), max_nodes_(max_nodes) {}
 
   Policy run() {
     for (const RuleInfo& info : program_.rules) lower_rule(info);
@@ -113,7 +114,7 @@ class Lowerer {
 
   NodeId add(Node n) {
     // The budget (limits.h): past it the policy is refused, never compiled for minutes.
-    if (policy_.nodes.size() >= limits::kMaxIrNodes) throw TooLarge{};
+    if (policy_.nodes.size() >= max_nodes_) throw TooLarge{};
     policy_.nodes.push_back(std::move(n));
     return static_cast<NodeId>(policy_.nodes.size() - 1);
   }
@@ -465,6 +466,7 @@ class Lowerer {
 
   const Program& program_;
   const ConstantValues* constants_;  // may be null: every constant is then inlined
+  std::size_t max_nodes_;
   Policy policy_;
   std::map<std::string, std::uint32_t> site_index_;           // message (and its second) -> site
   std::vector<std::pair<std::string, std::uint32_t>> scope_;  // lets and quantifier variables
@@ -474,15 +476,14 @@ class Lowerer {
 
 }  // namespace
 
-Result<Policy> lower(const Program& program, const ConstantValues* constants) {
-  Lowerer lowerer(program, constants);
+Result<Policy> lower(const Program& program, const ConstantValues* constants, std::size_t max_nodes) {
+  Lowerer lowerer(program, constants, max_nodes);
   try {
     return lowerer.run();
   } catch (const Unsupported& u) {
     return Error{fmt::format("native code does not support {} yet", u.what)};
   } catch (const TooLarge&) {
-    return Error{
-        fmt::format("the policy is too large to compile: it lowers to more than {} IR nodes", limits::kMaxIrNodes)};
+    return Error{fmt::format("the policy is too large to compile: it lowers to more than {} IR nodes", max_nodes)};
   }
 }
 

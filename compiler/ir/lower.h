@@ -7,6 +7,7 @@
 
 #include "compiler/check/program.h"
 #include "compiler/ir/ir.h"
+#include "stdlib/limits.h"
 #include "stdlib/result.h"
 
 namespace writ::ir {
@@ -25,6 +26,8 @@ using ConstantValues = std::map<std::string, ConstantValue, std::less<>>;
 // if the program uses something native code does not support yet, or if it is larger than the
 // IR budget (limits::kMaxIrNodes); callers then keep the interpreter (the engine's fallback), so
 // such a policy still gets exact answers. With `constants`, those constants become literals.
-Result<Policy> lower(const Program& program, const ConstantValues* constants = nullptr);
+// `max_nodes` is the budget (tests lower it to reach it cheaply).
+Result<Policy> lower(const Program& program, const ConstantValues* constants = nullptr,
+                     std::size_t max_nodes = limits::kMaxIrNodes);
 
 }  // namespace writ::ir

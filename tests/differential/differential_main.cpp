@@ -79,6 +79,10 @@ int main(int argc, char** argv) {
     writ::fuzz::PolicyFuzzer fuzzer(seed);
     std::string source = fuzzer.policy();
     auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", source}}));
+    if (fuzzer.retyped_registered_claim() && !set->diagnostics.has_errors()) {
+      std::cerr << fmt::format("seed {}: a schema retyping a registered claim was accepted\n{}\n", seed, source);
+      return 1;
+    }
     if (set->diagnostics.has_errors()) {
       // Some random rules contradict themselves (E5001) and the like: the checker is right to refuse.
       ++rejected;
@@ -100,9 +104,14 @@ int main(int argc, char** argv) {
       json request = fuzzer.request();
       json expected = writ::decision_to_json(oracle->decide(request));
       json actual = writ::decision_to_json(native->decide(request));
-      // The same request as JSON text, through the fast binder when it can take it.
-      json from_text = writ::decision_to_json(native->decide_text(request.dump(), context));
+      // The same request as JSON text, written as a hostile client might (members in any order,
+      // strings escaped every way), through the fast binder when it can take it and through the
+      // strict reader; both must decide as the interpreter does on the parsed request.
+      std::string text = fuzzer.text(request);
+      json from_text = writ::decision_to_json(native->decide_text(text, context));
       if (expected == actual && expected != from_text) actual = std::move(from_text);
+      json oracle_text = writ::decision_to_json(oracle->decide_text(text));
+      if (expected == actual && expected != oracle_text) actual = std::move(oracle_text);
       // One request in eight is also explained, by both: same rules, same outcomes, same words.
       if (expected == actual && k % 8 == 0) {
         writ::DecideOptions explain{.explain = true};
@@ -117,7 +126,7 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format(
           "MISMATCH (seed {}, request {}, {} tier)\n--- policy\n{}--- request\n{}\n--- interpreter\n{}\n--- "
           "native\n{}\n\n",
-          seed, k, optimize ? "optimised" : "fast", source, request.dump(), expected.dump(2), actual.dump(2));
+          seed, k, optimize ? "optimised" : "fast", source, text, expected.dump(2), actual.dump(2));
       if (mismatches >= 5) return 1;
     }
     fast_binds += context.fast_binds;

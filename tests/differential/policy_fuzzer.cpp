@@ -4,6 +4,8 @@
 // indices out of range, invalid SPIFFE IDs) in every combination.
 #include "tests/differential/policy_fuzzer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -38,7 +40,9 @@ const std::vector<std::string> kStrings = {"alpha",
                                            "日本/x",
                                            "repo:acme/api:environment:prod",
                                            "repo:acme/api:ref:refs/heads/main",
-                                           "repo:acme@1/api@2:pull_request"};
+                                           "repo:acme@1/api@2:pull_request",
+                                           "x😀/y",
+                                           "acme/api/" + std::string(150, 'z') + "/é"};
 const std::vector<std::string> kGlobs = {"acme/*",   "*api", "a*b*c", "refs/heads/*", "a?b", "*/*",
                                          "acme/api", "h*o",  "日本*", "*a*",          "a*",  "??"};
 const std::vector<std::string> kRegexes = {"a.*", "^refs/heads/[a-z]+$", "[0-9]+", "acme/(api|web)", "x*12"};
@@ -325,16 +329,15 @@ std::string PolicyFuzzer::rule(int index) {
   bool forbid = chance(0.25);
   std::string head;
   if (access_rule_) {
-    head = fmt::format("{} access {} on {} by {}", forbid ? "forbid" : "permit",
-                       // Literals, prefixes, inner and leading wildcards: native code files rules
-                       // by their patterns' literal prefixes (access_index.h); the interpreter scans.
-                       pick({"*", "\"read\"", "[\"read\", \"write\"]", "\"deploy.*\"", "\"re*\"", "\"*d\"",
-                             "\"?ead\"", "[\"write\", \"de*\"]"}),
-                       pick({"*", "\"res/*\"", "\"res/a\"", "\"res*\"", "\"r?s/a\"", "\"*/a\"",
-                             "[\"res/b/*\", \"other\"]"}),
-                       pick({"*", "spiffe \"spiffe://acme.org/ns/*\"", "role \"r*\"",
-                             "spiffe \"spiffe://acme.org/ns/prod/sa/api\"", "role \"r1\"", "role \"*2\"",
-                             "spiffe \"spiffe://acme.org/*\""}));
+    head = fmt::format(
+        "{} access {} on {} by {}", forbid ? "forbid" : "permit",
+        // Literals, prefixes, inner and leading wildcards: native code files rules
+        // by their patterns' literal prefixes (access_index.h); the interpreter scans.
+        pick({"*", "\"read\"", "[\"read\", \"write\"]", "\"deploy.*\"", "\"re*\"", "\"*d\"", "\"?ead\"",
+              "[\"write\", \"de*\"]"}),
+        pick({"*", "\"res/*\"", "\"res/a\"", "\"res*\"", "\"r?s/a\"", "\"*/a\"", "[\"res/b/*\", \"other\"]"}),
+        pick({"*", "spiffe \"spiffe://acme.org/ns/*\"", "role \"r*\"", "spiffe \"spiffe://acme.org/ns/prod/sa/api\"",
+              "role \"r1\"", "role \"*2\"", "spiffe \"spiffe://acme.org/*\""}));
   } else {
     std::string roles = chance(0.2) ? "*" : chance(0.3) ? "[\"r1\", \"r2\"]" : quoted(pick(kRoles));
     std::string issuers = chance(0.7) ? "t" : chance(0.5) ? "u" : chance(0.5) ? "*" : "[t, u]";
@@ -390,19 +393,29 @@ std::string PolicyFuzzer::rule(int index) {
 }
 
 std::string PolicyFuzzer::policy() {
-  std::string out = R"(schema diff_token extends jwt {
-  s1: string
-  s2: string?
-  e1: "alpha" | "beta" | "gamma"
-  n1: int
-  n2: int?
-  b1: bool
-  l1: list<string>
-  l2: list<int>?
-  t1: timestamp?
-  r1: { x: string, y: int? }?
-  "odd.name": string?
-}
+  // The token schema's fields in a random order: the native binder's record layouts follow it.
+  std::vector<std::string> fields = {"s1: string",
+                                     "s2: string?",
+                                     "e1: \"alpha\" | \"beta\" | \"gamma\"",
+                                     "n1: int",
+                                     "n2: int?",
+                                     "b1: bool",
+                                     "l1: list<string>",
+                                     "l2: list<int>?",
+                                     "t1: timestamp?",
+                                     "r1: { x: string, y: int? }?",
+                                     "\"odd.name\": string?"};
+  // Now and then a registered claim retyped (`exp: string`...): the checker must refuse the policy.
+  retyped_ = chance(0.03);
+  if (retyped_) {
+    fields.push_back(pick(
+        {"exp: string", "aud: string", "iat: int", "nbf: list<int>?", "iss: int", "jti: bool?", "sub: { x: string }"}));
+  }
+  std::shuffle(fields.begin(), fields.end(), rng_);
+  std::string out =
+      retyped_ && chance(0.5) ? "schema diff_token {\n  iss: string\n" : "schema diff_token extends jwt {\n";
+  for (const std::string& f : fields) out += "  " + f + "\n";
+  out += R"(}
 
 schema diff_other extends jwt {
   s1: string
@@ -423,24 +436,99 @@ issuer t = "https://issuer.test" {
 }
 
 )";
+  // A chain of constants, each used twice by the next: lowered once each, however long.
+  out += "const chain0 = 1\n";
+  for (int i = 1; i <= 24; ++i)
+    out += "const chain" + std::to_string(i) + " = max(chain" + std::to_string(i - 1) + ", chain" +
+           std::to_string(i - 1) + ")\n";
+  out += "const words0 = \"w\"\n";
+  for (int i = 1; i <= 8; ++i)
+    out += "const words" + std::to_string(i) + " = words" + std::to_string(i - 1) + " + words" + std::to_string(i - 1) +
+           "\n";
+  out += "\n";
   int rules = 2 + below(6);
   for (int i = 0; i < rules; ++i) out += rule(i) + "\n";
   return out;
 }
 
+std::string PolicyFuzzer::text(const json& value) {
+  switch (value.type()) {
+    case json::value_t::object: {
+      // Members in a random order (`kind` need not come first), with random whitespace.
+      std::vector<std::pair<std::string, const json*>> members;
+      for (auto it = value.begin(); it != value.end(); ++it) members.emplace_back(it.key(), &it.value());
+      std::shuffle(members.begin(), members.end(), rng_);
+      std::string out = "{";
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        if (i > 0) out += chance(0.3) ? " ,\n  " : ",";
+        out += escaped(members[i].first) + (chance(0.3) ? " : " : ":") + text(*members[i].second);
+      }
+      return out + "}";
+    }
+    case json::value_t::array: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < value.size(); ++i) out += (i > 0 ? "," : "") + text(value[i]);
+      return out + "]";
+    }
+    case json::value_t::string:
+      return escaped(value.get<std::string>());
+    default:
+      return value.dump();
+  }
+}
+
+std::string PolicyFuzzer::escaped(const std::string& s) {
+  // Escapes the JSON text may use for the same string: `\/`, `\u00XX`, and UTF-16 surrogate
+  // pairs for code points past U+FFFF; the decision must not depend on which.
+  bool escape = chance(0.3);
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else if (escape && c == '/' && chance(0.7)) {
+      out += "\\/";
+    } else if (escape && c < 0x80 && chance(0.2)) {
+      out += chance(0.5) ? fmt::format("\\u{:04x}", c) : fmt::format("\\u{:04X}", c);
+    } else if (escape && c >= 0xF0 && i + 3 < s.size() && chance(0.7)) {
+      std::uint32_t cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
+                         ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) |
+                         (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
+      cp -= 0x10000;
+      out += fmt::format("\\u{:04x}\\u{:04x}", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+      i += 3;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
 json PolicyFuzzer::request() {
   auto str = [&] { return pick(kStrings); };
   auto num = [&] { return kIntValues[static_cast<std::size_t>(below(static_cast<int>(kIntValues.size())))]; };
-  if (chance(0.2)) {
-    json principal = chance(0.6) ? json{{"spiffe", pick({"spiffe://acme.org/ns/prod/sa/api", "spiffe://acme.org/ns/dev",
-                                                         "spiffe://other.org/ns/x", "not-spiffe"})}}
-                                 : json{{"role", pick({"r1", "r2", "x"})}};
+  if (chance(0.25)) {
+    // Principals and resources in every shape, refused ones included (a SPIFFE ID the standard
+    // forbids, a role spelled like one, dot segments, encoded separators).
+    json principal =
+        chance(0.6)
+            ? json{{"spiffe", pick({"spiffe://acme.org/ns/prod/sa/api", "spiffe://acme.org/ns/dev", "spiffe://acme.org",
+                                    "spiffe://other.org/ns/x", "not-spiffe", "spiffe://Acme.org/ns/x",
+                                    "spiffe://acme.org:8443/ns/x", "spiffe://acme.org/ns/../x", "spiffe://acme.org.//x",
+                                    "spiffe://acme.org/ns/%78", "spiffe://acme.org/ns/x?q"})}}
+            : json{{"role", pick({"r1", "r2", "x", "spiffe://acme.org/ns/prod/sa/api", "", "日本"})}};
     json r = {{"kind", "access"},
               {"principal", principal},
               {"action", pick({"read", "write", "deploy.prod", "delete", "re", "readx", "dead"})},
-              {"resource", pick({"res/a", "res/b/c", "other", "res", "res/", "rxs/a", "x/a", "res/a/b"})},
+              {"resource", pick({"res/a", "res/b/c", "other", "res", "res/", "rxs/a", "x/a", "res/a/b", "res/../x/a",
+                                 "res/./a", "res/a%2F..", "res/.well-known", "res/" + std::string(300, 'a')})},
               {"time", kNow + below(8) * 3 * 3600 + below(7) * 86400}};
-    if (chance(0.3)) r["broker"] = "b1";
+    if (chance(0.3)) r["broker"] = pick({"b1", "brokers/eu/../x", "b/" + std::string(200, 'b')});
+    if (chance(0.2)) r["source_ip"] = "10.0.0.1";
+    if (chance(0.2)) r["extra"] = {{"nested", json::array({1, "two", nullptr})}};
     return r;
   }
   json claims = {{"iss", chance(0.97) ? "https://issuer.test" : "https://other"},

@@ -17,8 +17,13 @@ class PolicyFuzzer {
 
   // One policy file: a schema exercising every claim type, an issuer and 2-7 rules.
   std::string policy();
+  // Whether the last policy retypes a registered JWT claim, which the checker must refuse (E2009).
+  bool retyped_registered_claim() const { return retyped_; }
   // A request for the last generated policy: usually issuance, sometimes access.
   nlohmann::json request();
+  // `value` as JSON text as a hostile client might write it: members in a random order, strings
+  // with random escapes (`\/`, `\u0061`, surrogate pairs), random whitespace. Same meaning.
+  std::string text(const nlohmann::json& value);
 
  private:
   // Expressions of a type; `guards` collects the `has(...)` facts they need.
@@ -32,6 +37,7 @@ class PolicyFuzzer {
   std::string rule(int index);
 
   std::string pick(const std::vector<std::string>& options);
+  std::string escaped(const std::string& s);
   bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
   int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
   void need(const std::string& guard);
@@ -40,6 +46,7 @@ class PolicyFuzzer {
   std::vector<std::string> guards_;     // for the expression being generated
   std::vector<std::string> variables_;  // quantifier variables in scope (strings)
   bool access_rule_ = false;
+  bool retyped_ = false;
   bool jwt_only_ = false;  // an issue rule for several issuers sees only the JWT claims
 };
 
