@@ -1,8 +1,10 @@
 // libFuzzer target: the bundle readers. Arbitrary bytes, and a real runtime image overwritten
 // with them at a chosen offset, are decoded as runtime images; the bytes are also read as a
-// bundle payload under a correct checksum (manifest, sources, image and code blocks). Every
-// input must give a value or an error, never a crash, a hang or a leak. Object code is not
-// linked here: a bundle is executable code, and its checksum is what guards it.
+// bundle payload under a correct checksum (manifest, sources, image and code blocks), unsigned
+// and flagged signed. Every input must give a value or an error, never a crash, a hang or a
+// leak. Object code is not linked from fuzzed bytes: a bundle is executable code, and its
+// signature is what guards it. Differentially, the bytes are also a request decided by the
+// engine loaded from a real bundle, the engine compiled in memory and the interpreter.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/engine/bundle.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/policy_image.h"
 #include "stdlib/sha256.h"
@@ -28,18 +31,34 @@ const events = ["push", "workflow_dispatch"]
 @id("svc") permit access "read" on "db/*" by spiffe "spiffe://prod.acme/*"
 )";
 
-// A real image (fast tier: constant tables) to mutate.
-const std::string& real_image() {
-  static const std::string image = [] {
+// The policy compiled to a bundle (fast tier: constant tables), the engine loaded back from it,
+// and the engines made from the sources in memory, for the differential check.
+struct Compiled {
+  std::string image;
+  std::shared_ptr<const writ::Engine> from_bundle, in_memory, interpreter;
+};
+
+const Compiled& compiled() {
+  static const Compiled c = [] {
     auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", kPolicy}}));
     auto bytes = writ::Engine::compile_bundle(set, writ::BundleOptions{.optimize = false});
     if (!bytes) std::abort();
     auto bundle = writ::read_bundle(*bytes);
-    if (!bundle) std::abort();
-    return bundle->image;
+    auto loaded = writ::Engine::load_bundle(*bytes);
+    writ::EngineOptions native;
+    native.require_native = true;
+    native.tiers = writ::Tiers::Fast;
+    writ::EngineOptions interp;
+    interp.backend = writ::Backend::Interpreter;
+    auto n = writ::Engine::create(set, native);
+    auto i = writ::Engine::create(set, interp);
+    if (!bundle || !loaded || !n || !i) std::abort();
+    return Compiled{bundle->image, *loaded, *n, *i};
   }();
-  return image;
+  return c;
 }
+
+const std::string& real_image() { return compiled().image; }
 
 }  // namespace
 
@@ -55,10 +74,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (offset + size - 4 < image.size()) mutated += image.substr(offset + size - 4);
     (void)writ::decode_policy_image(mutated);
   }
-  std::string bundle = "WRITBNDL";
-  bundle += std::string("\x01\x00\x00\x00\x00\x00\x00\x00", 8);
-  bundle += writ::stdlib::sha256(input);
-  bundle += input;
-  (void)writ::read_bundle(bundle);
+  // The input as a bundle's payload under a right checksum, unsigned and marked signed (with a
+  // trailer of zeros: refused where keys are trusted, read where none are).
+  for (bool is_signed : {false, true}) {
+    std::string bundle = "WRITBNDL";
+    bundle += std::string(1, static_cast<char>(writ::kBundleFormatVersion)) + std::string(3, '\0');
+    bundle += std::string(1, is_signed ? '\x01' : '\0') + std::string(3, '\0');
+    bundle += writ::stdlib::sha256(input);
+    bundle += input;
+    if (is_signed) bundle += std::string(96, '\0');
+    (void)writ::read_bundle(bundle);
+  }
+  // Differential: the input as a request, decided by the engine loaded from the bundle, by the
+  // engine compiled in memory and by the interpreter, identically.
+  static writ::DecisionContext context;
+  const Compiled& c = compiled();
+  auto from_bundle = writ::decision_to_json(c.from_bundle->decide_text(input, context));
+  auto in_memory = writ::decision_to_json(c.in_memory->decide_text(input, context));
+  auto oracle = writ::decision_to_json(c.interpreter->decide_text(input));
+  if (from_bundle != in_memory || in_memory != oracle) std::abort();
   return 0;
 }
