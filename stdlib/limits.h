@@ -38,7 +38,14 @@ inline constexpr std::size_t kMaxIrNodes = 4u << 20;
 // The longest string `+` may build, in a constant or a rule (an evaluation error beyond): a chain
 // of `const s2 = s1 + s1` doubles at each step.
 inline constexpr std::size_t kMaxComputedStringBytes = 1u << 20;
-// The evaluation error both engines report beyond it.
+// The values one constant may hold once expanded (list items and record fields, nested ones
+// counted each time they appear): `const c2 = [c1, c1]` doubles at each step. Beyond it the policy
+// does not load.
+inline constexpr std::size_t kMaxConstantValues = 1u << 20;
+// The IR nodes one use of a list or record constant may expand to in native code (the
+// interpreter shares such values; native code builds them). Beyond it the interpreter serves.
+inline constexpr std::size_t kMaxInlinedConstantNodes = 10000;
+// The evaluation error both engines report beyond kMaxComputedStringBytes.
 inline constexpr std::string_view kConcatTooLong = "`+` would build a string longer than 1048576 bytes";
 
 }  // namespace writ::limits

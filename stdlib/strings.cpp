@@ -159,6 +159,7 @@ std::optional<std::int64_t> numeric_date_floor(std::string_view s) {
   std::string digits;      // integer and fraction digits, the decimal point dropped
   std::int64_t point = 0;  // digits before the point
   if (!digit(i)) return std::nullopt;
+  if (s[i] == '0' && digit(i + 1)) return std::nullopt;  // JSON has no leading zeros
   while (digit(i)) digits.push_back(s[i++]);
   point = static_cast<std::int64_t>(digits.size());
   if (i < s.size() && s[i] == '.') {

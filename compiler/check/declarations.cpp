@@ -4,6 +4,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/check/fuzzy.h"
 #include "compiler/check/internal/checker.h"
@@ -121,6 +122,19 @@ void Checker::check_issuers() {
         info.schema = value.text;
         if (auto record = schema(value.text)) {
           info.token_type = Type::record(record);
+          // The token checks read `nbf` and `iat` when the schema binds them: a schema that left
+          // them out would let any value through (a not-before in 2065, an `iat` of "tomorrow").
+          std::vector<std::string> missing;
+          for (const char* claim : {"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
+            if (record->find(claim) == nullptr) missing.push_back(fmt::format("`{}`", claim));
+          if (!missing.empty()) {
+            sink_
+                .report(DiagId::IssuerSetting, value.span,
+                        fmt::format("schema `{}` does not declare the registered JWT claim{} {}", value.text,
+                                    missing.size() == 1 ? "" : "s", fmt::join(missing, ", ")))
+                .note("the token checks read every registered claim a token carries, with its JWT type")
+                .with_help(fmt::format("extend `jwt`: `schema {} extends jwt {{ ... }}`", value.text));
+          }
         } else {
           auto& d = sink_.report(DiagId::UnknownSchema, value.span, fmt::format("unknown schema `{}`", value.text));
           if (auto m = closest_match(value.text, schema_names())) d.with_help(fmt::format("did you mean `{}`?", *m));

@@ -62,7 +62,11 @@ void walk_policy_directory(const fs::path& dir, std::vector<std::string>& found,
 std::vector<FoundPolicyFile> find_named_policy_files(const std::vector<std::string>& paths,
                                                      std::vector<std::string>& errors) {
   std::vector<FoundPolicyFile> files;
-  for (const std::string& path : paths) {
+  for (std::size_t arg = 0; arg < paths.size(); ++arg) {
+    const std::string& path = paths[arg];
+    // The argument's position is part of the name: `-p a -p b` loads a's rules first, so it is
+    // another policy (rule order shows in decisions) than `-p b -p a`, even for equal file names.
+    std::string position = std::to_string(arg) + ":";
     std::error_code ec;
     auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
@@ -74,12 +78,12 @@ std::vector<FoundPolicyFile> find_named_policy_files(const std::vector<std::stri
       walk_policy_directory(path, found, errors);
       std::sort(found.begin(), found.end());
       for (std::string& f : found) {
-        std::string name = fs::path(f).lexically_relative(path).generic_string();
+        std::string name = position + fs::path(f).lexically_relative(path).generic_string();
         files.push_back({std::move(f), std::move(name)});
       }
     } else {
       // read_file_limited refuses what is not a regular file.
-      files.push_back({path, fs::path(path).filename().generic_string()});
+      files.push_back({path, position + fs::path(path).filename().generic_string()});
     }
     if (files.size() > limits::kMaxPolicyFiles) {
       errors.push_back(fmt::format("{}: more than {} policy files", path, limits::kMaxPolicyFiles));

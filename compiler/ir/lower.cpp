@@ -222,10 +222,16 @@ class Lowerer {
         return literal(value->second, t);
     }
     // Other constants are inlined; they cannot see the rule's names, so lower them in an empty scope.
+    // A list or record constant built from others can expand exponentially (`[c, c]`): bounded.
     auto saved = std::move(scope_);
     scope_.clear();
+    std::size_t before = policy_.nodes.size();
     NodeId id = lower(*constant->second.decl->value);
     scope_ = std::move(saved);
+    if (policy_.nodes.size() - before > limits::kMaxInlinedConstantNodes) {
+      throw Unsupported{fmt::format("the constant `{}`, which expands to more than {} IR nodes where it is used",
+                                    e.text, limits::kMaxInlinedConstantNodes)};
+    }
     return id;
   }
 

@@ -274,6 +274,7 @@ struct JsonBinder::Impl {
   bool bind_timestamp(WritCell& out) {
     std::string_view text = tokens.token();
     JsonNumber n = read_json_number(text);
+    if (n.kind == JsonNumber::Invalid) return false;  // not JSON (`02`, `1.`): the slow path refuses it
     if (n.kind == JsonNumber::Int64) {
       out = {static_cast<std::uint64_t>(n.integer), 0};
     } else {

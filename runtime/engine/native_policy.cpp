@@ -50,9 +50,13 @@ ir::ConstantValue constant_value_of(const Value& v) {
       break;
     case ValueKind::List:
       out.kind = ir::ConstantValue::Kind::List;
+      // Lists of scalars only: a list of lists is inlined from its expression, within the inlining
+      // budget, since `[c, c]` of a deep `c` shares what a literal would copy out exponentially.
       for (const Value& item : v.as_list()) {
         out.items.push_back(constant_value_of(item));
-        if (out.items.back().kind == ir::ConstantValue::Kind::Other) return {};
+        if (out.items.back().kind == ir::ConstantValue::Kind::Other ||
+            out.items.back().kind == ir::ConstantValue::Kind::List)
+          return {};
       }
       break;
     default:

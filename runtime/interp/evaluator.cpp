@@ -66,6 +66,27 @@ void constants_used(const ast::Expr& e, const Program& program, std::vector<std:
   for (const auto& operand : e.operands) constants_used(*operand, program, out);
 }
 
+// The values `v` holds, nested lists and records counted each time they appear, saturating past
+// the limit; `sizes` remembers shared parts, so `[c, c]` of a deep `c` costs its depth, not its size.
+std::size_t expanded_size(const Value& v, std::map<const void*, std::size_t>& sizes) {
+  const void* key = nullptr;
+  if (v.kind() == ValueKind::List) key = &v.as_list();
+  if (v.kind() == ValueKind::Record) key = &v.as_record();
+  if (key == nullptr) return 1;
+  if (auto it = sizes.find(key); it != sizes.end()) return it->second;
+  std::size_t total = 1;
+  auto add = [&](const Value& item) {
+    total = std::min(total + expanded_size(item, sizes), limits::kMaxConstantValues + 1);
+  };
+  if (v.kind() == ValueKind::List) {
+    for (const Value& item : v.as_list()) add(item);
+  } else {
+    for (const auto& [field, item] : v.as_record().fields) add(item);
+  }
+  sizes.emplace(key, total);
+  return total;
+}
+
 }  // namespace
 
 // Each constant is evaluated once, after the constants it uses: `const b2 = max(b1, b1)` must not
@@ -81,6 +102,11 @@ std::optional<std::string> Evaluator::prepare_constant(const std::string& name, 
   Env env;
   auto v = eval(*info.decl->value, env);
   if (!v) return fmt::format("constant `{}`: {}", name, v.error());
+  std::map<const void*, std::size_t> sizes;
+  if (expanded_size(*v, sizes) > limits::kMaxConstantValues) {
+    return fmt::format("constant `{}` is too large: it holds more than {} values once expanded", name,
+                       limits::kMaxConstantValues);
+  }
   constants_.emplace(name, std::move(v).value());
   return std::nullopt;
 }

@@ -75,15 +75,15 @@ std::shared_ptr<const RuntimePolicy> runtime_policy_of(const LoadedPolicySet& po
 }
 
 std::string policy_version_hash(const LoadedPolicySet& policy) {
-  // Each file's version name (relative to the directory it was found in) and content, in name
-  // order: the same sources give the same version however their paths were typed.
+  // Each file's version name (its argument's position and its path relative to the directory it
+  // was found in) and content, in load order, which is the rule order: the same sources given the
+  // same way give the same version however their paths were typed.
   std::vector<std::pair<std::string_view, std::string_view>> files;
   for (std::size_t i = 0; i < policy.user_files.size(); ++i) {
     const SourceFile& f = policy.sources.file(policy.user_files[i]);
     std::string_view name = i < policy.version_names.size() ? std::string_view(policy.version_names[i]) : f.path();
     files.emplace_back(name, f.text());
   }
-  std::sort(files.begin(), files.end());
   std::string hashed;
   for (const auto& [name, text] : files) {
     hashed += fmt::format("{}\n{}\n", name, text.size());

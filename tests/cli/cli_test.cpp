@@ -287,6 +287,24 @@ TEST_F(Cli, PolicyVersionDoesNotDependOnHowThePathIsTyped) {
   }
 }
 
+// Found by the review: two policy arguments in the other order load their rules in the other
+// order, so they are another policy version (they had the same one).
+TEST_F(Cli, PolicyVersionFollowsTheOrderOfPolicyArguments) {
+  fs::create_directories(dir_ / "a");
+  fs::create_directories(dir_ / "b");
+  write("a/p.writ", "@id(\"x\") permit access \"a\" on \"b\" by role \"c\"\n");
+  write("b/p.writ", "@id(\"y\") permit access \"a\" on \"b\" by role \"c\"\n");
+  std::string request =
+      write("r.json", R"({"kind":"access","principal":{"role":"c"},"action":"a","resource":"b","time":1})");
+  auto ab = nlohmann::json::parse(
+      run("eval -p " + (dir_ / "a").string() + " -p " + (dir_ / "b").string() + " -i " + request).out);
+  auto ba = nlohmann::json::parse(
+      run("eval -p " + (dir_ / "b").string() + " -p " + (dir_ / "a").string() + " -i " + request).out);
+  EXPECT_EQ(ab["rules"], nlohmann::json::array({"x", "y"}));
+  EXPECT_EQ(ba["rules"], nlohmann::json::array({"y", "x"}));
+  EXPECT_NE(ab["policy_version"], ba["policy_version"]);
+}
+
 // Issue 12, finding 9: bundles signed with `writ compile --sign` load under `--trust` with that
 // key only; unsigned bundles and other keys are refused (exit 1).
 TEST_F(Cli, SignedBundlesAndTrustedKeys) {
