@@ -186,6 +186,23 @@ TEST(Limits, ComputedStringBytes) {
   }
 }
 
+TEST(Limits, ConstantValues) {
+  // c0 holds 3 values (the list and its two items); each doubling holds 2n + 1: c18 holds
+  // 2^20 - 1, within the limit; c19 holds 2^21 - 1, past it.
+  auto doubling = [](int times) {
+    std::string p = "const c0 = [\"a\", \"b\"]\n";
+    for (int i = 1; i <= times; ++i) p += fmt::format("const c{} = [c{}, c{}]\n", i, i - 1, i - 1);
+    return p + fmt::format("@id(\"r\") permit access * on * by * when {{ size(c{}) == 2 }}\n", times);
+  };
+  EngineOptions interpreter;
+  interpreter.backend = Backend::Interpreter;
+  auto at = Engine::create(std::make_shared<LoadedPolicySet>(testing::check_text(doubling(18))), interpreter);
+  EXPECT_TRUE(at.ok()) << at.error();
+  auto past = Engine::create(std::make_shared<LoadedPolicySet>(testing::check_text(doubling(19))), interpreter);
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.error(), "constant `c19` is too large: it holds more than 1048576 values once expanded");
+}
+
 TEST(Limits, IrNodeBudget) {
   LoadedPolicySet set =
       testing::check_text(R"(@id("r") permit access * on * by * when { request.action in ["a", "b", "c"] })");
