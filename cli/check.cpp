@@ -9,6 +9,7 @@
 #include "cli/version.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/policy_set.h"
+#include "runtime/interp/evaluator.h"
 
 namespace writ::cli {
 namespace {
@@ -21,6 +22,24 @@ struct CheckArgs {
   bool quiet = false;
 };
 
+// A constant that checks but does not evaluate (an overflow, a value too large) would stop a broker
+// from loading the policy set: evaluated here as the loader does, it is E4008 at the constant.
+void report_constants_that_do_not_evaluate(LoadedPolicySet& set) {
+  if (set.diagnostics.has_errors()) return;
+  auto evaluator = Evaluator::create(set.program);
+  if (evaluator) return;
+  std::string message = evaluator.error();
+  Span span;
+  // The evaluator's errors name the constant first: "constant `c`: ...".
+  std::size_t open = message.find('`'), close = open == std::string::npos ? open : message.find('`', open + 1);
+  if (close != std::string::npos) {
+    auto it = set.program.constants.find(message.substr(open + 1, close - open - 1));
+    if (it != set.program.constants.end() && it->second.decl != nullptr) span = it->second.decl->name_span;
+  }
+  set.diagnostics.report(DiagId::ConstantEvaluation, span, message);
+  set.diagnostics.sort();
+}
+
 int run_check(const CheckArgs& args) {
   LoadedPolicySet set = load_policy_set(args.paths);
   for (const std::string& e : set.io_errors) std::fprintf(stderr, "writ check: %s\n", e.c_str());
@@ -29,6 +48,7 @@ int run_check(const CheckArgs& args) {
     std::fprintf(stderr, "writ check: no .writ files found\n");
     return kExitUsage;
   }
+  report_constants_that_do_not_evaluate(set);
   const auto& diagnostics = set.diagnostics.diagnostics();
   if (args.format == "json") {
     std::cout << render_json(diagnostics, set.sources);

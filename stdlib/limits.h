@@ -45,6 +45,9 @@ inline constexpr std::size_t kMaxConstantValues = 1u << 20;
 // The IR nodes one use of a list or record constant may expand to in native code (the
 // interpreter shares such values; native code builds them). Beyond it the interpreter serves.
 inline constexpr std::size_t kMaxInlinedConstantNodes = 10000;
+// The bytes of constant strings native code may hold in all, every use of a constant counted:
+// a large list used by many rules is copied into each. Beyond it the interpreter serves.
+inline constexpr std::size_t kMaxInlinedConstantBytes = 64u << 20;
 // The evaluation error both engines report beyond kMaxComputedStringBytes.
 inline constexpr std::string_view kConcatTooLong = "`+` would build a string longer than 1048576 bytes";
 

@@ -242,6 +242,11 @@ class Lowerer {
       case ConstantValue::Kind::Bool:
         return add(Op::ConstBool, t, {}, v.number);
       case ConstantValue::Kind::Str:
+        inlined_bytes_ += v.text.size();
+        if (inlined_bytes_ > limits::kMaxInlinedConstantBytes) {
+          throw Unsupported{fmt::format("constants of more than {} bytes in all, counting every use",
+                                        limits::kMaxInlinedConstantBytes)};
+        }
         return add(Op::ConstStr, t, {}, 0, v.text);
       case ConstantValue::Kind::List: {
         std::vector<NodeId> items;
@@ -473,6 +478,7 @@ class Lowerer {
   const Program& program_;
   const ConstantValues* constants_;  // may be null: every constant is then inlined
   std::size_t max_nodes_;
+  std::size_t inlined_bytes_ = 0;  // constant strings put in the code so far (limits.h)
   Policy policy_;
   std::map<std::string, std::uint32_t> site_index_;           // message (and its second) -> site
   std::vector<std::pair<std::string, std::uint32_t>> scope_;  // lets and quantifier variables

@@ -391,8 +391,10 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
     e->operands.push_back(build_expr(u->expr()));
     // Fold `-<int>` and `-<duration>` into a literal so the formatter and checker see a value.
     auto& inner = e->operands[0];
+    // Not the least int64, whose negation overflows: that is left to evaluation (an error).
     if (e->op == ast::Op::Neg && !inner->parenthesized &&
-        (inner->kind == ast::ExprKind::Int || inner->kind == ast::ExprKind::Duration)) {
+        (inner->kind == ast::ExprKind::Int || inner->kind == ast::ExprKind::Duration) &&
+        inner->int_value != std::numeric_limits<std::int64_t>::min()) {
       inner->int_value = -inner->int_value;
       inner->span = whole;
       if (inner->kind == ast::ExprKind::Duration) inner->text = "-" + inner->text;

@@ -117,14 +117,18 @@ void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) 
         fmt::format("denied with `{}` before any rule ({}); if that is what this test expects, say `reason: \"{}\"`",
                     d.reason, d.detail, d.reason));
   }
-  // Likewise a role no rule is for: the deny would come from a typo, not from the policy.
-  if (!test.access && !d.allow && !reason && d.reason == "no_permit" && d.explanation.empty()) {
-    if (auto role = eval("role"); role && role->kind() == ValueKind::String) {
-      out.differences.push_back(
-          fmt::format("no rule is for role `{}`, so nothing could allow it; check the role's spelling, or say `reason: "
-                      "\"no_permit\"` if that is the point",
-                      role->as_string()));
-    }
+  // Likewise a request no permit is for (a misspelt role, action, resource or principal): the
+  // deny would come from the typo, not from the policy.
+  bool permit_candidate =
+      std::any_of(d.explanation.begin(), d.explanation.end(), [](const RuleTrace& t) { return t.effect == "permit"; });
+  if (!d.allow && !reason && (d.reason == "no_permit" || d.reason == "forbid") && !permit_candidate) {
+    std::string what = "this request";
+    if (auto role = eval("role"); !test.access && role && role->kind() == ValueKind::String)
+      what = fmt::format("role `{}`", role->as_string());
+    out.differences.push_back(fmt::format(
+        "no permit rule is for {} (its role, or action, resource and principal, match none), so nothing could "
+        "allow it; check the spelling, or say `reason: \"{}\"` if that is the point",
+        what, d.reason));
   }
   auto rules_text = [](const std::vector<std::string>& rules) {
     std::string s = "[";

@@ -287,6 +287,22 @@ TEST_F(Cli, PolicyVersionDoesNotDependOnHowThePathIsTyped) {
   }
 }
 
+// Found by the second review: a constant that checks but does not evaluate passed `writ check` and
+// then stopped the policy from loading. It is E4008 at the constant.
+TEST_F(Cli, CheckEvaluatesConstantsAsTheLoaderDoes) {
+  auto r = run("check " + write("c.writ", "const unused = 9223372036854775807 + 1\n"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  // The golden file of E4008 (the checker alone cannot show it: `writ check` evaluates constants).
+  fs::path golden = fs::path(WRIT_SOURCE_DIR) / "tests" / "golden" / "generated" / "constant_evaluation.expected";
+  std::string shown = r.out.substr(r.out.find("c.writ:"));
+  if (const char* update = std::getenv("WRIT_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1")
+    std::ofstream(golden, std::ios::binary) << shown;
+  EXPECT_EQ(shown, read(golden.string()));
+  EXPECT_NE(r.out.find("c.writ:1:7: error[E4008]: constant `unused`: `9223372036854775807 + 1` overflows"),
+            std::string::npos)
+      << r.out;
+}
+
 // Found by the review: two policy arguments in the other order load their rules in the other
 // order, so they are another policy version (they had the same one).
 TEST_F(Cli, PolicyVersionFollowsTheOrderOfPolicyArguments) {
@@ -493,10 +509,33 @@ test "policy denies" { issuer: github  token: tok  with: { repository_id: "6" } 
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("test \"unbound token\" failed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("denied with `token.invalid_claims` before any rule"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("no rule is for role `deploer`"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no permit rule is for role `deploer`"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("test \"unbound token, said\" failed"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("test \"policy denies\" failed"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.substr(r.out.size() - 19), "2 passed, 2 failed\n");
+
+  // With a forbid for every role, a misspelt role is still no permit's (found by the review).
+  write("f.writ", "@id(\"never\") forbid issue * to github when { token.actor == \"x\" }\n");
+  write("p_test.writ", tok + R"(
+test "misspelled role, forbid everywhere" { issuer: github  token: tok  role: "deploer"  expect: deny }
+)");
+  auto forbid = run("test " + dir_.string());
+  EXPECT_EQ(forbid.exit_code, 1) << forbid.out;
+  EXPECT_NE(forbid.out.find("no permit rule is for role `deploer`"), std::string::npos) << forbid.out;
+  fs::remove(dir_ / "f.writ");
+  // Access tests too: a misspelt action leaves no permit to deny it.
+  write("a.writ", "@id(\"read\") permit access \"data.read\" on \"data/*\" by role \"reader\"\n");
+  write("p_test.writ", R"(
+test "misspelled action" { principal: { role: "reader" }  action: "data.raed"  resource: "data/1"  time: 1  expect: deny }
+test "denied by the policy" { principal: { role: "writer" }  action: "data.read"  resource: "data/1"  time: 1  expect: deny
+  reason: "no_permit" }
+)");
+  auto access = run("test " + dir_.string());
+  EXPECT_EQ(access.exit_code, 1) << access.out;
+  EXPECT_NE(access.out.find("test \"misspelled action\" failed"), std::string::npos) << access.out;
+  EXPECT_NE(access.out.find("no permit rule is for this request"), std::string::npos) << access.out;
+  EXPECT_EQ(access.out.find("test \"denied by the policy\" failed"), std::string::npos) << access.out;
+  fs::remove(dir_ / "a.writ");
 
   write("p_test.writ", tok + R"(
 test "typo in with" { issuer: github  token: tok  with: { repositry_id: "6" }  role: "deployer"  expect: deny }

@@ -344,5 +344,36 @@ TEST(Hardening, ReviewLeadingZerosAreNotJson) {
   EXPECT_EQ(engines.decide(access)["reason"], "request.invalid") << access;
 }
 
+// Found by the second review: a large constant list used by many rules was copied into native
+// code at every use (gigabytes); the copies are bounded in bytes and the interpreter serves.
+TEST(Hardening, ReviewLargeConstantsUsedByManyRulesAreBounded) {
+  std::string policy = std::string(testing::kGithubIssuer) + "const big = [";
+  for (int i = 0; i < 1000; ++i) policy += (i ? ", \"" : "\"") + std::string(1000, 'a') + std::to_string(i) + "\"";
+  policy += "]\n";
+  for (int r = 0; r < 70; ++r)
+    policy += fmt::format("@id(\"r{}\") permit issue \"r\" to github when {{ token.sub in big }}\n", r);
+  auto set = std::make_shared<LoadedPolicySet>(testing::check_text(policy));
+  ASSERT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
+  EngineOptions native;
+  native.require_native = true;
+  auto refused = Engine::create(set, native);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("more than 67108864 bytes in all"), std::string::npos) << refused.error();
+  auto served = Engine::create(set, {});
+  ASSERT_TRUE(served.ok()) << served.error();
+  EXPECT_EQ(decision_to_json((*served)->decide_text(github_request("r")))["reason"], "no_permit");
+}
+
+// Found by the second review: `- -9223372036854775808` folded to a wrapped value; its negation
+// overflows, an evaluation error on both engines (so the permit does not match).
+TEST(Hardening, ReviewNegatingTheLeastIntegerErrs) {
+  Engines engines(std::string(testing::kGithubIssuer) +
+                  "@id(\"r\") permit issue \"r\" to github when { - -9223372036854775808 < 0 }\n");
+  json d = engines.decide(github_request("r"));
+  EXPECT_EQ(d["reason"], "no_permit") << d;
+  ASSERT_EQ(d["errors"].size(), 1u) << d;
+  EXPECT_EQ(d["errors"][0]["message"], "negation overflows");
+}
+
 }  // namespace
 }  // namespace writ
