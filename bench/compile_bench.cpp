@@ -19,10 +19,10 @@ void BM_SourceToServingFastTier(benchmark::State& state) {
   auto sources = sources_for(static_cast<int>(state.range(0)));
   for (auto _ : state) {
     auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources));
-    writ::EngineOptions options;
+    writ::engine::EngineOptions options;
     options.require_native = true;
-    options.tiers = writ::Tiers::Fast;
-    auto engine = writ::Engine::create(set, options);
+    options.tiers = writ::engine::Tiers::Fast;
+    auto engine = writ::engine::Engine::create(set, options);
     if (!engine) return state.SkipWithError(engine.error().c_str());
     benchmark::DoNotOptimize(engine->get());
   }
@@ -83,14 +83,14 @@ void BM_EngineRestartFromCodeCache(benchmark::State& state) {
   std::filesystem::remove_all(cache);
   auto set =
       std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources_for(static_cast<int>(state.range(0)))));
-  writ::EngineOptions options;
+  writ::engine::EngineOptions options;
   options.require_native = true;
   options.cache_directory = cache;
-  auto first = writ::Engine::create(set, options);
+  auto first = writ::engine::Engine::create(set, options);
   if (!first || !(*first)->wait_for_optimized()) return state.SkipWithError("cannot compile");
   first = writ::Error{"done"};
   for (auto _ : state) {
-    auto engine = writ::Engine::create(set, options);
+    auto engine = writ::engine::Engine::create(set, options);
     if (!engine || std::string((*engine)->serving_tier()) != "optimized") {
       return state.SkipWithError("not served from the cache");
     }
@@ -113,12 +113,12 @@ void BM_CompileOptimizedTierTwoThreads(benchmark::State& state) {
 void load_bundle(benchmark::State& state, bool optimize) {
   auto set =
       std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources_for(static_cast<int>(state.range(0)))));
-  writ::BundleOptions options;
+  writ::engine::BundleOptions options;
   options.optimize = optimize;
-  auto bytes = writ::Engine::compile_bundle(set, options);
+  auto bytes = writ::engine::Engine::compile_bundle(set, options);
   if (!bytes) return state.SkipWithError(bytes.error().c_str());
   for (auto _ : state) {
-    auto engine = writ::Engine::load_bundle(*bytes);
+    auto engine = writ::engine::Engine::load_bundle(*bytes);
     if (!engine) return state.SkipWithError(engine.error().c_str());
     benchmark::DoNotOptimize(engine->get());
     state.PauseTiming();  // unloading the engine is not part of loading it

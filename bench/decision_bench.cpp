@@ -74,15 +74,16 @@ std::shared_ptr<const writ::Interpreter> interpreter_for(int rules) {
 }
 
 // Engines are cached: compiling 10,000 rules once per benchmark is enough.
-std::shared_ptr<const writ::Engine> engine_for(int rules, bool optimize, bool share = false, bool one_role = false) {
-  static std::map<std::tuple<int, bool, bool, bool>, std::shared_ptr<const writ::Engine>> cache;
+std::shared_ptr<const writ::engine::Engine> engine_for(int rules, bool optimize, bool share = false,
+                                                       bool one_role = false) {
+  static std::map<std::tuple<int, bool, bool, bool>, std::shared_ptr<const writ::engine::Engine>> cache;
   auto& slot = cache[{rules, optimize, share, one_role}];
   if (!slot) {
-    writ::EngineOptions options;
+    writ::engine::EngineOptions options;
     options.require_native = true;
-    options.tiers = optimize ? writ::Tiers::Optimized : writ::Tiers::Fast;
+    options.tiers = optimize ? writ::engine::Tiers::Optimized : writ::engine::Tiers::Fast;
     options.share_shapes = share || !optimize;
-    auto engine = writ::Engine::create(policy_for(rules, one_role), options);
+    auto engine = writ::engine::Engine::create(policy_for(rules, one_role), options);
     if (engine.ok()) slot = *engine;
   }
   return slot;
@@ -120,13 +121,13 @@ void native_bound(benchmark::State& state, bool optimize, bool share = false, bo
   json input = github_request(rules / 2);
   if (one_role) input["request"]["role"] = "deployer";
   auto bound = engine->native()->bind_issue(input);
-  if (!std::holds_alternative<std::unique_ptr<writ::OwnedIssueRequest>>(bound))
+  if (!std::holds_alternative<std::unique_ptr<writ::engine::OwnedIssueRequest>>(bound))
     return state.SkipWithError("request does not bind");
-  const auto& request = std::get<std::unique_ptr<writ::OwnedIssueRequest>>(bound)->request;
+  const auto& request = std::get<std::unique_ptr<writ::engine::OwnedIssueRequest>>(bound)->request;
   if (!engine->native()->decide_bound(request).allow) return state.SkipWithError("request is not allowed");
-  writ::DecisionContext context;
+  writ::engine::DecisionContext context;
   context.record_outcomes = record_outcomes;
-  writ::Verdict verdict;
+  writ::engine::Verdict verdict;
   for (auto _ : state) {
     engine->native()->decide_issue(request, context, verdict);
     benchmark::DoNotOptimize(verdict);
@@ -139,8 +140,8 @@ void native_from_json(benchmark::State& state, bool optimize) {
   auto engine = engine_for(rules, optimize);
   if (!engine) return state.SkipWithError("policy does not compile");
   std::string text = github_request(rules / 2).dump();
-  writ::DecisionContext context;
-  writ::Verdict verdict;
+  writ::engine::DecisionContext context;
+  writ::engine::Verdict verdict;
   if (!engine->native()->decide_json(text, context, verdict) || !verdict.allow) {
     return state.SkipWithError("request is not allowed on the fast path");
   }
@@ -157,7 +158,7 @@ void BM_NativeFromJsonToDecision(benchmark::State& state) {
   auto engine = engine_for(static_cast<int>(state.range(0)), true);
   if (!engine) return state.SkipWithError("policy does not compile");
   std::string text = github_request(static_cast<int>(state.range(0)) / 2).dump();
-  writ::DecisionContext context;
+  writ::engine::DecisionContext context;
   for (auto _ : state) benchmark::DoNotOptimize(engine->decide_text(text, context));
 }
 
@@ -165,7 +166,7 @@ void BM_NativeFromJsonToDecision(benchmark::State& state) {
 // index the fast binder walks), and a whole simdjson DOM parse (which the binder does not build).
 void BM_JsonStageOneOnly(benchmark::State& state) {
   std::string text = github_request(0).dump();
-  writ::JsonTokens tokens;
+  writ::engine::JsonTokens tokens;
   for (auto _ : state) benchmark::DoNotOptimize(tokens.index(text));
   state.counters["json_bytes"] = static_cast<double>(text.size());
 }
@@ -237,14 +238,14 @@ std::shared_ptr<const writ::LoadedPolicySet> access_policy_for(int rules) {
       writ::check_sources(writ::bench::generate_access_policy_set(rules, std::max(1, rules / 100))));
 }
 // Fast tier: the rules differ only in their constants. Cached, as engine_for.
-std::shared_ptr<const writ::Engine> access_engine_for(int rules) {
-  static std::map<int, std::shared_ptr<const writ::Engine>> cache;
+std::shared_ptr<const writ::engine::Engine> access_engine_for(int rules) {
+  static std::map<int, std::shared_ptr<const writ::engine::Engine>> cache;
   auto& slot = cache[rules];
   if (!slot) {
-    writ::EngineOptions options;
+    writ::engine::EngineOptions options;
     options.require_native = true;
-    options.tiers = writ::Tiers::Fast;
-    auto engine = writ::Engine::create(access_policy_for(rules), options);
+    options.tiers = writ::engine::Tiers::Fast;
+    auto engine = writ::engine::Engine::create(access_policy_for(rules), options);
     if (engine.ok()) slot = *engine;
   }
   return slot;
@@ -254,7 +255,7 @@ void BM_NativeFastTierAccessFromJson(benchmark::State& state) {
   auto engine = access_engine_for(rules);
   if (!engine) return state.SkipWithError("policy does not compile");
   std::string text = access_request(rules / 2);
-  writ::DecisionContext context;
+  writ::engine::DecisionContext context;
   if (!engine->decide_text(text, context).allow) return state.SkipWithError("request is not allowed");
   for (auto _ : state) benchmark::DoNotOptimize(engine->decide_text(text, context));
   state.counters["rules"] = rules;
@@ -266,11 +267,11 @@ void BM_NativeFastTierAccessBound(benchmark::State& state) {
   auto engine = access_engine_for(rules);
   if (!engine) return state.SkipWithError("policy does not compile");
   std::string text = access_request(rules / 2);
-  writ::JsonBinder binder;
-  const writ::NativeAccessRequest* bound = binder.bind(*engine->native(), text).access;
+  writ::engine::JsonBinder binder;
+  const writ::engine::NativeAccessRequest* bound = binder.bind(*engine->native(), text).access;
   if (bound == nullptr) return state.SkipWithError("request does not bind");
-  writ::DecisionContext context;
-  writ::Verdict verdict;
+  writ::engine::DecisionContext context;
+  writ::engine::Verdict verdict;
   engine->native()->decide_access(*bound, context, verdict);
   if (!verdict.allow) return state.SkipWithError("request is not allowed");
   for (auto _ : state) {

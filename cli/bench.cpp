@@ -69,23 +69,23 @@ Latency time_interpreter(const Interpreter& interp, const json& request, const s
   return l;
 }
 
-Latency time_native(const Engine& engine, const json& request, const std::string& text, double seconds) {
+Latency time_native(const engine::Engine& engine, const json& request, const std::string& text, double seconds) {
   Latency l;
-  DecisionContext context;
+  engine::DecisionContext context;
   l.from_json = ns_per_call(seconds, [&] { (void)engine.decide_text(text, context); });
-  const NativePolicy* native = engine.native();
+  const engine::NativePolicy* native = engine.native();
   if (native != nullptr && request.value("kind", "") == "issue") {
     auto bound = native->bind_issue(request);
-    if (auto* b = std::get_if<std::unique_ptr<OwnedIssueRequest>>(&bound)) {
-      Verdict verdict;
+    if (auto* b = std::get_if<std::unique_ptr<engine::OwnedIssueRequest>>(&bound)) {
+      engine::Verdict verdict;
       l.bound = ns_per_call(seconds, [&] { native->decide_issue((*b)->request, context, verdict); });
       return l;
     }
   }
   if (native != nullptr && request.value("kind", "") == "access") {
-    JsonBinder binder;  // the bound request's views point into it
-    if (const NativeAccessRequest* bound = binder.bind(*native, text).access) {
-      Verdict verdict;
+    engine::JsonBinder binder;  // the bound request's views point into it
+    if (const engine::NativeAccessRequest* bound = binder.bind(*native, text).access) {
+      engine::Verdict verdict;
       l.bound = ns_per_call(seconds, [&] { native->decide_access(*bound, context, verdict); });
       return l;
     }
@@ -115,11 +115,11 @@ int run_bench(const BenchArgs& args) {
     return kExitUsage;
   }
 
-  auto build = [&](Tiers tiers, double& ms) -> std::shared_ptr<const Engine> {
-    EngineOptions options;
+  auto build = [&](engine::Tiers tiers, double& ms) -> std::shared_ptr<const engine::Engine> {
+    engine::EngineOptions options;
     options.tiers = tiers;
     auto start = Clock::now();
-    auto engine = Engine::create(checked.policy, options);
+    auto engine = engine::Engine::create(checked.policy, options);
     ms = elapsed_ms(start);
     if (!engine) {
       std::cerr << "writ bench: " << engine.error() << "\n";
@@ -128,8 +128,8 @@ int run_bench(const BenchArgs& args) {
     return *engine;
   };
   double fast_ms = 0, optimized_ms = 0;
-  auto fast = build(Tiers::Fast, fast_ms);
-  auto optimized = build(Tiers::Optimized, optimized_ms);
+  auto fast = build(engine::Tiers::Fast, fast_ms);
+  auto optimized = build(engine::Tiers::Optimized, optimized_ms);
   if (!fast || !optimized) return kExitPolicyErrors;
   bool native = fast->native() != nullptr;
 

@@ -29,7 +29,7 @@ struct CompileArgs {
 
 int emit_ir(const Interpreter& interpreter) {
   // With the constants' values, as the engine lowers them.
-  ir::ConstantValues constants = constant_values_of(interpreter);
+  ir::ConstantValues constants = engine::constant_values_of(interpreter);
   auto lowered = ir::lower(interpreter.policy().program, &constants);
   if (!lowered) {
     std::cerr << "writ compile: " << lowered.error() << "\n";
@@ -50,7 +50,7 @@ int run_compile(const CompileArgs& args) {
     std::cerr << "writ compile: give the bundle's path with -o FILE (or --emit-ir to print the IR)\n";
     return kExitUsage;
   }
-  BundleOptions options;
+  engine::BundleOptions options;
   options.optimize = args.tier == "optimized";
   options.compile_threads = args.threads;
   if (!args.sign.empty()) {
@@ -59,7 +59,7 @@ int run_compile(const CompileArgs& args) {
     options.signing_key_pem = std::move(*key);
   }
   auto started = std::chrono::steady_clock::now();
-  auto bytes = Engine::compile_bundle(checked.policy, options);
+  auto bytes = engine::Engine::compile_bundle(checked.policy, options);
   if (!bytes) {
     std::cerr << "writ compile: " << bytes.error() << "\n";
     return kExitPolicyErrors;
@@ -70,7 +70,7 @@ int run_compile(const CompileArgs& args) {
     std::cerr << "writ compile: " << args.output << ": cannot be written: " << written.error() << "\n";
     return kExitUsage;
   }
-  auto bundle = read_bundle(*bytes);
+  auto bundle = engine::read_bundle(*bytes);
   if (!bundle) {  // never expected: what was just written must read back
     std::cerr << "writ compile: " << args.output << ": " << bundle.error() << "\n";
     return kExitUsage;

@@ -26,9 +26,9 @@ struct EvalArgs {
 };
 
 int run_eval(const EvalArgs& args) {
-  EngineOptions options;
-  options.backend = args.engine == "interpreter" ? Backend::Interpreter : Backend::Native;
-  options.tiers = Tiers::Fast;  // one decision: the optimised tier would not pay for itself
+  engine::EngineOptions options;
+  options.backend = args.engine == "interpreter" ? engine::Backend::Interpreter : engine::Backend::Native;
+  options.tiers = engine::Tiers::Fast;  // one decision: the optimised tier would not pay for itself
   if (!args.trust.empty() && args.bundle.empty()) {
     std::cerr << "writ eval: --trust is for bundles: give one with --bundle FILE\n";
     return kExitUsage;
@@ -54,7 +54,7 @@ int run_eval(const EvalArgs& args) {
   } else {
     std::cout << decision_to_json(decision).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
-  if (decision.reason == "request.invalid") {
+  if (decision.reason == Reason::RequestInvalid) {
     std::cerr << "writ eval: " << args.input << ": " << stdlib::printable(decision.detail) << "\n";
     return kExitUsage;
   }

@@ -58,19 +58,19 @@ inline LoadedInterpreter load_interpreter(const std::vector<std::string>& paths,
 
 struct LoadedEngine {
   std::shared_ptr<LoadedPolicySet> policy;
-  std::shared_ptr<const Engine> engine;  // null on failure
+  std::shared_ptr<const engine::Engine> engine;  // null on failure
   int exit_code = kExitOk;
 };
 
 inline LoadedEngine load_engine(const std::vector<std::string>& paths, const std::string& command,
-                                EngineOptions options) {
+                                engine::EngineOptions options) {
   LoadedInterpreter checked;
   LoadedEngine out;
   bool ok = load_checked(paths, command, checked);
   out.policy = checked.policy;
   out.exit_code = checked.exit_code;
   if (!ok) return out;
-  auto engine = Engine::create(out.policy, options);
+  auto engine = engine::Engine::create(out.policy, options);
   if (!engine) {
     std::cerr << "writ " << command << ": " << engine.error() << "\n";
     out.exit_code = kExitPolicyErrors;
@@ -83,7 +83,7 @@ inline LoadedEngine load_engine(const std::vector<std::string>& paths, const std
 // Loads a compiled bundle (`writ compile`). With `paths`, the bundle must have been compiled from
 // exactly that policy set (else it is stale); a refused bundle is a policy error (exit 1).
 inline LoadedEngine load_bundle_engine(const std::string& bundle_path, const std::vector<std::string>& paths,
-                                       const std::string& command, EngineOptions options) {
+                                       const std::string& command, engine::EngineOptions options) {
   LoadedEngine out;
   std::string expected_version;
   if (!paths.empty()) {
@@ -99,7 +99,7 @@ inline LoadedEngine load_bundle_engine(const std::string& bundle_path, const std
     out.exit_code = kExitUsage;
     return out;
   }
-  auto engine = Engine::load_bundle(*bytes, options, expected_version);
+  auto engine = engine::Engine::load_bundle(*bytes, options, expected_version);
   if (!engine) {
     std::cerr << "writ " << command << ": " << bundle_path << ": " << engine.error() << "\n";
     out.exit_code = kExitPolicyErrors;

@@ -143,12 +143,12 @@ class StrictBuilder : public nlohmann::json_sax<json> {
 
 }  // namespace
 
-const char* unreadable_request_reason(std::string_view error_at) {
+Reason unreadable_request_reason(std::string_view error_at) {
   constexpr std::string_view kClaims = "$.claims";
   bool in_claims =
       error_at.substr(0, kClaims.size()) == kClaims &&
       (error_at.size() == kClaims.size() || error_at[kClaims.size()] == '.' || error_at[kClaims.size()] == '[');
-  return in_claims ? "token.invalid_claims" : "request.invalid";
+  return in_claims ? Reason::TokenInvalidClaims : Reason::RequestInvalid;
 }
 
 Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits, std::string* error_at) {

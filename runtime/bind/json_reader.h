@@ -9,6 +9,7 @@
 
 #include "stdlib/limits.h"
 #include "stdlib/result.h"
+#include "writ/decision.h"
 
 namespace writ {
 
@@ -24,6 +25,6 @@ Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits
 
 // The deny reason for a request that does not read: `token.invalid_claims` when the problem is in
 // its `claims` (docs/semantics.md §3: a duplicate key, a bad number, ...), else `request.invalid`.
-const char* unreadable_request_reason(std::string_view error_at);
+Reason unreadable_request_reason(std::string_view error_at);
 
 }  // namespace writ

@@ -5,7 +5,7 @@
 
 #include "stdlib/glob.h"
 
-namespace writ {
+namespace writ::engine {
 
 void PrefixIndex::add(const std::string& prefix, std::uint32_t rule) {
   auto& list = rules_[prefix];
@@ -108,4 +108,4 @@ void AccessIndex::candidates(const AccessSubject& request, std::vector<std::uint
   out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
-}  // namespace writ
+}  // namespace writ::engine

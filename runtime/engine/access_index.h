@@ -15,7 +15,7 @@
 #include "runtime/interp/runtime_policy.h"
 #include "stdlib/glob.h"
 
-namespace writ {
+namespace writ::engine {
 
 // Rules filed by the literal prefixes of their patterns; a value finds every rule one of whose
 // prefixes it starts with.
@@ -110,4 +110,4 @@ class AccessIndex {
   std::vector<std::uint32_t> head_slot_;  // rule index -> heads_ (access rules only)
 };
 
-}  // namespace writ
+}  // namespace writ::engine

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <string_view>
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 using native::text_cell;
@@ -95,4 +95,4 @@ const ValuePlan* BindPlan::plan_value(const Type& type) {
   return &values_.emplace_back(plan);
 }
 
-}  // namespace writ
+}  // namespace writ::engine

@@ -14,7 +14,7 @@
 #include "compiler/codegen/abi.h"
 #include "runtime/engine/field_table.h"
 
-namespace writ {
+namespace writ::engine {
 
 struct RecordPlan;
 
@@ -104,4 +104,4 @@ class BindPlan {
   std::vector<FieldDefault> request_defaults_, exchange_defaults_;
 };
 
-}  // namespace writ
+}  // namespace writ::engine

@@ -12,7 +12,7 @@
 #include "runtime/engine/byte_codec.h"
 #include "stdlib/sha256.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 // magic | format (u32) | flags (u32) | SHA-256 of the payload | payload | [key id | signature]
@@ -195,4 +195,4 @@ Result<Bundle> read_bundle(std::string_view bytes, const BundleTrust* trust) {
   return bundle;
 }
 
-}  // namespace writ
+}  // namespace writ::engine

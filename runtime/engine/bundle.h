@@ -13,7 +13,7 @@
 #include "stdlib/ed25519.h"
 #include "stdlib/result.h"
 
-namespace writ {
+namespace writ::engine {
 
 // The parts of a bundle. The manifest records the format, Writ and LLVM versions, the target
 // machine, the policy version (the hash of the sources), how the code was compiled and the rule
@@ -54,4 +54,4 @@ Result<std::string> write_bundle(const Bundle& bundle, const stdlib::Ed25519Key*
 // signed by a trusted key and the signature verifies. Every refusal says why, and what to do.
 Result<Bundle> read_bundle(std::string_view bytes, const BundleTrust* trust = nullptr);
 
-}  // namespace writ
+}  // namespace writ::engine

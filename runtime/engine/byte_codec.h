@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace writ {
+namespace writ::engine {
 
 class ByteWriter {
  public:
@@ -80,4 +80,4 @@ class ByteReader {
   bool ok_ = true;
 };
 
-}  // namespace writ
+}  // namespace writ::engine

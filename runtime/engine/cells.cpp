@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace writ {
+namespace writ::engine {
 
 WritCell to_cell(const Value& value, const Type& type, stdlib::Arena& arena) {
   switch (value.kind()) {
@@ -45,4 +45,4 @@ WritCell to_cell(const Value& value, const Type& type, stdlib::Arena& arena) {
   return {0, 0};
 }
 
-}  // namespace writ
+}  // namespace writ::engine

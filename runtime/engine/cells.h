@@ -6,9 +6,9 @@
 #include "runtime/value/value.h"
 #include "stdlib/arena.h"
 
-namespace writ {
+namespace writ::engine {
 
 // `value` must have been bound to `type` (runtime/bind): records follow the type's field order.
 WritCell to_cell(const Value& value, const Type& type, stdlib::Arena& arena);
 
-}  // namespace writ
+}  // namespace writ::engine

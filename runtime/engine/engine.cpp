@@ -4,7 +4,7 @@
 
 #include "runtime/bind/json_reader.h"
 
-namespace writ {
+namespace writ::engine {
 
 Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const LoadedPolicySet> policy,
                                                      EngineOptions options) {
@@ -107,15 +107,28 @@ const Interpreter* Engine::interpreter() const {
   return interpreter_.get();
 }
 
-Decision Engine::deny(std::string reason, std::string detail) const {
+namespace {
+
+// Says which code decided: what audit logs and the stress tests attribute a decision to.
+Decision stamped(Decision d, const NativePolicy* serving) {
+  d.tier = serving == nullptr ? Tier::Interpreter : serving->code().optimized() ? Tier::Optimized : Tier::Fast;
+  return d;
+}
+
+}  // namespace
+
+Decision Engine::deny(Reason reason, std::string detail) const {
   const NativePolicy* serving = native();
-  return serving != nullptr ? serving->deny(std::move(reason), std::move(detail))
-                            : interpreter()->deny(std::move(reason), std::move(detail));
+  return stamped(
+      serving != nullptr ? serving->deny(reason, std::move(detail)) : interpreter()->deny(reason, std::move(detail)),
+      serving);
 }
 
 Decision Engine::decide(const nlohmann::json& request, DecideOptions options) const {
   const NativePolicy* serving = native();
-  if (serving != nullptr) return serving->decide(request, options, options.explain ? interpreter() : nullptr);
+  if (serving != nullptr) {
+    return stamped(serving->decide(request, options, options.explain ? interpreter() : nullptr), serving);
+  }
   return interpreter()->decide(request, options);
 }
 
@@ -141,7 +154,7 @@ Decision Engine::decide_text(std::string_view request_json, DecisionContext& con
     Verdict verdict;
     if (serving->decide_json(request_json, context, verdict)) {
       ++context.fast_binds;
-      return serving->to_decision(context, verdict);
+      return stamped(serving->to_decision(context, verdict), serving);
     }
   }
   std::string error_at;
@@ -154,4 +167,4 @@ Decision Engine::decide_text(std::string_view request_json, DecisionContext& con
   return decide(*parsed, options);
 }
 
-}  // namespace writ
+}  // namespace writ::engine

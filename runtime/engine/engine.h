@@ -17,7 +17,7 @@
 #include "runtime/engine/native_policy.h"
 #include "runtime/interp/interpreter.h"
 
-namespace writ {
+namespace writ::engine {
 
 enum class Backend { Interpreter, Native };
 
@@ -94,7 +94,7 @@ class Engine {
   void optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path);
   // Serves the optimised tier cached at `cache_path` (if any) when it loads; false otherwise.
   bool serve_cached_code(const std::string& cache_path, bool shared_shapes, const EngineOptions& options);
-  Decision deny(std::string reason, std::string detail) const;
+  Decision deny(Reason reason, std::string detail) const;
   static Result<std::shared_ptr<const Engine>> load_bundle_unchecked(std::string_view bytes, EngineOptions options,
                                                                      std::string_view expected_policy_version);
   // The code cache (engine_bundle.cpp). The file caching a policy version's optimised tier (empty
@@ -122,4 +122,4 @@ class Engine {
   std::string optimizer_error_;  // why the optimised tier was not built (written by its thread)
 };
 
-}  // namespace writ
+}  // namespace writ::engine

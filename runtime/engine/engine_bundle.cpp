@@ -13,7 +13,7 @@
 #include "stdlib/files.h"
 #include "stdlib/limits.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 nlohmann::json manifest_of(const NativePolicy& native, const Interpreter& interpreter,
@@ -221,4 +221,4 @@ void Engine::cache_code(const std::string& path, const NativePolicy& native, con
   }
 }
 
-}  // namespace writ
+}  // namespace writ::engine

@@ -12,7 +12,7 @@
 
 #include "compiler/check/types.h"
 
-namespace writ {
+namespace writ::engine {
 
 class FieldTable {
  public:
@@ -108,4 +108,4 @@ class FieldTable {
   std::size_t mask_ = 0;
 };
 
-}  // namespace writ
+}  // namespace writ::engine

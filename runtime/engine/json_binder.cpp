@@ -20,7 +20,7 @@
 #include "stdlib/spiffe_id.h"
 #include "stdlib/strings.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 using native::cell_text;
@@ -121,7 +121,8 @@ struct JsonBinder::Impl {
     // The keys pushed in this scope are all different.
     bool distinct() const {
       const auto& keys = impl.keys;
-      return keys.size() <= mark + 1 || writ::distinct(keys.data() + mark, keys.data() + keys.size(), impl.sorted_keys);
+      return keys.size() <= mark + 1 ||
+             engine::distinct(keys.data() + mark, keys.data() + keys.size(), impl.sorted_keys);
     }
   };
 
@@ -605,4 +606,4 @@ JsonBinder::Bound JsonBinder::bind(const NativePolicy& policy, std::string_view 
   return impl_->bind(text);
 }
 
-}  // namespace writ
+}  // namespace writ::engine

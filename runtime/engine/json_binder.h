@@ -6,7 +6,7 @@
 #include <memory>
 #include <string_view>
 
-namespace writ {
+namespace writ::engine {
 
 class NativePolicy;
 struct NativeIssueRequest;
@@ -38,4 +38,4 @@ class JsonBinder {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace writ
+}  // namespace writ::engine

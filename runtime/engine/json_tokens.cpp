@@ -12,7 +12,7 @@
 
 #include <simdjson.h>
 
-namespace writ {
+namespace writ::engine {
 
 JsonNumber read_json_number(std::string_view s) {
   const char* p = s.data();
@@ -126,4 +126,4 @@ bool JsonTokens::unescape(std::string_view& text) {
   return true;
 }
 
-}  // namespace writ
+}  // namespace writ::engine

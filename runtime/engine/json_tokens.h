@@ -14,7 +14,7 @@ namespace simdjson::internal {
 class dom_parser_implementation;
 }
 
-namespace writ {
+namespace writ::engine {
 
 // A JSON number as written: an integer in int64's range, any other valid number, or invalid.
 struct JsonNumber {
@@ -91,4 +91,4 @@ class JsonTokens {
   bool has_escapes_ = false;               // whether any backslash appears in the document
 };
 
-}  // namespace writ
+}  // namespace writ::engine

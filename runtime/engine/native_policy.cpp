@@ -12,7 +12,7 @@
 #include "compiler/ir/lower.h"
 #include "runtime/engine/cells.h"
 
-namespace writ {
+namespace writ::engine {
 
 using nlohmann::json;
 
@@ -249,16 +249,16 @@ Decision NativePolicy::decide(const json& request, DecideOptions options, const 
   try {
     auto kind = request.is_object() ? request.find("kind") : request.end();
     if (!request.is_object()) {
-      d = binder_.deny("request.invalid", "the request must be a JSON object");
+      d = binder_.deny(Reason::RequestInvalid, "the request must be a JSON object");
     } else if (kind != request.end() && *kind == "access") {
       d = decide_access_json(request, options, explainer);
     } else if (kind == request.end() || *kind != "issue") {
-      d = binder_.deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+      d = binder_.deny(Reason::RequestInvalid, "`kind` must be \"issue\" or \"access\"");
     } else {
       d = decide_issue_json(request, options, explainer);
     }
   } catch (const std::exception& e) {
-    d = binder_.deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
+    d = binder_.deny(Reason::RequestInvalid, fmt::format("the request cannot be read: {}", e.what()));
   }
   d.explained = options.explain;
   return d;
@@ -452,33 +452,15 @@ Decision NativePolicy::decide_bound(const NativeIssueRequest& request) const {
 
 Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict& verdict) const {
   const RuntimePolicy& program = *policy_;
-  Decision d = binder_.deny(reason_name(verdict.reason), "");
+  Decision d = binder_.deny(verdict.reason, "");
   d.allow = verdict.allow;
   for (const NativeRuleError& e : context.errors) d.errors.push_back({program.rules[e.rule].id, e.message});
   if (verdict.reason == Reason::NoPermit) return d;
   for (std::uint32_t index : verdict.reason == Reason::Forbid ? context.forbids : context.permits) {
     d.rules.push_back(program.rules[index].id);
   }
-  std::string refused(verdict.refused);
-  switch (verdict.reason) {
-    case Reason::GrantTtlNotPositive:
-      d.detail = "the granted lifetime is not positive";
-      break;
-    case Reason::GrantAudienceConflict:
-      d.detail = "matching rules grant different audiences";
-      break;
-    case Reason::GrantAudienceNotGranted:
-      d.detail = fmt::format("no matching rule grants the audience `{}`", refused);
-      break;
-    case Reason::GrantScopeNotGranted:
-      d.detail = fmt::format("no matching rule grants the scope `{}`", refused);
-      break;
-    case Reason::GrantTagConflict:
-      d.detail = fmt::format("matching rules set the tag `{}` differently", refused);
-      break;
-    default:
-      break;
-  }
+  if (reason_code(verdict.reason).starts_with("grant."))
+    d.detail = grant_refusal_detail(verdict.reason, verdict.refused);
   if (verdict.allow && !context.grants.empty()) {
     Grant g;
     g.ttl = verdict.ttl;
@@ -521,4 +503,4 @@ Decision NativePolicy::decide_access_json(const json& in, DecideOptions options,
   return d;
 }
 
-}  // namespace writ
+}  // namespace writ::engine

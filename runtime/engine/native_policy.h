@@ -22,7 +22,7 @@
 #include "runtime/interp/interpreter.h"
 #include "stdlib/arena.h"
 
-namespace writ {
+namespace writ::engine {
 
 // An issuance request laid out for native code: views into storage its binder owns (the
 // JSON binder's buffers, or an OwnedIssueRequest). Bind once, decide many times.
@@ -88,9 +88,7 @@ class NativePolicy {
                                                           const std::vector<std::string>& objects,
                                                           std::size_t index_from = kClaimIndexFrom);
   // A deny for a request that fails its checks, stamped with the policy version.
-  Decision deny(std::string reason, std::string detail) const {
-    return binder_.deny(std::move(reason), std::move(detail));
-  }
+  Decision deny(Reason reason, std::string detail) const { return binder_.deny(reason, std::move(detail)); }
   std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> bind_issue(const nlohmann::json& request) const;
   // The hot path: no allocation once `context` is warm. The verdict's views stay valid until
   // the context is reset or reused.
@@ -176,4 +174,4 @@ class NativePolicy {
   AccessIndex access_index_;           // over the access rules
 };
 
-}  // namespace writ
+}  // namespace writ::engine

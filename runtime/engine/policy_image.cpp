@@ -8,7 +8,7 @@
 #include "runtime/engine/byte_codec.h"
 #include "runtime/engine/native_policy.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 constexpr std::uint32_t kImageMagic = 0x47414d49;  // "IMAG"
@@ -400,4 +400,4 @@ Result<PolicyImage> decode_policy_image(std::string_view bytes) {
   return ImageReader(bytes).read();
 }
 
-}  // namespace writ
+}  // namespace writ::engine

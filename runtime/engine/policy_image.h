@@ -13,7 +13,7 @@
 #include "runtime/interp/runtime_policy.h"
 #include "stdlib/result.h"
 
-namespace writ {
+namespace writ::engine {
 
 struct PolicyImage {
   std::shared_ptr<const RuntimePolicy> policy;
@@ -28,4 +28,4 @@ std::string encode_policy_image(const RuntimePolicy& policy, const ir::Policy& i
 // Fails, never crashes, on bytes that are not an image this Writ wrote.
 Result<PolicyImage> decode_policy_image(std::string_view bytes);
 
-}  // namespace writ
+}  // namespace writ::engine

@@ -1,34 +1,12 @@
-// Reason names and grant settlement for native decisions.
+// Grant settlement for native decisions.
 #include "runtime/engine/verdict.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace writ {
+namespace writ::engine {
 
 using native::cell_text;
-
-const char* reason_name(Reason reason) {
-  switch (reason) {
-    case Reason::Permit:
-      return "permit";
-    case Reason::Forbid:
-      return "forbid";
-    case Reason::NoPermit:
-      return "no_permit";
-    case Reason::GrantTtlNotPositive:
-      return "grant.ttl_not_positive";
-    case Reason::GrantAudienceConflict:
-      return "grant.audience_conflict";
-    case Reason::GrantAudienceNotGranted:
-      return "grant.audience_not_granted";
-    case Reason::GrantScopeNotGranted:
-      return "grant.scope_not_granted";
-    case Reason::GrantTagConflict:
-      return "grant.tag_conflict";
-  }
-  return "no_permit";
-}
 
 void settle_grants(DecisionContext& context, const GrantRequest& requested, Verdict& verdict) {
   auto refuse = [&](Reason reason, std::string_view item = {}) {
@@ -84,4 +62,4 @@ void settle_grants(DecisionContext& context, const GrantRequest& requested, Verd
   verdict.reason = Reason::Permit;
 }
 
-}  // namespace writ
+}  // namespace writ::engine

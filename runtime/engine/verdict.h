@@ -15,22 +15,9 @@
 #include "compiler/codegen/abi.h"
 #include "runtime/engine/json_binder.h"
 #include "stdlib/arena.h"
+#include "writ/decision.h"
 
-namespace writ {
-
-enum class Reason : std::uint8_t {
-  Permit,
-  Forbid,
-  NoPermit,
-  GrantTtlNotPositive,
-  GrantAudienceConflict,
-  GrantAudienceNotGranted,
-  GrantScopeNotGranted,
-  GrantTagConflict,
-};
-
-// "permit", "grant.scope_not_granted", ...: the reason as the decision's JSON names it.
-const char* reason_name(Reason reason);
+namespace writ::engine {
 
 // What one candidate rule's function returned (compiler/codegen/abi.h): kept for every
 // decision, so a native decision can be explained without evaluating the rules again.
@@ -155,4 +142,4 @@ inline void settle_native_grant(DecisionContext& context, const GrantRequest& re
   }
 }
 
-}  // namespace writ
+}  // namespace writ::engine

@@ -10,7 +10,7 @@ namespace writ {
 nlohmann::json decision_to_json(const Decision& d) {
   nlohmann::json out;
   out["decision"] = d.allow ? "allow" : "deny";
-  out["reason"] = d.reason;
+  out["reason"] = d.reason_code();
   // What echoes input (details, error messages, values) is made printable: valid UTF-8, no
   // terminal controls, whatever bytes the request carried.
   using stdlib::printable;
@@ -46,7 +46,7 @@ nlohmann::json decision_to_json(const Decision& d) {
 
 std::string decision_to_text(const Decision& d) {
   using stdlib::printable;
-  std::string out = fmt::format("{} ({})\n", d.allow ? "ALLOW" : "DENY", d.reason);
+  std::string out = fmt::format("{} ({})\n", d.allow ? "ALLOW" : "DENY", d.reason_code());
   if (!d.detail.empty()) out += fmt::format("  {}\n", printable(d.detail));
   if (!d.rules.empty()) {
     out += "  determined by:";
@@ -77,7 +77,8 @@ std::string decision_to_text(const Decision& d) {
     }
   }
   for (const auto& e : d.errors) out += fmt::format("  error in {}: {}\n", e.rule, printable(e.message));
-  if (d.explained && d.explanation.empty() && d.reason == "no_permit") out += "  no rule applies to this request\n";
+  if (d.explained && d.explanation.empty() && d.reason == Reason::NoPermit)
+    out += "  no rule applies to this request\n";
   out += fmt::format("  policy {}\n", d.policy_version);
   return out;
 }

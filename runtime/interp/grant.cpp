@@ -7,11 +7,28 @@
 
 namespace writ {
 
+std::string grant_refusal_detail(Reason reason, std::string_view refused) {
+  switch (reason) {
+    case Reason::GrantTtlNotPositive:
+      return "the granted lifetime is not positive";
+    case Reason::GrantAudienceConflict:
+      return "matching rules grant different audiences";
+    case Reason::GrantAudienceNotGranted:
+      return fmt::format("no matching rule grants the audience `{}`", refused);
+    case Reason::GrantScopeNotGranted:
+      return fmt::format("no matching rule grants the scope `{}`", refused);
+    case Reason::GrantTagConflict:
+      return fmt::format("matching rules set the tag `{}` differently", refused);
+    default:
+      return {};
+  }
+}
+
 void settle_grant(Decision& d, const std::vector<Grant>& grants, const RequestedGrant& requested) {
   d.allow = false;  // until the grant is settled
-  auto refuse = [&](std::string reason, std::string detail) {
-    d.reason = std::move(reason);
-    d.detail = std::move(detail);
+  auto refuse = [&](Reason reason, std::string_view refused = {}) {
+    d.reason = reason;
+    d.detail = grant_refusal_detail(reason, refused);
   };
   Grant grant;
   std::int64_t ttl = requested.max_ttl;
@@ -19,18 +36,17 @@ void settle_grant(Decision& d, const std::vector<Grant>& grants, const Requested
   for (const Grant& g : grants) {
     if (g.ttl) ttl = std::min(ttl, *g.ttl);
   }
-  if (ttl <= 0) return refuse("grant.ttl_not_positive", "the granted lifetime is not positive");
+  if (ttl <= 0) return refuse(Reason::GrantTtlNotPositive);
   grant.ttl = ttl;
   for (const Grant& g : grants) {
     if (!g.audience) continue;
     if (grant.audience && *grant.audience != *g.audience) {
-      return refuse("grant.audience_conflict", "matching rules grant different audiences");
+      return refuse(Reason::GrantAudienceConflict);
     }
     grant.audience = g.audience;
   }
   if (requested.audience && (!grant.audience || *grant.audience != *requested.audience)) {
-    return refuse("grant.audience_not_granted",
-                  fmt::format("no matching rule grants the audience `{}`", *requested.audience));
+    return refuse(Reason::GrantAudienceNotGranted, *requested.audience);
   }
   std::vector<std::string> granted;
   for (const Grant& g : grants) {
@@ -43,7 +59,7 @@ void settle_grant(Decision& d, const std::vector<Grant>& grants, const Requested
   } else {
     for (const std::string& s : requested.scopes) {
       if (std::find(granted.begin(), granted.end(), s) == granted.end()) {
-        return refuse("grant.scope_not_granted", fmt::format("no matching rule grants the scope `{}`", s));
+        return refuse(Reason::GrantScopeNotGranted, s);
       }
       grant.scopes.push_back(s);
     }
@@ -51,8 +67,7 @@ void settle_grant(Decision& d, const std::vector<Grant>& grants, const Requested
   for (const Grant& g : grants) {
     for (const auto& [k, v] : g.tags) {
       auto [it, inserted] = grant.tags.emplace(k, v);
-      if (!inserted && it->second != v)
-        return refuse("grant.tag_conflict", fmt::format("matching rules set the tag `{}` differently", k));
+      if (!inserted && it->second != v) return refuse(Reason::GrantTagConflict, k);
     }
   }
   d.allow = true;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/interp/decision.h"
@@ -21,5 +22,9 @@ struct RequestedGrant {
 // `d` is an allow by permit; it stays one with `d.grant` set, or becomes a deny with a
 // `grant.*` reason that still names the permits that matched.
 void settle_grant(Decision& d, const std::vector<Grant>& grants, const RequestedGrant& requested);
+
+// The detail of a `grant.*` deny, naming what was refused (an audience, a scope, a tag); one
+// wording for both engines.
+std::string grant_refusal_detail(Reason reason, std::string_view refused);
 
 }  // namespace writ

@@ -97,14 +97,14 @@ struct Tally {
     d.errors = std::move(errors);
     d.explanation = std::move(trace);
     if (!forbids.empty()) {
-      d.reason = "forbid";
+      d.reason = Reason::Forbid;
       d.rules = forbids;
     } else if (!permits.empty()) {
       d.allow = true;
-      d.reason = "permit";
+      d.reason = Reason::Permit;
       d.rules = permits;
     } else {
-      d.reason = "no_permit";
+      d.reason = Reason::NoPermit;
     }
     return d;
   }
@@ -229,16 +229,16 @@ Decision Interpreter::decide(const json& request, DecideOptions options) const {
   try {
     auto kind = request.is_object() ? request.find("kind") : request.end();
     if (!request.is_object()) {
-      d = deny("request.invalid", "the request must be a JSON object");
+      d = deny(Reason::RequestInvalid, "the request must be a JSON object");
     } else if (kind == request.end() || !kind->is_string()) {
-      d = deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+      d = deny(Reason::RequestInvalid, "`kind` must be \"issue\" or \"access\"");
     } else {
       d = *kind == "issue"    ? decide_issue(request, options)
           : *kind == "access" ? decide_access(request, options)
-                              : deny("request.invalid", "`kind` must be \"issue\" or \"access\"");
+                              : deny(Reason::RequestInvalid, "`kind` must be \"issue\" or \"access\"");
     }
   } catch (const std::exception& e) {
-    d = deny("request.invalid", fmt::format("the request cannot be read: {}", e.what()));
+    d = deny(Reason::RequestInvalid, fmt::format("the request cannot be read: {}", e.what()));
   }
   // Asked for, an explanation is always there (empty when no rule was a candidate), as in native code.
   d.explained = options.explain;

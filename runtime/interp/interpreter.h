@@ -21,10 +21,6 @@
 
 namespace writ {
 
-struct DecideOptions {
-  bool explain = false;  // record why each candidate rule matched or not
-};
-
 struct InterpreterOptions {
   std::int64_t max_ttl_seconds = 3600;  // the global TTL cap of every grant
 };
@@ -52,9 +48,7 @@ class Interpreter {
   }
   Decision decide_access_bound(const BoundAccessRequest& request, DecideOptions options = {}) const;
   // A deny for a request that fails its checks, stamped with the policy version.
-  Decision deny(std::string reason, std::string detail) const {
-    return binder_.deny(std::move(reason), std::move(detail));
-  }
+  Decision deny(Reason reason, std::string detail) const { return binder_.deny(reason, std::move(detail)); }
   // For explanations of decisions made by native code: where a rule is ("file:line"), and why
   // its condition number `condition` was false, given the request's roots in `env`.
   std::string location(const RuleInfo& rule) const;

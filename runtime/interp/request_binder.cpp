@@ -64,9 +64,9 @@ std::optional<std::string> principal_problem(std::string_view kind, std::string_
   return std::nullopt;
 }
 
-Decision RequestBinder::deny(std::string reason, std::string detail) const {
+Decision RequestBinder::deny(Reason reason, std::string detail) const {
   Decision d;
-  d.reason = std::move(reason);
+  d.reason = reason;
   d.detail = std::move(detail);
   d.policy_version = policy_->version;
   return d;
@@ -77,49 +77,50 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   // The issuer that verified the token, as the broker says; the token does not choose it.
   auto issuer_name = in.find("issuer");
   if (issuer_name == in.end() || !issuer_name->is_string())
-    return deny("request.invalid", "`issuer` must name a declared issuer");
+    return deny(Reason::RequestInvalid, "`issuer` must name a declared issuer");
   auto issuer_it = program.issuers.find(issuer_name->get<std::string>());
   if (issuer_it == program.issuers.end()) {
-    return deny("issuer.unknown", fmt::format("`{}` is not a declared issuer", issuer_name->get<std::string>()));
+    return deny(Reason::IssuerUnknown, fmt::format("`{}` is not a declared issuer", issuer_name->get<std::string>()));
   }
   const IssuerInfo& issuer = issuer_it->second;
   auto claims = in.find("claims");
   if (claims == in.end() || !claims->is_object())
-    return deny("request.invalid", "`claims` must be the token's claims object");
+    return deny(Reason::RequestInvalid, "`claims` must be the token's claims object");
   auto iss = claims->find("iss");
   if (iss == claims->end() || !iss->is_string() || *iss != issuer.iss) {
-    return deny("token.issuer_mismatch", fmt::format("the token's `iss` is not `{}`", issuer.iss));
+    return deny(Reason::TokenIssuerMismatch, fmt::format("the token's `iss` is not `{}`", issuer.iss));
   }
   auto header = in.find("header");
   if (header == in.end() || !header->is_object() || !header->contains("alg") || !(*header)["alg"].is_string()) {
-    return deny("token.algorithm", "the verified JOSE header with its `alg` is required");
+    return deny(Reason::TokenAlgorithm, "the verified JOSE header with its `alg` is required");
   }
   std::string alg = (*header)["alg"].get<std::string>();
   if (std::find(issuer.algorithms.begin(), issuer.algorithms.end(), alg) == issuer.algorithms.end()) {
-    return deny("token.algorithm", fmt::format("`{}` is not an algorithm issuer `{}` allows", alg, issuer.name));
+    return deny(Reason::TokenAlgorithm, fmt::format("`{}` is not an algorithm issuer `{}` allows", alg, issuer.name));
   }
   if (!issuer.types.empty()) {
     auto typ = header->find("typ");
     if (typ == header->end() || !typ->is_string() ||
         std::find(issuer.types.begin(), issuer.types.end(), typ->get<std::string>()) == issuer.types.end()) {
-      return deny("token.type", "the token's `typ` header is not one the issuer accepts");
+      return deny(Reason::TokenType, "the token's `typ` header is not one the issuer accepts");
     }
   }
   auto token = bind_json(*claims, issuer.token_type, "token");
-  if (!token) return deny("token.invalid_claims", token.error());
+  if (!token) return deny(Reason::TokenInvalidClaims, token.error());
   if (const char* claim = mistyped_registered_claim(*token))
-    return deny("token.invalid_claims", fmt::format("the schema gives the registered claim `{}` a wrong type", claim));
+    return deny(Reason::TokenInvalidClaims,
+                fmt::format("the schema gives the registered claim `{}` a wrong type", claim));
 
   // The rest of the request, bound to its schema like the claims.
   json request_json = in.value("request", json::object());
-  if (!request_json.is_object()) return deny("request.invalid", "`request` must be an object");
+  if (!request_json.is_object()) return deny(Reason::RequestInvalid, "`request` must be an object");
   if (!request_json.contains("scopes")) request_json["scopes"] = json::array();
   auto request = bind_json(request_json, schema_type(*policy_, "writ_issue_request"), "request");
-  if (!request) return deny("request.invalid", request.error());
+  if (!request) return deny(Reason::RequestInvalid, request.error());
   auto header_value = bind_json(*header, schema_type(*policy_, "writ_jose_header"), "header");
-  if (!header_value) return deny("request.invalid", header_value.error());
+  if (!header_value) return deny(Reason::RequestInvalid, header_value.error());
   json exchange_json = in.value("exchange", json::object());
-  if (!exchange_json.is_object()) return deny("request.invalid", "`exchange` must be an object");
+  if (!exchange_json.is_object()) return deny(Reason::RequestInvalid, "`exchange` must be an object");
   for (const char* list : {"audience", "resource", "scope"}) {
     if (!exchange_json.contains(list)) exchange_json[list] = json::array();
   }
@@ -127,7 +128,7 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   if (!exchange_json.contains("subject_token_type")) exchange_json["subject_token_type"] = kDefaultSubjectTokenType;
   if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
   auto exchange = bind_json(exchange_json, schema_type(*policy_, "writ_token_exchange"), "exchange");
-  if (!exchange) return deny("request.invalid", exchange.error());
+  if (!exchange) return deny(Reason::RequestInvalid, exchange.error());
 
   // Audience and time validity, with the issuer's leeway.
   const Value* aud = field(*token, "aud");
@@ -136,19 +137,20 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
         return std::find(issuer.audiences.begin(), issuer.audiences.end(), a.as_string()) != issuer.audiences.end();
       });
   if (!audience_ok)
-    return deny("token.audience",
+    return deny(Reason::TokenAudience,
                 fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer.name));
   std::int64_t now = field(*request, "time")->as_int();
   std::int64_t leeway = issuer.leeway_seconds;
   const Value* exp = field(*token, "exp");
-  if (exp == nullptr) return deny("token.expired", "the token has no `exp`");
+  if (exp == nullptr) return deny(Reason::TokenExpired, "the token has no `exp`");
   // Saturating: a claim near the ends of int64 must not overflow (the comparisons stay exact).
-  if (!(now < stdlib::saturating_add(exp->as_int(), leeway))) return deny("token.expired", "the token has expired");
+  if (!(now < stdlib::saturating_add(exp->as_int(), leeway)))
+    return deny(Reason::TokenExpired, "the token has expired");
   if (const Value* nbf = field(*token, "nbf"); nbf != nullptr && stdlib::saturating_add(nbf->as_int(), -leeway) > now) {
-    return deny("token.not_yet_valid", "the token's `nbf` is in the future");
+    return deny(Reason::TokenNotYetValid, "the token's `nbf` is in the future");
   }
   if (const Value* iat = field(*token, "iat"); iat != nullptr && stdlib::saturating_add(iat->as_int(), -leeway) > now) {
-    return deny("token.issued_in_future", "the token's `iat` is in the future");
+    return deny(Reason::TokenIssuedInFuture, "the token's `iat` is in the future");
   }
 
   return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(),
@@ -159,13 +161,13 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
   auto principal = in.find("principal");
   if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
       !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
-    return deny("request.invalid", "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}");
+    return deny(Reason::RequestInvalid, "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}");
   }
   BoundAccessRequest bound;
   bound.principal_kind = principal->begin().key();
   bound.principal_name = principal->begin()->get<std::string>();
   if (auto problem = principal_problem(bound.principal_kind, bound.principal_name))
-    return deny("request.invalid", *problem);
+    return deny(Reason::RequestInvalid, *problem);
   bound.valid_spiffe = bound.principal_kind == "spiffe";
   json request_json = json::object();
   for (const char* key : {"time", "action", "resource", "source_ip", "broker"}) {
@@ -173,12 +175,12 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
   }
   request_json["principal"] = bound.principal_name;
   auto request = bind_json(request_json, schema_type(*policy_, "writ_access_request"), "request");
-  if (!request) return deny("request.invalid", request.error());
+  if (!request) return deny(Reason::RequestInvalid, request.error());
   bound.request = std::move(request).value();
   bound.action = field(bound.request, "action")->as_string();
   bound.resource = field(bound.request, "resource")->as_string();
   if (auto problem = stdlib::resource_path_problem(bound.resource))
-    return deny("request.invalid", fmt::format("`resource` cannot be used: {}", *problem));
+    return deny(Reason::RequestInvalid, fmt::format("`resource` cannot be used: {}", *problem));
   return bound;
 }
 

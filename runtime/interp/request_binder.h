@@ -57,7 +57,7 @@ class RequestBinder {
   std::variant<BoundIssueRequest, Decision> bind_issue(const nlohmann::json& request) const;
   std::variant<BoundAccessRequest, Decision> bind_access(const nlohmann::json& request) const;
   // A deny for a request that fails its checks, stamped with the policy version.
-  Decision deny(std::string reason, std::string detail) const;
+  Decision deny(Reason reason, std::string detail) const;
 
   const RuntimePolicy& policy() const { return *policy_; }
 

@@ -98,37 +98,37 @@ void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) 
     return v ? std::optional<Value>(*v) : std::nullopt;
   };
   const Decision& d = out.decision;
-  std::string got = fmt::format("{} ({})", d.allow ? "allow" : "deny", d.reason);
+  std::string got = fmt::format("{} ({})", d.allow ? "allow" : "deny", d.reason_code());
   if (const ast::Setting* expect = find(t, "expect");
       expect != nullptr && (expect->value->text == "allow") != d.allow) {
     out.differences.push_back(fmt::format("expected {}, got {}", expect->value->text, got));
   }
   auto reason = eval("reason");
-  if (reason && reason->as_string() != d.reason) {
-    out.differences.push_back(fmt::format("expected reason `{}`, got `{}`", reason->as_string(), d.reason));
+  if (reason && reason->as_string() != d.reason_code()) {
+    out.differences.push_back(fmt::format("expected reason `{}`, got `{}`", reason->as_string(), d.reason_code()));
   }
   // A deny test must be denied by the policy. A request refused before any rule (a token that does
   // not bind, a bad principal...) says nothing about the rules, so that deny passes only when the
   // test names its reason.
-  bool decided_by_rules =
-      d.reason == "permit" || d.reason == "forbid" || d.reason == "no_permit" || d.reason.rfind("grant.", 0) == 0;
+  bool decided_by_rules = d.reason == Reason::Permit || d.reason == Reason::Forbid || d.reason == Reason::NoPermit ||
+                          reason_code(d.reason).starts_with("grant.");
   if (!d.allow && !reason && !decided_by_rules) {
     out.differences.push_back(
         fmt::format("denied with `{}` before any rule ({}); if that is what this test expects, say `reason: \"{}\"`",
-                    d.reason, d.detail, d.reason));
+                    d.reason_code(), d.detail, d.reason_code()));
   }
   // Likewise a request no permit is for (a misspelt role, action, resource or principal): the
   // deny would come from the typo, not from the policy.
   bool permit_candidate =
       std::any_of(d.explanation.begin(), d.explanation.end(), [](const RuleTrace& t) { return t.effect == "permit"; });
-  if (!d.allow && !reason && (d.reason == "no_permit" || d.reason == "forbid") && !permit_candidate) {
+  if (!d.allow && !reason && (d.reason == Reason::NoPermit || d.reason == Reason::Forbid) && !permit_candidate) {
     std::string what = "this request";
     if (auto role = eval("role"); !test.access && role && role->kind() == ValueKind::String)
       what = fmt::format("role `{}`", role->as_string());
     out.differences.push_back(fmt::format(
         "no permit rule is for {} (its role, or action, resource and principal, match none), so nothing could "
         "allow it; check the spelling, or say `reason: \"{}\"` if that is the point",
-        what, d.reason));
+        what, d.reason_code()));
   }
   auto rules_text = [](const std::vector<std::string>& rules) {
     std::string s = "[";

@@ -23,6 +23,8 @@
 #include "runtime/engine/engine.h"
 
 namespace writ {
+
+using namespace writ::engine;  // the engine under test
 namespace {
 
 namespace fs = std::filesystem;

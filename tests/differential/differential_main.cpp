@@ -53,14 +53,14 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-std::shared_ptr<const writ::Engine> engine(std::shared_ptr<const writ::LoadedPolicySet> set, writ::Backend backend,
-                                           bool optimize, std::string& error) {
-  writ::EngineOptions options;
+std::shared_ptr<const writ::engine::Engine> engine(std::shared_ptr<const writ::LoadedPolicySet> set,
+                                                   writ::engine::Backend backend, bool optimize, std::string& error) {
+  writ::engine::EngineOptions options;
   options.backend = backend;
-  options.require_native = backend == writ::Backend::Native;
-  options.tiers = optimize ? writ::Tiers::Optimized : writ::Tiers::Fast;
+  options.require_native = backend == writ::engine::Backend::Native;
+  options.tiers = optimize ? writ::engine::Tiers::Optimized : writ::engine::Tiers::Fast;
   options.claim_index_from = 2;  // generated policies are small: index whatever can be
-  auto e = writ::Engine::create(std::move(set), options);
+  auto e = writ::engine::Engine::create(std::move(set), options);
   if (!e) {
     error = e.error();
     return nullptr;
@@ -92,14 +92,14 @@ int main(int argc, char** argv) {
     ++policies;
 
     std::string error;
-    auto oracle = engine(set, writ::Backend::Interpreter, false, error);
+    auto oracle = engine(set, writ::engine::Backend::Interpreter, false, error);
     bool optimize = n % 2 == 0;  // both tiers, alternately
-    auto native = engine(set, writ::Backend::Native, optimize, error);
+    auto native = engine(set, writ::engine::Backend::Native, optimize, error);
     if (!oracle || !native) {
       std::cerr << fmt::format("seed {}: the policy checks but does not load: {}\n{}\n", seed, error, source);
       return 1;
     }
-    writ::DecisionContext context;
+    writ::engine::DecisionContext context;
     for (int k = 0; k < o.requests; ++k, ++cases) {
       json request = fuzzer.request();
       json expected = writ::decision_to_json(oracle->decide(request));

@@ -35,30 +35,32 @@ const events = ["push", "workflow_dispatch"]
 // and the engines made from the sources in memory, for the differential check.
 struct Compiled {
   std::string image;
-  std::shared_ptr<const writ::Engine> from_bundle, in_memory, interpreter;
+  std::shared_ptr<const writ::engine::Engine> from_bundle, in_memory, interpreter;
 };
 
 const Compiled& compiled() {
   static const Compiled c = [] {
     auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", kPolicy}}));
-    auto bytes = writ::Engine::compile_bundle(set, writ::BundleOptions{.optimize = false});
+    auto bytes = writ::engine::Engine::compile_bundle(set, writ::engine::BundleOptions{.optimize = false});
     if (!bytes) std::abort();
-    auto bundle = writ::read_bundle(*bytes);
-    auto loaded = writ::Engine::load_bundle(*bytes);
-    writ::EngineOptions native;
+    auto bundle = writ::engine::read_bundle(*bytes);
+    auto loaded = writ::engine::Engine::load_bundle(*bytes);
+    writ::engine::EngineOptions native;
     native.require_native = true;
-    native.tiers = writ::Tiers::Fast;
-    writ::EngineOptions interp;
-    interp.backend = writ::Backend::Interpreter;
-    auto n = writ::Engine::create(set, native);
-    auto i = writ::Engine::create(set, interp);
+    native.tiers = writ::engine::Tiers::Fast;
+    writ::engine::EngineOptions interp;
+    interp.backend = writ::engine::Backend::Interpreter;
+    auto n = writ::engine::Engine::create(set, native);
+    auto i = writ::engine::Engine::create(set, interp);
     if (!bundle || !loaded || !n || !i) std::abort();
     return Compiled{bundle->image, *loaded, *n, *i};
   }();
   return c;
 }
 
-const std::string& real_image() { return compiled().image; }
+const std::string& real_image() {
+  return compiled().image;
+}
 
 }  // namespace
 
@@ -83,11 +85,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bundle += writ::stdlib::sha256(input);
     bundle += input;
     if (is_signed) bundle += std::string(96, '\0');
-    (void)writ::read_bundle(bundle);
+    (void)writ::engine::read_bundle(bundle);
   }
   // Differential: the input as a request, decided by the engine loaded from the bundle, by the
   // engine compiled in memory and by the interpreter, identically.
-  static writ::DecisionContext context;
+  static writ::engine::DecisionContext context;
   const Compiled& c = compiled();
   auto from_bundle = writ::decision_to_json(c.from_bundle->decide_text(input, context));
   auto in_memory = writ::decision_to_json(c.in_memory->decide_text(input, context));

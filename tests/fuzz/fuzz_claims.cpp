@@ -45,6 +45,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto parsed = writ::read_json_strict(text);
   writ::Decision d = interpreter().decide_text(text);
   if (!parsed && d.allow) std::abort();  // malformed input must never be allowed
-  if (d.allow && d.reason != "permit") std::abort();
+  if (d.allow && d.reason != writ::Reason::Permit) std::abort();
   return 0;
 }

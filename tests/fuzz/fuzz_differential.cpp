@@ -18,7 +18,7 @@
 namespace {
 
 struct Engines {
-  std::shared_ptr<const writ::Engine> native, interpreter;
+  std::shared_ptr<const writ::engine::Engine> native, interpreter;
 };
 
 // Compiling costs milliseconds: the engines of a few hundred seeds are kept.
@@ -31,14 +31,14 @@ const Engines* engines_for(std::uint64_t seed, writ::fuzz::PolicyFuzzer& fuzzer)
   Engines& e = cache[seed];
   if (fuzzer.retyped_registered_claim() && !set->diagnostics.has_errors()) std::abort();  // must be E2009
   if (set->diagnostics.has_errors()) return nullptr;
-  writ::EngineOptions native;
+  writ::engine::EngineOptions native;
   native.require_native = true;
-  native.tiers = writ::Tiers::Fast;
+  native.tiers = writ::engine::Tiers::Fast;
   native.claim_index_from = 2;
-  writ::EngineOptions interp;
-  interp.backend = writ::Backend::Interpreter;
-  auto n = writ::Engine::create(set, native);
-  auto i = writ::Engine::create(set, interp);
+  writ::engine::EngineOptions interp;
+  interp.backend = writ::engine::Backend::Interpreter;
+  auto n = writ::engine::Engine::create(set, native);
+  auto i = writ::engine::Engine::create(set, interp);
   if (!n || !i) std::abort();  // a policy that checks must load on both engines
   e = Engines{*n, *i};
   return &e;
@@ -84,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int k = 0; k < requests; ++k) {
     nlohmann::json request = fuzzer.request();
     std::string text = damaged(fuzzer.text(request), data + 9, size - 9);
-    static writ::DecisionContext context;
+    static writ::engine::DecisionContext context;
     auto native = writ::decision_to_json(e->native->decide_text(text, context));
     auto oracle = writ::decision_to_json(e->interpreter->decide_text(text));
     if (native != oracle) std::abort();

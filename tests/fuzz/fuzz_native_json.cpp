@@ -29,19 +29,19 @@ issuer k8s = "https://kubernetes.default.svc" { schema: kubernetes audience: "a"
 )";
 
 struct Engines {
-  std::shared_ptr<const writ::Engine> native, interpreter;
+  std::shared_ptr<const writ::engine::Engine> native, interpreter;
 };
 
 const Engines& engines() {
   static const Engines e = [] {
     auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", kPolicy}}));
-    writ::EngineOptions native;
+    writ::engine::EngineOptions native;
     native.require_native = true;
-    native.tiers = writ::Tiers::Fast;
-    writ::EngineOptions interp;
-    interp.backend = writ::Backend::Interpreter;
-    auto n = writ::Engine::create(set, native);
-    auto i = writ::Engine::create(set, interp);
+    native.tiers = writ::engine::Tiers::Fast;
+    writ::engine::EngineOptions interp;
+    interp.backend = writ::engine::Backend::Interpreter;
+    auto n = writ::engine::Engine::create(set, native);
+    auto i = writ::engine::Engine::create(set, interp);
     if (!n || !i) std::abort();
     return Engines{*n, *i};
   }();
@@ -52,7 +52,7 @@ const Engines& engines() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  static writ::DecisionContext context;
+  static writ::engine::DecisionContext context;
   auto native = writ::decision_to_json(engines().native->decide_text(text, context));
   auto oracle = writ::decision_to_json(engines().interpreter->decide_text(text));
   if (native != oracle) std::abort();

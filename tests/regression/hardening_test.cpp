@@ -13,6 +13,8 @@
 #include "tests/unit/test_support.h"
 
 namespace writ {
+
+using namespace writ::engine;  // the engine under test
 namespace {
 
 using nlohmann::json;

@@ -19,6 +19,8 @@
 #include "tests/unit/test_support.h"
 
 namespace writ {
+
+using namespace writ::engine;  // the engine under test
 namespace {
 
 namespace fs = std::filesystem;

@@ -5,7 +5,7 @@
 
 #include "runtime/engine/access_index.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 NamePatterns patterns(std::vector<std::string> items) {
@@ -98,4 +98,4 @@ TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
 }
 
 }  // namespace
-}  // namespace writ
+}  // namespace writ::engine

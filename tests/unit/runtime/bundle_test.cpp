@@ -15,7 +15,7 @@
 #include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 using nlohmann::json;
@@ -279,4 +279,4 @@ TEST(Bundle, TheInterpreterBackendUsesOnlyTheSources) {
 }
 
 }  // namespace
-}  // namespace writ
+}  // namespace writ::engine

@@ -11,7 +11,7 @@
 #include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 using nlohmann::json;
@@ -244,9 +244,9 @@ TEST(Engine, AChangedPolicyRecompilesOnlyModulesNotInTheObjectCache) {
 }
 
 }  // namespace
-}  // namespace writ
+}  // namespace writ::engine
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 // Many rules for one role, each beginning with its repository id: native code runs only the
@@ -280,9 +280,9 @@ TEST(Engine, RulesForOneRoleAreIndexedByTheirFirstClaimTest) {
 }
 
 }  // namespace
-}  // namespace writ
+}  // namespace writ::engine
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 // Generated code allocates lists and records by bumping the arena's cursor inline, and calls
@@ -317,4 +317,4 @@ TEST(Engine, GeneratedCodeAllocatesPastTheArenasChunk) {
 }
 
 }  // namespace
-}  // namespace writ
+}  // namespace writ::engine

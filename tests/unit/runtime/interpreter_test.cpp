@@ -34,7 +34,7 @@ TEST(Interpreter, APermitThatErrsDoesNotMatch) {
 )");
   Decision d = interp->decide(request("r"));
   EXPECT_FALSE(d.allow);
-  EXPECT_EQ(d.reason, "no_permit");
+  EXPECT_EQ(d.reason_code(), "no_permit");
   ASSERT_EQ(d.errors.size(), 1u);
   EXPECT_EQ(d.errors[0].rule, "errs");
   EXPECT_NE(d.errors[0].message.find("x1"), std::string::npos);
@@ -47,7 +47,7 @@ TEST(Interpreter, AForbidThatErrsMatches) {
 )");
   Decision d = interp->decide(request("r"));
   EXPECT_FALSE(d.allow);
-  EXPECT_EQ(d.reason, "forbid");
+  EXPECT_EQ(d.reason_code(), "forbid");
   EXPECT_EQ(d.rules, std::vector<std::string>{"errs"});
 }
 
@@ -56,9 +56,9 @@ TEST(Interpreter, ForbidBeatsPermitAndDefaultIsDeny) {
 @id("p") permit issue "r" to github
 @id("f") forbid issue "r" to github when { token.event_name == "push" }
 )");
-  EXPECT_EQ(interp->decide(request("r")).reason, "forbid");
+  EXPECT_EQ(interp->decide(request("r")).reason_code(), "forbid");
   EXPECT_TRUE(interp->decide(request("r", {{"event_name", "schedule"}})).allow);
-  EXPECT_EQ(interp->decide(request("other")).reason, "no_permit");
+  EXPECT_EQ(interp->decide(request("other")).reason_code(), "no_permit");
 }
 
 TEST(Interpreter, GrantTakesTheLeastTtlAndUnionsScopes) {
@@ -67,13 +67,13 @@ TEST(Interpreter, GrantTakesTheLeastTtlAndUnionsScopes) {
 @id("b") permit issue "r" to github grant { ttl: token.exp - request.time  scopes: ["write", "read"] }
 )");
   Decision d = interp->decide(request("r"));
-  ASSERT_TRUE(d.allow) << d.reason;
+  ASSERT_TRUE(d.allow) << d.reason_code();
   EXPECT_EQ(d.rules, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(d.grant->ttl, 600);
   EXPECT_EQ(d.grant->scopes, (std::vector<std::string>{"read", "write"}));
   EXPECT_EQ(d.grant->tags.at("repo"), "a/b");
   // Requested scopes must all be granted.
-  EXPECT_EQ(interp->decide(request("r", json::object(), {{"scopes", json::array({"admin"})}})).reason,
+  EXPECT_EQ(interp->decide(request("r", json::object(), {{"scopes", json::array({"admin"})}})).reason_code(),
             "grant.scope_not_granted");
   Decision narrowed = interp->decide(request("r", json::object(), {{"scopes", json::array({"write"})}, {"ttl", 60}}));
   EXPECT_EQ(narrowed.grant->scopes, std::vector<std::string>{"write"});
@@ -92,7 +92,7 @@ TEST(Interpreter, MalformedRequestsAreDeniedNeverThrown) {
         R"({"kind": "issue", "issuer": "github", "claims": []})", "{\"kind\": \"issue\", \"kind\": \"access\"}"}) {
     Decision d = interp->decide_text(text);
     EXPECT_FALSE(d.allow) << text;
-    EXPECT_FALSE(d.reason.empty());
+    EXPECT_FALSE(d.reason_code().empty());
   }
 }
 

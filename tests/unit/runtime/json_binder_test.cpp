@@ -5,7 +5,7 @@
 #include "runtime/engine/engine.h"
 #include "tests/unit/test_support.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 using nlohmann::json;
@@ -176,4 +176,4 @@ TEST_F(JsonFastPath, BindsAccessRequests) {
 }
 
 }  // namespace
-}  // namespace writ
+}  // namespace writ::engine

@@ -6,7 +6,7 @@
 
 #include "runtime/engine/json_tokens.h"
 
-namespace writ {
+namespace writ::engine {
 namespace {
 
 TEST(JsonNumber, IntegersInInt64ReadExactly) {
@@ -120,4 +120,4 @@ TEST(JsonTokens, GluedScalarsAreSeparateTokens) {
 }
 
 }  // namespace
-}  // namespace writ
+}  // namespace writ::engine
