@@ -36,7 +36,7 @@ void report_constants_that_do_not_evaluate(LoadedPolicySet& set) {
     auto it = set.program.constants.find(message.substr(open + 1, close - open - 1));
     if (it != set.program.constants.end() && it->second.decl != nullptr) span = it->second.decl->name_span;
   }
-  set.diagnostics.report(DiagId::ConstantEvaluation, span, message);
+  set.diagnostics.report(diag::DiagId::ConstantEvaluation, span, message);
   set.diagnostics.sort();
 }
 
@@ -56,7 +56,7 @@ int run_check(const CheckArgs& args) {
     std::cout << render_sarif(diagnostics, set.sources, std::string(kVersion));
   } else {
     bool color = use_color(args.color, stdout);
-    std::cout << render_text(diagnostics, set.sources, TextRenderOptions{color});
+    std::cout << render_text(diagnostics, set.sources, diag::TextRenderOptions{color});
     if (!args.quiet || !diagnostics.empty()) {
       std::cout << "checked " << set.user_files.size() << " file" << (set.user_files.size() == 1 ? "" : "s") << ", "
                 << set.program.rules.size() << " rule" << (set.program.rules.size() == 1 ? "" : "s") << ": "

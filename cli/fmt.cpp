@@ -31,10 +31,10 @@ enum class FmtOutcome { Unchanged, Changed, Failed, Unreadable };
 std::optional<std::string> format_text(const std::string& path, std::string text, bool color) {
   SourceManager sources;
   FileId id = sources.add(path, std::move(text));
-  DiagnosticSink sink;
+  diag::DiagnosticSink sink;
   ast::File file = parse_file(sources, id, sink);
   if (sink.has_errors() || file.had_syntax_errors) {
-    std::cerr << render_text(sink.diagnostics(), sources, TextRenderOptions{color});
+    std::cerr << render_text(sink.diagnostics(), sources, diag::TextRenderOptions{color});
     std::cerr << "writ fmt: " << path << ": not formatted because it has syntax errors\n";
     return std::nullopt;
   }
@@ -43,7 +43,7 @@ std::optional<std::string> format_text(const std::string& path, std::string text
   // change a policy.
   SourceManager again;
   FileId id2 = again.add(path, formatted);
-  DiagnosticSink sink2;
+  diag::DiagnosticSink sink2;
   ast::File reparsed = parse_file(again, id2, sink2);
   if (sink2.has_errors() || format_file(reparsed, again.file(id2)) != formatted ||
       reparsed.comments.size() != file.comments.size() || reparsed.items.size() != file.items.size()) {

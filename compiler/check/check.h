@@ -18,6 +18,6 @@ struct CheckOptions {
 
 // Checks `files` (the built-in schema files first, then the user's) as one policy set.
 // Every problem goes to `sink`; the returned program is usable only if the sink has no errors.
-Program check_program(std::vector<ast::File> files, DiagnosticSink& sink, CheckOptions options = {});
+Program check_program(std::vector<ast::File> files, diag::DiagnosticSink& sink, CheckOptions options = {});
 
 }  // namespace writ

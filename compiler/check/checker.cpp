@@ -4,7 +4,7 @@
 
 namespace writ {
 
-Program check_program(std::vector<ast::File> files, DiagnosticSink& sink, CheckOptions options) {
+Program check_program(std::vector<ast::File> files, diag::DiagnosticSink& sink, CheckOptions options) {
   Program program;
   program.files = std::move(files);
   Checker checker(program, sink, options);

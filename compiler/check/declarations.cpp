@@ -51,7 +51,7 @@ void Checker::collect_names() {
         const ast::IssuerDecl& decl = *item.issuer;
         if (program_.issuers.count(decl.name) != 0) {
           sink_
-              .report(DiagId::DuplicateDeclaration, decl.name_span,
+              .report(diag::DiagId::DuplicateDeclaration, decl.name_span,
                       fmt::format("issuer `{}` is declared twice", decl.name))
               .label(program_.issuers[decl.name].decl->name_span, "first declared here");
           continue;
@@ -59,7 +59,7 @@ void Checker::collect_names() {
         auto [it, inserted] = iss_values.emplace(decl.iss, decl.iss_span);
         if (!inserted) {
           sink_
-              .report(DiagId::DuplicateIssuerUrl, decl.iss_span,
+              .report(diag::DiagId::DuplicateIssuerUrl, decl.iss_span,
                       fmt::format("two issuers trust the same `iss` value `{}`", decl.iss))
               .label(it->second, "also declared here")
               .note("each `iss` value is declared once, so revoking trust is deleting one declaration");
@@ -73,14 +73,14 @@ void Checker::collect_names() {
         const ast::ConstDecl& decl = *item.constant;
         static const std::set<std::string> kReserved = {"token", "request", "header", "exchange"};
         if (kReserved.count(decl.name) != 0) {
-          sink_.report(DiagId::DuplicateDeclaration, decl.name_span,
+          sink_.report(diag::DiagId::DuplicateDeclaration, decl.name_span,
                        fmt::format("`{}` is a built-in name and cannot be a constant", decl.name));
           continue;
         }
         auto [it, inserted] = const_decls_.emplace(decl.name, &decl);
         if (!inserted) {
           sink_
-              .report(DiagId::DuplicateDeclaration, decl.name_span,
+              .report(diag::DiagId::DuplicateDeclaration, decl.name_span,
                       fmt::format("constant `{}` is declared twice", decl.name))
               .label(it->second->name_span, "first declared here");
         }
@@ -93,7 +93,7 @@ void Checker::check_issuers() {
   for (auto& [name, info] : program_.issuers) {
     const ast::IssuerDecl& decl = *info.decl;
     if (decl.iss.empty()) {
-      sink_.report(DiagId::IssuerSetting, decl.iss_span.valid() ? decl.iss_span : decl.name_span,
+      sink_.report(diag::DiagId::IssuerSetting, decl.iss_span.valid() ? decl.iss_span : decl.name_span,
                    fmt::format("issuer `{}` has an empty `iss` value", name));
     }
     std::map<std::string, Span> seen;
@@ -102,20 +102,20 @@ void Checker::check_issuers() {
     // `[]` for a list setting: an error with `message` and `help`, true if reported.
     auto report_empty_list = [&](const ast::Expr& value, const char* message, const char* help) {
       if (value.kind != ast::ExprKind::List || !value.operands.empty()) return false;
-      sink_.report(DiagId::IssuerSetting, value.span, message).with_help(help);
+      sink_.report(diag::DiagId::IssuerSetting, value.span, message).with_help(help);
       return true;
     };
     for (const ast::Setting& s : decl.settings) {
       auto [it, inserted] = seen.emplace(s.key, s.key_span);
       if (!inserted) {
-        sink_.report(DiagId::IssuerSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
+        sink_.report(diag::DiagId::IssuerSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
             .label(it->second, "first set here");
         continue;
       }
       const ast::Expr& value = *s.value;
       if (s.key == "schema") {
         if (value.kind != ast::ExprKind::Name) {
-          sink_.report(DiagId::IssuerSetting, value.span,
+          sink_.report(diag::DiagId::IssuerSetting, value.span,
                        "`schema` takes the name of a schema, e.g. `schema: github_actions`");
           continue;
         }
@@ -129,14 +129,15 @@ void Checker::check_issuers() {
             if (record->find(claim) == nullptr) missing.push_back(fmt::format("`{}`", claim));
           if (!missing.empty()) {
             sink_
-                .report(DiagId::IssuerSetting, value.span,
+                .report(diag::DiagId::IssuerSetting, value.span,
                         fmt::format("schema `{}` does not declare the registered JWT claim{} {}", value.text,
                                     missing.size() == 1 ? "" : "s", fmt::join(missing, ", ")))
                 .note("the token checks read every registered claim a token carries, with its JWT type")
                 .with_help(fmt::format("extend `jwt`: `schema {} extends jwt {{ ... }}`", value.text));
           }
         } else {
-          auto& d = sink_.report(DiagId::UnknownSchema, value.span, fmt::format("unknown schema `{}`", value.text));
+          auto& d =
+              sink_.report(diag::DiagId::UnknownSchema, value.span, fmt::format("unknown schema `{}`", value.text));
           if (auto m = closest_match(value.text, schema_names())) d.with_help(fmt::format("did you mean `{}`?", *m));
         }
       } else if (s.key == "audience") {
@@ -146,7 +147,8 @@ void Checker::check_issuers() {
         for (const ast::Expr* item : list_items(value)) {
           auto text = const_string(*item);
           if (!text || text->empty()) {
-            sink_.report(DiagId::IssuerSetting, item->span, "`audience` takes a non-empty string or a list of them");
+            sink_.report(diag::DiagId::IssuerSetting, item->span,
+                         "`audience` takes a non-empty string or a list of them");
             continue;
           }
           info.audiences.push_back(*text);
@@ -155,12 +157,12 @@ void Checker::check_issuers() {
         Type t = check_expr(value, scope);
         if (value.kind != ast::ExprKind::Duration) {
           if (!t.is_error())
-            sink_.report(DiagId::IssuerSetting, value.span, "`leeway` takes a duration literal, e.g. `30s`");
+            sink_.report(diag::DiagId::IssuerSetting, value.span, "`leeway` takes a duration literal, e.g. `30s`");
           continue;
         }
         if (value.int_value < 0 || value.int_value > kMaxLeewaySeconds) {
           sink_
-              .report(DiagId::InvalidDuration, value.span,
+              .report(diag::DiagId::InvalidDuration, value.span,
                       fmt::format("a clock leeway of `{}` is outside 0s..5m", value.text))
               .note("RFC 7519 allows a small leeway, usually no more than a few minutes");
           continue;
@@ -173,7 +175,7 @@ void Checker::check_issuers() {
         for (const ast::Expr* item : list_items(value)) {
           std::string alg = item->kind == ast::ExprKind::Name ? item->text : const_string(*item).value_or("");
           if (alg.empty()) {
-            sink_.report(DiagId::IssuerSetting, item->span,
+            sink_.report(diag::DiagId::IssuerSetting, item->span,
                          "`algorithms` lists algorithm names, e.g. `[RS256, ES256]`");
             continue;
           }
@@ -183,7 +185,7 @@ void Checker::check_issuers() {
           }
           std::string lower = alg;
           std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-          auto& d = sink_.report(DiagId::DisallowedAlgorithm, item->span,
+          auto& d = sink_.report(diag::DiagId::DisallowedAlgorithm, item->span,
                                  fmt::format("`{}` is not an allowed signature algorithm", alg));
           if (lower == "none") {
             d.note("`none` means the token is not signed at all (RFC 8725 §3.2)");
@@ -205,14 +207,15 @@ void Checker::check_issuers() {
         for (const ast::Expr* item : list_items(value)) {
           auto text = const_string(*item);
           if (!text || text->empty()) {
-            sink_.report(DiagId::IssuerSetting, item->span,
+            sink_.report(diag::DiagId::IssuerSetting, item->span,
                          "`types` lists accepted `typ` header values, e.g. `[\"JWT\"]`");
             continue;
           }
           info.types.push_back(*text);
         }
       } else {
-        auto& d = sink_.report(DiagId::IssuerSetting, s.key_span, fmt::format("unknown issuer setting `{}`", s.key));
+        auto& d =
+            sink_.report(diag::DiagId::IssuerSetting, s.key_span, fmt::format("unknown issuer setting `{}`", s.key));
         if (auto m = closest_match(s.key, {"schema", "audience", "leeway", "algorithms", "types"})) {
           d.with_help(fmt::format("did you mean `{}`?", *m));
         } else {
@@ -224,7 +227,7 @@ void Checker::check_issuers() {
     for (const char* required : {"schema", "audience", "algorithms"}) {
       if (seen.count(required) == 0) {
         sink_
-            .report(DiagId::IssuerSetting, decl.name_span,
+            .report(diag::DiagId::IssuerSetting, decl.name_span,
                     fmt::format("issuer `{}` does not say its `{}`", name, required))
             .note(std::string(required) == "audience"
                       ? "a token must be checked for the audience it was minted for (RFC 8725 §3.9)"
@@ -244,7 +247,8 @@ void Checker::check_const(const std::string& name) {
   if (program_.constants.count(name) != 0) return;
   const ast::ConstDecl& decl = *const_decls_.at(name);
   if (consts_in_progress_.count(name) != 0) {
-    sink_.report(DiagId::UnknownName, decl.name_span, fmt::format("constant `{}` is defined in terms of itself", name));
+    sink_.report(diag::DiagId::UnknownName, decl.name_span,
+                 fmt::format("constant `{}` is defined in terms of itself", name));
     program_.constants[name] = ConstInfo{name, Type::error(), &decl};
     return;
   }
@@ -292,12 +296,12 @@ void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size
   std::set<std::string> seen;
   for (const ast::Annotation& a : rule.annotations) {
     if (!seen.insert(a.name).second) {
-      sink_.report(DiagId::InvalidAnnotation, a.span, fmt::format("the rule has two `@{}` annotations", a.name));
+      sink_.report(diag::DiagId::InvalidAnnotation, a.span, fmt::format("the rule has two `@{}` annotations", a.name));
       continue;
     }
     if (a.name != "id") {
       if ((a.name == "owner" || a.name == "reason") && (!a.value || a.value->empty())) {
-        sink_.report(DiagId::InvalidAnnotation, a.span,
+        sink_.report(diag::DiagId::InvalidAnnotation, a.span,
                      fmt::format("`@{}` needs a value: `@{}(\"...\")`", a.name, a.name));
       }
       continue;
@@ -305,7 +309,7 @@ void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size
     if (!a.value || !valid_rule_id(*a.value)) {
       sink_
           .report(
-              DiagId::InvalidAnnotation, a.value ? a.value_span : a.span,
+              diag::DiagId::InvalidAnnotation, a.value ? a.value_span : a.span,
               a.value ? fmt::format("`{}` is not a valid rule id", *a.value) : "`@id` needs a value: `@id(\"...\")`")
           .note("rule ids are 1 to 128 characters of letters, digits and - _ . : /");
       continue;
@@ -314,7 +318,9 @@ void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size
     info.explicit_id = true;
     auto [it, inserted] = rule_ids_.emplace(*a.value, a.value_span);
     if (!inserted) {
-      sink_.report(DiagId::DuplicateRuleId, a.value_span, fmt::format("the rule id `{}` is already used", *a.value))
+      sink_
+          .report(diag::DiagId::DuplicateRuleId, a.value_span,
+                  fmt::format("the rule id `{}` is already used", *a.value))
           .label(it->second, "first used here")
           .note("decisions and audit logs name rules by id, so ids are unique across the policy set");
     }
@@ -327,7 +333,7 @@ void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size
       info.id = fmt::format("{}:{}", file.path(), file.line_column(rule.span.begin).line);
     }
     if (!is_builtin_file(file_index) && !has_id_annotation) {
-      sink_.report(DiagId::MissingRuleId, rule.head_span, "the rule has no `@id`")
+      sink_.report(diag::DiagId::MissingRuleId, rule.head_span, "the rule has no `@id`")
           .note("without an id, decisions and audit logs can only name the rule by its position")
           .with_help("add `@id(\"a-stable-name\")` above the rule");
     }
@@ -337,10 +343,10 @@ void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size
 void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
   for (const auto& role : rule.roles.items) {
     if (!role.quoted) {
-      sink_.report(DiagId::TypeMismatch, role.span, fmt::format("roles are strings: write `\"{}\"`", role.text))
+      sink_.report(diag::DiagId::TypeMismatch, role.span, fmt::format("roles are strings: write `\"{}\"`", role.text))
           .fix(role.span, "\"" + role.text + "\"");
     } else if (role.text.empty()) {
-      sink_.report(DiagId::TypeMismatch, role.span, "a role name cannot be empty");
+      sink_.report(diag::DiagId::TypeMismatch, role.span, "a role name cannot be empty");
     }
   }
   // The schema of `token`: the issuers' schema if they share one, else the JWT claims only.
@@ -348,14 +354,14 @@ void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
   for (const auto& item : rule.issuers.items) {
     if (item.quoted) {
       sink_
-          .report(DiagId::UnknownIssuer, item.span,
+          .report(diag::DiagId::UnknownIssuer, item.span,
                   fmt::format("issuers are named by their declaration, not their URL: write an issuer name"))
           .with_help("declare it with `issuer NAME = \"...\" { ... }` and use NAME here");
       continue;
     }
     auto it = program_.issuers.find(item.text);
     if (it == program_.issuers.end()) {
-      auto& d = sink_.report(DiagId::UnknownIssuer, item.span, fmt::format("unknown issuer `{}`", item.text));
+      auto& d = sink_.report(diag::DiagId::UnknownIssuer, item.span, fmt::format("unknown issuer `{}`", item.text));
       if (auto m = closest_match(item.text, issuer_names()))
         d.with_help(fmt::format("did you mean `{}`?", *m));
       else
@@ -380,16 +386,16 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
     for (const auto& item : set.items) {
       if (!item.quoted) {
         sink_
-            .report(DiagId::TypeMismatch, item.span,
+            .report(diag::DiagId::TypeMismatch, item.span,
                     fmt::format("{} patterns are strings: write `\"{}\"`", what, item.text))
             .fix(item.span, "\"" + item.text + "\"");
         continue;
       }
       if (item.invalid) continue;
       if (auto err = stdlib::validate_glob(item.text)) {
-        sink_.report(DiagId::InvalidGlob, item.span, err->message);
+        sink_.report(diag::DiagId::InvalidGlob, item.span, err->message);
       } else if (item.text.empty()) {
-        sink_.report(DiagId::InvalidGlob, item.span, fmt::format("an empty {} pattern matches nothing", what));
+        sink_.report(diag::DiagId::InvalidGlob, item.span, fmt::format("an empty {} pattern matches nothing", what));
       }
     }
   };
@@ -397,7 +403,7 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
   check_patterns(rule.resources, "resource");
   if (rule.principals.any && rule.principal_kind.empty()) return;
   if (rule.principal_kind != "spiffe" && rule.principal_kind != "role") {
-    auto& d = sink_.report(DiagId::UnknownPrincipalKind, rule.principal_kind_span,
+    auto& d = sink_.report(diag::DiagId::UnknownPrincipalKind, rule.principal_kind_span,
                            fmt::format("unknown principal kind `{}`", rule.principal_kind));
     if (auto m = closest_match(rule.principal_kind, {"spiffe", "role"}))
       d.with_help(fmt::format("did you mean `{}`?", *m));
@@ -415,7 +421,7 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
       auto at = static_cast<std::uint32_t>(item.span.begin + 1 + err->offset);
       Span s{item.span.file, std::min(at, item.span.end - 1), std::min(at + 1, item.span.end - 1)};
       sink_
-          .report(DiagId::InvalidSpiffeId, s,
+          .report(diag::DiagId::InvalidSpiffeId, s,
                   fmt::format("`{}` is not a valid SPIFFE ID pattern: {}", item.text, err->message))
           .note("SPIFFE IDs are spiffe://<trust-domain>/<path>; the trust domain is lower-case [a-z0-9._-]");
     }
@@ -425,33 +431,34 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
 void Checker::check_grant(const ast::RuleDecl& rule, ExprScope& scope) {
   if (!rule.has_grant) return;
   if (rule.effect == ast::Effect::Forbid) {
-    sink_.report(DiagId::GrantOnForbid, rule.grant_span, "a `forbid` rule cannot grant anything")
+    sink_.report(diag::DiagId::GrantOnForbid, rule.grant_span, "a `forbid` rule cannot grant anything")
         .with_help("remove the `grant` block, or make the rule a `permit`");
     return;
   }
   if (rule.kind == ast::RuleKind::Access) {
-    sink_.report(DiagId::GrantSetting, rule.grant_span, "access rules allow or deny; only `issue` rules have a grant");
+    sink_.report(diag::DiagId::GrantSetting, rule.grant_span,
+                 "access rules allow or deny; only `issue` rules have a grant");
     return;
   }
   std::map<std::string, Span> seen;
   for (const ast::Setting& s : rule.grant) {
     auto [it, inserted] = seen.emplace(s.key, s.key_span);
     if (!inserted) {
-      sink_.report(DiagId::GrantSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
+      sink_.report(diag::DiagId::GrantSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
           .label(it->second, "first set here");
       continue;
     }
     Type t = check_expr(*s.value, scope);
     auto expect = [&](bool ok, const char* what) {
       if (!ok && !t.is_error()) {
-        sink_.report(DiagId::TypeMismatch, s.value->span,
+        sink_.report(diag::DiagId::TypeMismatch, s.value->span,
                      fmt::format("`{}` takes {}, found `{}`", s.key, what, t.name()));
       }
     };
     if (s.key == "ttl") {
       expect(t.is(TypeKind::Duration), "a duration");
       if (s.value->kind == ast::ExprKind::Duration && s.value->int_value <= 0) {
-        sink_.report(DiagId::InvalidDuration, s.value->span, "a TTL must be longer than `0s`");
+        sink_.report(diag::DiagId::InvalidDuration, s.value->span, "a TTL must be longer than `0s`");
       }
     } else if (s.key == "audience") {
       expect(t.is_stringy(), "a string");
@@ -465,7 +472,7 @@ void Checker::check_grant(const ast::RuleDecl& rule, ExprScope& scope) {
       }
       expect(ok, "a record of strings, e.g. `{ repo: token.repository }`");
     } else {
-      auto& d = sink_.report(DiagId::GrantSetting, s.key_span, fmt::format("unknown grant setting `{}`", s.key));
+      auto& d = sink_.report(diag::DiagId::GrantSetting, s.key_span, fmt::format("unknown grant setting `{}`", s.key));
       if (auto m = closest_match(s.key, {"ttl", "audience", "scopes", "tags"}))
         d.with_help(fmt::format("did you mean `{}`?", *m));
       else
@@ -478,7 +485,9 @@ void Checker::check_test(const ast::TestDecl& test) {
   TestInfo info{test.name, &test, false};
   for (const TestInfo& other : program_.tests) {
     if (other.name == test.name) {
-      sink_.report(DiagId::DuplicateDeclaration, test.name_span, fmt::format("two tests are named `{}`", test.name))
+      sink_
+          .report(diag::DiagId::DuplicateDeclaration, test.name_span,
+                  fmt::format("two tests are named `{}`", test.name))
           .label(other.decl->name_span, "first declared here");
     }
   }
@@ -512,29 +521,29 @@ void Checker::check_test(const ast::TestDecl& test) {
   for (const ast::Setting& s : test.settings) {
     auto [it, inserted] = seen.emplace(s.key, s.key_span);
     if (!inserted) {
-      sink_.report(DiagId::TestSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
+      sink_.report(diag::DiagId::TestSetting, s.key_span, fmt::format("`{}` is set twice", s.key))
           .label(it->second, "first set here");
       continue;
     }
     if (kSettings.count(s.key) == 0) {
       std::vector<std::string> names;
       for (const auto& [name, what] : kSettings) names.push_back(name);
-      auto& d = sink_.report(DiagId::TestSetting, s.key_span, fmt::format("unknown test setting `{}`", s.key));
+      auto& d = sink_.report(diag::DiagId::TestSetting, s.key_span, fmt::format("unknown test setting `{}`", s.key));
       if (auto m = closest_match(s.key, names)) d.with_help(fmt::format("did you mean `{}`?", *m));
       continue;
     }
     const ast::Expr& value = *s.value;
     if (s.key == "expect") {
       if (value.kind != ast::ExprKind::Name || (value.text != "allow" && value.text != "deny")) {
-        sink_.report(DiagId::TestSetting, value.span, "`expect` is `allow` or `deny`");
+        sink_.report(diag::DiagId::TestSetting, value.span, "`expect` is `allow` or `deny`");
       }
       continue;
     }
     if (s.key == "issuer") {
       if (value.kind != ast::ExprKind::Name) {
-        sink_.report(DiagId::TestSetting, value.span, "`issuer` names a declared issuer");
+        sink_.report(diag::DiagId::TestSetting, value.span, "`issuer` names a declared issuer");
       } else if (program_.issuers.count(value.text) == 0) {
-        auto& d = sink_.report(DiagId::UnknownIssuer, value.span, fmt::format("unknown issuer `{}`", value.text));
+        auto& d = sink_.report(diag::DiagId::UnknownIssuer, value.span, fmt::format("unknown issuer `{}`", value.text));
         if (auto m = closest_match(value.text, issuer_names())) d.with_help(fmt::format("did you mean `{}`?", *m));
       }
       continue;
@@ -559,7 +568,7 @@ void Checker::check_test(const ast::TestDecl& test) {
       ok = t.is_stringy();
     }
     if (!ok) {
-      sink_.report(DiagId::TestSetting, value.span,
+      sink_.report(diag::DiagId::TestSetting, value.span,
                    fmt::format("`{}` takes {}, found `{}`", s.key, kSettings.at(s.key), t.name()));
     }
   }
@@ -577,12 +586,12 @@ void Checker::check_test(const ast::TestDecl& test) {
   bool issue = seen.count("issuer") != 0;
   if (issue == info.access) {
     sink_.report(
-        DiagId::TestSetting, test.name_span,
+        diag::DiagId::TestSetting, test.name_span,
         issue ? "a test has either an `issuer` (an issuance request) or a `principal` (an access request), not both"
               : "a test needs an `issuer` (an issuance request) or a `principal` (an access request)");
   }
   if (seen.count("expect") == 0) {
-    sink_.report(DiagId::TestSetting, test.name_span, "a test needs `expect: allow` or `expect: deny`");
+    sink_.report(diag::DiagId::TestSetting, test.name_span, "a test needs `expect: allow` or `expect: deny`");
   }
   program_.tests.push_back(std::move(info));
 }
@@ -596,7 +605,7 @@ void Checker::check_test_with(const ast::Expr& with, const Type& schema, const s
     if (field == nullptr) {
       std::vector<std::string> names;
       for (const FieldInfo& f : record.fields) names.push_back(f.name);
-      auto& d = sink_.report(DiagId::UnknownClaim, with.key_spans[i],
+      auto& d = sink_.report(diag::DiagId::UnknownClaim, with.key_spans[i],
                              fmt::format("`with` sets `{}`, which schema `{}` does not declare", with.keys[i],
                                          schema_name.empty() ? record.name : schema_name));
       if (auto m = closest_match(with.keys[i], names)) d.with_help(fmt::format("did you mean `{}`?", *m));
@@ -635,7 +644,7 @@ void Checker::check_test_without(const ast::Expr& without, const Type& token) {
         std::vector<std::string> names;
         if (at.is(TypeKind::Record))
           for (const FieldInfo& f : at.record().fields) names.push_back(f.name);
-        auto& d = sink_.report(DiagId::UnknownClaim, item->span,
+        auto& d = sink_.report(diag::DiagId::UnknownClaim, item->span,
                                fmt::format("`without` removes `{}`, which the test's token does not have", *path));
         if (auto m = closest_match(step, names)) d.with_help(fmt::format("did you mean `{}`?", *m));
         break;

@@ -150,7 +150,7 @@ class ExprChecker {
   }
 
  private:
-  DiagnosticSink& sink() { return c_.sink_; }
+  diag::DiagnosticSink& sink() { return c_.sink_; }
 
   Type check_inner(const ast::Expr& e) {
     switch (e.kind) {
@@ -185,7 +185,7 @@ class ExprChecker {
       case ast::ExprKind::Quantifier:
         return check_quantifier(e);
       case ast::ExprKind::Range:
-        sink().report(DiagId::TypeMismatch, e.span, "a `..` range can only be an argument of `window`");
+        sink().report(diag::DiagId::TypeMismatch, e.span, "a `..` range can only be an argument of `window`");
         return Type::error();
     }
     return Type::error();
@@ -193,12 +193,12 @@ class ExprChecker {
 
   Type check_time_of_day(const ast::Expr& e) {
     if (!scope_.window_argument) {
-      sink().report(DiagId::InvalidWindow, e.span, "a time of day can only appear in `window(...)`");
+      sink().report(diag::DiagId::InvalidWindow, e.span, "a time of day can only appear in `window(...)`");
       return Type::error();
     }
     if (e.int_value > 24 * 60 || e.int_value % 60 >= 60 || (e.int_value / 60 > 24)) {
       sink()
-          .report(DiagId::InvalidWindow, e.span, fmt::format("`{}` is not a time of day", e.text))
+          .report(diag::DiagId::InvalidWindow, e.span, fmt::format("`{}` is not a time of day", e.text))
           .note("times of day run from 00:00 to 24:00");
       return Type::error();
     }
@@ -221,7 +221,7 @@ class ExprChecker {
     if (std::find_if(std::begin(kRoots), std::end(kRoots), [&](const char* r) { return e.text == r; }) !=
         std::end(kRoots)) {
       sink()
-          .report(DiagId::NameNotAvailable, e.span,
+          .report(diag::DiagId::NameNotAvailable, e.span,
                   scope_.constant_only ? fmt::format("`{}` is not available in a constant", e.text)
                                        : fmt::format("`{}` is not available in an access rule", e.text))
           .note(scope_.constant_only
@@ -232,7 +232,7 @@ class ExprChecker {
     std::vector<std::string> candidates;
     for (const Binding& b : scope_.bindings) candidates.push_back(b.name);
     for (const auto& [name, decl] : c_.const_decls_) candidates.push_back(name);
-    auto& d = sink().report(DiagId::UnknownName, e.span, fmt::format("unknown name `{}`", e.text));
+    auto& d = sink().report(diag::DiagId::UnknownName, e.span, fmt::format("unknown name `{}`", e.text));
     if (auto m = closest_match(e.text, candidates)) {
       d.with_help(fmt::format("did you mean `{}`?", *m));
     } else if (is_weekday(e.text)) {
@@ -250,7 +250,7 @@ class ExprChecker {
     Type base = check(*e.operands[0]);
     if (base.is_error()) return base;
     if (!base.is(TypeKind::Record)) {
-      sink().report(DiagId::NotARecord, e.span,
+      sink().report(diag::DiagId::NotARecord, e.span,
                     fmt::format("`{}` has type `{}`, which has no field `{}`", show_path(claim_path(*e.operands[0])),
                                 base.name(), e.text));
       return Type::error();
@@ -261,7 +261,7 @@ class ExprChecker {
       std::vector<std::string> names;
       for (const FieldInfo& f : record.fields) names.push_back(f.name);
       std::string owner = record.name.empty() ? "this record" : fmt::format("`{}`", record.name);
-      auto& d = sink().report(DiagId::UnknownClaim, e.var_span.valid() ? e.var_span : e.span,
+      auto& d = sink().report(diag::DiagId::UnknownClaim, e.var_span.valid() ? e.var_span : e.span,
                               fmt::format("{} has no claim `{}`", owner, e.text));
       if (auto m = closest_match(e.text, names)) {
         d.with_help(fmt::format("did you mean `{}`?", *m));
@@ -277,7 +277,7 @@ class ExprChecker {
       if (path.empty() || scope_.guarded.count(path) == 0) {
         std::string shown = path.empty() ? e.text : show_path(path);
         sink()
-            .report(DiagId::UnguardedOptional, e.span, fmt::format("`{}` is optional and may be absent", shown))
+            .report(diag::DiagId::UnguardedOptional, e.span, fmt::format("`{}` is optional and may be absent", shown))
             .note("reading an absent claim is an evaluation error, so the rule would fail closed")
             .with_help(fmt::format("check `has({})` first, on an earlier line or with `&&`", shown));
       }
@@ -289,12 +289,12 @@ class ExprChecker {
     Type list = check(*e.operands[0]);
     Type index = check(*e.operands[1]);
     if (!index.is_error() && !index.is(TypeKind::Int)) {
-      sink().report(DiagId::TypeMismatch, e.operands[1]->span,
+      sink().report(diag::DiagId::TypeMismatch, e.operands[1]->span,
                     fmt::format("a list index is an `int`, found `{}`", index.name()));
     }
     if (list.is_error()) return list;
     if (!list.is(TypeKind::List)) {
-      sink().report(DiagId::TypeMismatch, e.operands[0]->span,
+      sink().report(diag::DiagId::TypeMismatch, e.operands[0]->span,
                     fmt::format("only lists can be indexed, found `{}`", list.name()));
       return Type::error();
     }
@@ -306,13 +306,13 @@ class ExprChecker {
     if (t.is_error()) return t;
     if (e.op == ast::Op::Not) {
       if (!t.is(TypeKind::Bool)) {
-        sink().report(DiagId::TypeMismatch, e.span, fmt::format("`!` needs a `bool`, found `{}`", t.name()));
+        sink().report(diag::DiagId::TypeMismatch, e.span, fmt::format("`!` needs a `bool`, found `{}`", t.name()));
         return Type::error();
       }
       return t;
     }
     if (!t.is(TypeKind::Int) && !t.is(TypeKind::Duration)) {
-      sink().report(DiagId::TypeMismatch, e.span,
+      sink().report(diag::DiagId::TypeMismatch, e.span,
                     fmt::format("`-` needs an `int` or a `duration`, found `{}`", t.name()));
       return Type::error();
     }
@@ -348,7 +348,7 @@ class ExprChecker {
     scope_.guarded = std::move(saved);
     for (const auto& [t, operand] : {std::pair{a, e.operands[0].get()}, std::pair{b, e.operands[1].get()}}) {
       if (!t.is_error() && !t.is(TypeKind::Bool)) {
-        sink().report(DiagId::TypeMismatch, operand->span,
+        sink().report(diag::DiagId::TypeMismatch, operand->span,
                       fmt::format("`{}` needs `bool` operands, found `{}`", ast::op_spelling(e.op), t.name()));
       }
     }
@@ -363,7 +363,7 @@ class ExprChecker {
     for (std::size_t i = 0; i < values.size(); ++i) {
       values_text += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + fmt::format("`\"{}\"`", values[i]);
     }
-    auto& d = sink().report(DiagId::NotInEnum, literal.span,
+    auto& d = sink().report(diag::DiagId::NotInEnum, literal.span,
                             fmt::format("`\"{}\"` can never match: the value is one of {}", literal.text, values_text));
     if (auto m = closest_match(literal.text, values)) d.with_help(fmt::format("did you mean `\"{}\"`?", *m));
   }
@@ -379,7 +379,7 @@ class ExprChecker {
       case ast::Op::Ne:
         if (!comparable(a, b)) {
           sink()
-              .report(DiagId::IncompatibleComparison, e.span,
+              .report(diag::DiagId::IncompatibleComparison, e.span,
                       fmt::format("`{}` compares `{}` with `{}`, which can never be equal", ast::op_spelling(e.op),
                                   a.name(), b.name()))
               .label(lhs.span, fmt::format("this is `{}`", a.name()))
@@ -399,7 +399,7 @@ class ExprChecker {
         if (!a.is_error() && !b.is_error() && (!a.is_ordered() || a.kind() != b.kind())) {
           sink()
               .report(
-                  DiagId::IncompatibleComparison, e.span,
+                  diag::DiagId::IncompatibleComparison, e.span,
                   fmt::format("`{}` orders `int`, `duration` or `timestamp` values of one type; found `{}` and `{}`",
                               ast::op_spelling(e.op), a.name(), b.name()))
               .with_help(a.is_stringy() ? "strings are not ordered; use `int(...)` for numbers in strings"
@@ -414,12 +414,12 @@ class ExprChecker {
       case ast::Op::Under:
         for (const auto& [t, operand] : {std::pair{a, &lhs}, std::pair{b, &rhs}}) {
           if (!t.is_error() && !t.is_stringy()) {
-            sink().report(DiagId::TypeMismatch, operand->span,
+            sink().report(diag::DiagId::TypeMismatch, operand->span,
                           fmt::format("`under` compares paths (strings), found `{}`", t.name()));
           }
         }
         if (auto prefix = c_.const_string(rhs); prefix && (prefix->empty() || *prefix == "/")) {
-          sink().report(DiagId::GlobMatchesAll, rhs.span, "every path is under this prefix");
+          sink().report(diag::DiagId::GlobMatchesAll, rhs.span, "every path is under this prefix");
         }
         return Type::boolean();
       default:
@@ -431,19 +431,19 @@ class ExprChecker {
     if (a.is_error() || b.is_error()) return Type::boolean();
     if (b.is(TypeKind::Window)) {
       if (!a.is(TypeKind::Timestamp)) {
-        sink().report(DiagId::TypeMismatch, e.operands[0]->span,
+        sink().report(diag::DiagId::TypeMismatch, e.operands[0]->span,
                       fmt::format("only a `timestamp` can be `in` a window, found `{}`", a.name()));
       }
       return Type::boolean();
     }
     if (!b.is(TypeKind::List)) {
-      auto& d = sink().report(DiagId::TypeMismatch, e.operands[1]->span,
+      auto& d = sink().report(diag::DiagId::TypeMismatch, e.operands[1]->span,
                               fmt::format("`in` needs a list or a window on its right, found `{}`", b.name()));
       if (b.is_stringy()) d.with_help("to test for a substring, use `contains(text, part)`");
       return Type::boolean();
     }
     if (!comparable(a, b.element())) {
-      sink().report(DiagId::IncompatibleComparison, e.span,
+      sink().report(diag::DiagId::IncompatibleComparison, e.span,
                     fmt::format("`in` looks for a `{}` in a `{}`", a.name(), b.name()));
     }
     if (e.operands[1]->kind == ast::ExprKind::List) {
@@ -455,7 +455,7 @@ class ExprChecker {
   Type check_pattern(const ast::Expr& e, const Type& a) {
     const char* op = ast::op_spelling(e.op);
     if (!a.is_error() && !a.is_stringy()) {
-      auto& d = sink().report(DiagId::TypeMismatch, e.operands[0]->span,
+      auto& d = sink().report(diag::DiagId::TypeMismatch, e.operands[0]->span,
                               fmt::format("`{}` matches strings, found `{}`", op, a.name()));
       if (a.is(TypeKind::List))
         d.with_help(fmt::format("to test the items of a list, write `any(x in ..., x {} ...)`", op));
@@ -465,7 +465,7 @@ class ExprChecker {
     if (!pattern) {
       if (!c_.program_.type_of(rhs).is_error()) {
         sink()
-            .report(DiagId::NotConstant, rhs.span,
+            .report(diag::DiagId::NotConstant, rhs.span,
                     fmt::format("the pattern of `{}` must be a string literal or constant", op))
             .note("patterns are checked and compiled when the policy is compiled");
       }
@@ -474,11 +474,11 @@ class ExprChecker {
     if (e.op == ast::Op::Like) {
       if (auto err = stdlib::validate_glob(*pattern)) {
         sink()
-            .report(DiagId::InvalidGlob, rhs.span, fmt::format("invalid glob: {}", err->message))
+            .report(diag::DiagId::InvalidGlob, rhs.span, fmt::format("invalid glob: {}", err->message))
             .with_help("escape a literal `\\` as `\\\\`");
       } else if (stdlib::glob_matches_everything(*pattern)) {
         sink()
-            .report(DiagId::GlobMatchesAll, rhs.span, fmt::format("`like \"{}\"` matches every value", *pattern))
+            .report(diag::DiagId::GlobMatchesAll, rhs.span, fmt::format("`like \"{}\"` matches every value", *pattern))
             .note("a condition that always holds does not restrict the rule")
             .with_help("match a bounded pattern, such as `\"acme/*\"`, or remove the condition");
       }
@@ -489,10 +489,11 @@ class ExprChecker {
       RE2 re(*pattern, options);
       if (!re.ok()) {
         sink()
-            .report(DiagId::InvalidRegex, rhs.span, fmt::format("invalid regular expression: {}", re.error()))
+            .report(diag::DiagId::InvalidRegex, rhs.span, fmt::format("invalid regular expression: {}", re.error()))
             .note("`matches` uses RE2 syntax, which has no backreferences or lookaround");
       } else if (*pattern == ".*" || *pattern == "(.*)" || *pattern == "^.*$") {
-        sink().report(DiagId::GlobMatchesAll, rhs.span, fmt::format("`matches \"{}\"` matches every value", *pattern));
+        sink().report(diag::DiagId::GlobMatchesAll, rhs.span,
+                      fmt::format("`matches \"{}\"` matches every value", *pattern));
       }
     }
     return Type::boolean();
@@ -532,7 +533,7 @@ class ExprChecker {
         break;
     }
     sink()
-        .report(DiagId::TypeMismatch, e.span,
+        .report(diag::DiagId::TypeMismatch, e.span,
                 fmt::format("`{}` is not defined for `{}` and `{}`", ast::op_spelling(e.op), a.name(), b.name()))
         .label(e.operands[0]->span, fmt::format("`{}`", a.name()))
         .label(e.operands[1]->span, fmt::format("`{}`", b.name()));
@@ -550,7 +551,7 @@ class ExprChecker {
         first = false;
       } else if (!comparable(t, element)) {
         sink().report(
-            DiagId::TypeMismatch, item->span,
+            diag::DiagId::TypeMismatch, item->span,
             fmt::format("list items have one type: this is `{}`, the first was `{}`", t.name(), element.name()));
       }
     }
@@ -563,7 +564,7 @@ class ExprChecker {
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
       Type t = check(*e.operands[i]);
       if (record->find(e.keys[i]) != nullptr) {
-        sink().report(DiagId::DuplicateField, e.key_spans[i],
+        sink().report(diag::DiagId::DuplicateField, e.key_spans[i],
                       fmt::format("`{}` appears twice in this record", e.keys[i]));
         continue;
       }
@@ -579,7 +580,7 @@ class ExprChecker {
       if (list.is(TypeKind::List)) {
         element = list.element();
       } else {
-        sink().report(DiagId::TypeMismatch, e.operands[0]->span,
+        sink().report(diag::DiagId::TypeMismatch, e.operands[0]->span,
                       fmt::format("`{}` ranges over a list, found `{}`", e.text, list.name()));
       }
     }
@@ -587,7 +588,7 @@ class ExprChecker {
     Type p = check(*e.operands[1]);
     scope_.bindings.pop_back();
     if (!p.is_error() && !p.is(TypeKind::Bool)) {
-      sink().report(DiagId::TypeMismatch, e.operands[1]->span,
+      sink().report(diag::DiagId::TypeMismatch, e.operands[1]->span,
                     fmt::format("the condition of `{}` must be a `bool`, found `{}`", e.text, p.name()));
     }
     return Type::boolean();
@@ -601,7 +602,7 @@ class ExprChecker {
     if (fn == nullptr) {
       std::vector<std::string> names;
       for (const FunctionInfo& f : kFunctions) names.emplace_back(f.name);
-      auto& d = sink().report(DiagId::UnknownFunction, name_span, fmt::format("unknown function `{}`", e.text));
+      auto& d = sink().report(diag::DiagId::UnknownFunction, name_span, fmt::format("unknown function `{}`", e.text));
       if (auto m = closest_match(e.text, names)) d.with_help(fmt::format("did you mean `{}`?", *m));
       for (const auto& arg : e.operands) check(*arg);
       return Type::error();
@@ -612,7 +613,7 @@ class ExprChecker {
                              : fn->max_args == SIZE_MAX   ? fmt::format("at least {}", fn->min_args)
                                                           : fmt::format("{} or {}", fn->min_args, fn->max_args);
       sink()
-          .report(DiagId::WrongArity, e.span,
+          .report(diag::DiagId::WrongArity, e.span,
                   fmt::format("`{}` takes {} argument{}, found {}", e.text, expected, expected == "1" ? "" : "s", n))
           .with_help(fmt::format("usage: `{}`", fn->usage));
       // Quantifier arguments mention a variable that is not bound here; checking them would
@@ -625,7 +626,8 @@ class ExprChecker {
     if (e.text == "has") return check_has(e);
     if (e.text == "window") return check_window(e);
     if (e.text == "all" || e.text == "any") {
-      sink().report(DiagId::TypeMismatch, e.span, fmt::format("`{}` binds a variable: write `{}`", e.text, fn->usage));
+      sink().report(diag::DiagId::TypeMismatch, e.span,
+                    fmt::format("`{}` binds a variable: write `{}`", e.text, fn->usage));
       return Type::error();
     }
     std::vector<Type> args;
@@ -655,7 +657,7 @@ class ExprChecker {
 
   bool expect_arg(const ast::Expr& call, std::size_t i, const Type& t, bool ok, std::string_view wanted) {
     if (ok) return true;
-    sink().report(DiagId::TypeMismatch, call.operands[i]->span,
+    sink().report(diag::DiagId::TypeMismatch, call.operands[i]->span,
                   fmt::format("argument {} of `{}` must be {}, found `{}`", i + 1, call.text, wanted, t.name()));
     return false;
   }
@@ -670,7 +672,7 @@ class ExprChecker {
     if (name == "contains") {
       if (args[0].is(TypeKind::List)) {
         if (!comparable(args[0].element(), args[1])) {
-          sink().report(DiagId::IncompatibleComparison, e.span,
+          sink().report(diag::DiagId::IncompatibleComparison, e.span,
                         fmt::format("`contains` looks for a `{}` in a `{}`", args[1].name(), args[0].name()));
         }
         return Type::boolean();
@@ -688,7 +690,7 @@ class ExprChecker {
       if (expect_arg(e, 1, args[1], args[1].is_stringy(), "a string")) {
         auto sep = c_.const_string(*e.operands[1]);
         if (sep && sep->empty()) {
-          sink().report(DiagId::TypeMismatch, e.operands[1]->span, "the separator of `split` cannot be empty");
+          sink().report(diag::DiagId::TypeMismatch, e.operands[1]->span, "the separator of `split` cannot be empty");
         }
       }
       return Type::list(Type::string());
@@ -705,7 +707,7 @@ class ExprChecker {
           bool ok = !s.empty() && s.size() <= 18 &&
                     std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
           if (!ok) {
-            sink().report(DiagId::InvalidInteger, e.operands[0]->span,
+            sink().report(diag::DiagId::InvalidInteger, e.operands[0]->span,
                           fmt::format("`\"{}\"` is not a decimal integer", *text));
           }
         }
@@ -732,7 +734,7 @@ class ExprChecker {
       if (expect_arg(e, 0, args[0], args[0].is_stringy(), "an RFC 3339 string")) {
         if (auto text = c_.const_string(*e.operands[0]); text && !valid_rfc3339(*text)) {
           sink()
-              .report(DiagId::InvalidTimestamp, e.operands[0]->span,
+              .report(diag::DiagId::InvalidTimestamp, e.operands[0]->span,
                       fmt::format("`\"{}\"` is not an RFC 3339 timestamp", *text))
               .with_help("write it like `\"2026-01-31T09:00:00Z\"`");
         }
@@ -744,7 +746,7 @@ class ExprChecker {
         if (auto text = c_.const_string(*e.operands[0])) {
           auto parsed = stdlib::parse_spiffe_id(*text);
           if (auto* err = std::get_if<stdlib::SpiffeError>(&parsed)) {
-            sink().report(DiagId::InvalidSpiffeId, e.operands[0]->span,
+            sink().report(diag::DiagId::InvalidSpiffeId, e.operands[0]->span,
                           fmt::format("`{}` is not a SPIFFE ID: {}", *text, err->message));
           }
         }
@@ -763,7 +765,7 @@ class ExprChecker {
   Type check_has(const ast::Expr& e) {
     const ast::Expr& arg = *e.operands[0];
     if (arg.kind != ast::ExprKind::Field) {
-      sink().report(DiagId::TypeMismatch, arg.span, "`has` takes a claim, such as `has(token.environment)`");
+      sink().report(diag::DiagId::TypeMismatch, arg.span, "`has` takes a claim, such as `has(token.environment)`");
       check(arg);
       return Type::boolean();
     }
@@ -777,7 +779,7 @@ class ExprChecker {
         const FieldInfo* f = base.record().find(arg.text);
         if (f != nullptr && !f->optional) {
           sink()
-              .report(DiagId::HasOnRequired, e.span,
+              .report(diag::DiagId::HasOnRequired, e.span,
                       fmt::format("`{}` is always present, so `has` always holds", show_path(claim_path(arg))))
               .with_help("remove the `has` check");
         }
@@ -804,7 +806,7 @@ class ExprChecker {
         if (p == nullptr) continue;
         if (p->kind != ast::ExprKind::Name || !is_weekday(p->text)) {
           auto& diag = sink().report(
-              DiagId::InvalidWindow, p->span,
+              diag::DiagId::InvalidWindow, p->span,
               "window days are a weekday name (`mon` .. `sun`), a range like `mon..fri`, or a list of weekday names");
           if (p->kind == ast::ExprKind::Name) {
             if (auto m = closest_match(p->text, std::vector<std::string>(std::begin(kWeekdays), std::end(kWeekdays)))) {
@@ -822,7 +824,7 @@ class ExprChecker {
     const ast::Expr& times = *e.operands[1];
     if (times.kind != ast::ExprKind::Range || times.operands[0]->kind != ast::ExprKind::TimeOfDay ||
         times.operands[1]->kind != ast::ExprKind::TimeOfDay) {
-      sink().report(DiagId::InvalidWindow, times.span,
+      sink().report(diag::DiagId::InvalidWindow, times.span,
                     "window hours are a range of times of day, such as `09:00..17:00`");
     } else {
       Type from = check(*times.operands[0]);
@@ -830,7 +832,7 @@ class ExprChecker {
       c_.program_.set_type(times, Type::time_of_day());
       if (!from.is_error() && !to.is_error() && times.operands[0]->int_value >= times.operands[1]->int_value) {
         sink()
-            .report(DiagId::InvalidWindow, times.span,
+            .report(diag::DiagId::InvalidWindow, times.span,
                     fmt::format("the window `{}..{}` is empty: it must end after it starts", times.operands[0]->text,
                                 times.operands[1]->text))
             .note("for a window across midnight, use two windows joined with `||`");
@@ -843,11 +845,11 @@ class ExprChecker {
       auto name = c_.const_string(zone);
       if (!name) {
         if (!t.is_error())
-          sink().report(DiagId::NotConstant, zone.span,
+          sink().report(diag::DiagId::NotConstant, zone.span,
                         "the time zone of a window must be a string literal, such as `\"Europe/Berlin\"`");
       } else if (!stdlib::is_known_time_zone(*name)) {
         sink()
-            .report(DiagId::UnknownTimeZone, zone.span, fmt::format("`{}` is not an IANA time zone", *name))
+            .report(diag::DiagId::UnknownTimeZone, zone.span, fmt::format("`{}` is not an IANA time zone", *name))
             .note("zones are named like `Europe/Berlin`, `America/New_York` or `UTC`");
       }
     }
@@ -871,7 +873,9 @@ void Checker::check_conditions(const ast::RuleDecl& rule, ExprScope& scope) {
       if (std::any_of(scope.bindings.begin(), scope.bindings.end(),
                       [&](const Binding& b) { return b.name == c.let_name; }) ||
           const_decls_.count(c.let_name) != 0) {
-        sink_.report(DiagId::DuplicateDeclaration, c.let_name_span, fmt::format("`{}` is already defined", c.let_name))
+        sink_
+            .report(diag::DiagId::DuplicateDeclaration, c.let_name_span,
+                    fmt::format("`{}` is already defined", c.let_name))
             .with_help("choose another name for this binding");
       }
       scope.bindings.push_back({c.let_name, t, c.let_name_span, false, true});
@@ -879,7 +883,7 @@ void Checker::check_conditions(const ast::RuleDecl& rule, ExprScope& scope) {
     }
     if (!t.is_error() && !t.is(TypeKind::Bool)) {
       sink_
-          .report(DiagId::ConditionNotBool, c.expr->span,
+          .report(diag::DiagId::ConditionNotBool, c.expr->span,
                   fmt::format("a condition must be a `bool`, found `{}`", t.name()))
           .with_help(t.is_stringy() ? "compare it with something, e.g. `== \"...\"`" : "compare it with something");
     }
@@ -892,7 +896,7 @@ void Checker::report_unused_lets(const ExprScope& scope) {
   for (std::size_t i = 0; i < scope.bindings.size(); ++i) {
     const Binding& b = scope.bindings[i];
     if (b.is_let && !b.used && !b.name.empty() && b.name[0] != '_') {
-      sink_.report(DiagId::UnusedLet, b.span, fmt::format("`{}` is never used", b.name))
+      sink_.report(diag::DiagId::UnusedLet, b.span, fmt::format("`{}` is never used", b.name))
           .with_help("remove it, or name it `_` to keep it");
     }
   }

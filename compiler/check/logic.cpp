@@ -101,7 +101,7 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
   }
   for (const ast::Expr* e : conjuncts) {
     if (e->kind == ast::ExprKind::Bool && e->int_value == 1) {
-      sink_.report(DiagId::AlwaysTrue, e->span, "`true` as a condition has no effect").with_help("remove it");
+      sink_.report(diag::DiagId::AlwaysTrue, e->span, "`true` as a condition has no effect").with_help("remove it");
     }
   }
 
@@ -120,7 +120,7 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
   auto contradiction = [&](PathState& st, const ast::Expr* here, const ast::Expr* other, const std::string& why) {
     if (st.reported) return;
     st.reported = true;
-    auto& d = sink_.report(DiagId::Contradiction, here->span, why);
+    auto& d = sink_.report(diag::DiagId::Contradiction, here->span, why);
     if (other != nullptr) d.label(other->span, "conflicts with this condition");
     d.note(rule.effect == ast::Effect::Permit ? "this permit can never match"
                                               : "this forbid can never match, so it protects nothing");
@@ -211,7 +211,7 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
       std::string list;
       for (const auto& m : mutable_claims) list += (list.empty() ? "`" : ", `") + m + "`";
       sink_
-          .report(DiagId::MutableNameOnly, rule.head_span,
+          .report(diag::DiagId::MutableNameOnly, rule.head_span,
                   fmt::format("this permit identifies the workload only by renamable names ({})", list))
           .note("a name can be renamed, or deleted and registered again by someone else")
           .with_help("also pin an immutable id, such as `token.repository_id` or `token.project_id`");

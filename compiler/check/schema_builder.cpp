@@ -16,7 +16,7 @@ void Checker::collect_schemas() {
       auto [it, inserted] = schema_decls_.emplace(decl.name, &decl);
       if (!inserted) {
         sink_
-            .report(DiagId::DuplicateDeclaration, decl.name_span,
+            .report(diag::DiagId::DuplicateDeclaration, decl.name_span,
                     fmt::format("schema `{}` is declared twice", decl.name))
             .label(it->second->name_span, "first declared here");
       }
@@ -42,7 +42,7 @@ void Checker::check_registered_claims(const ast::SchemaDecl& decl, const RecordT
                              [&](const FieldInfo& f) { return f.name == field.name; });
     if (info == record.fields.end() || info->type.is_error() || info->type.name() == registered->second) continue;
     sink_
-        .report(DiagId::InvalidType, field.name_span,
+        .report(diag::DiagId::InvalidType, field.name_span,
                 fmt::format("`{}` is a registered JWT claim: its type is `{}`, not `{}`", field.name,
                             registered->second, info->type.name()))
         .note("the token checks read `iss`, `sub`, `aud`, `exp`, `nbf`, `iat` and `jti` as RFC 7519 defines them")
@@ -64,11 +64,12 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
   if (!decl.base.empty()) {
     if (in_progress.count(decl.base) != 0) {
       sink_
-          .report(DiagId::ExtendsCycle, decl.base_span,
+          .report(diag::DiagId::ExtendsCycle, decl.base_span,
                   fmt::format("schema `{}` extends `{}`, which extends `{}` again", name, decl.base, name))
           .with_help("a schema cannot extend itself, directly or through others");
     } else if (schema_decls_.count(decl.base) == 0) {
-      auto& d = sink_.report(DiagId::UnknownSchema, decl.base_span, fmt::format("unknown schema `{}`", decl.base));
+      auto& d =
+          sink_.report(diag::DiagId::UnknownSchema, decl.base_span, fmt::format("unknown schema `{}`", decl.base));
       if (auto s = closest_match(decl.base, schema_names())) d.with_help(fmt::format("did you mean `{}`?", *s));
     } else {
       record->fields = build_schema(decl.base)->fields;
@@ -88,7 +89,7 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
     if (!comparable(existing->type, field.type) || !assignable(field.type, existing->type) ||
         (existing->type.kind() != field.type.kind())) {
       sink_
-          .report(DiagId::DuplicateField, field.span,
+          .report(diag::DiagId::DuplicateField, field.span,
                   fmt::format("`{}` changes the type of inherited claim `{}` from `{}` to `{}`", name, field.name,
                               existing->type.name(), field.type.name()))
           .label(existing->span, "inherited from here");
@@ -96,7 +97,7 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
     }
     if (field.optional && !existing->optional) {
       sink_
-          .report(DiagId::DuplicateField, field.span,
+          .report(diag::DiagId::DuplicateField, field.span,
                   fmt::format("`{}` makes the required inherited claim `{}` optional", name, field.name))
           .label(existing->span, "inherited from here");
       continue;
@@ -115,7 +116,7 @@ std::vector<FieldInfo> Checker::build_fields(const std::vector<ast::FieldDecl>& 
     auto [it, inserted] = seen.emplace(decl.name, decl.name_span);
     if (!inserted) {
       sink_
-          .report(DiagId::DuplicateField, decl.name_span,
+          .report(diag::DiagId::DuplicateField, decl.name_span,
                   fmt::format("`{}` declares the claim `{}` twice", owner.empty() ? "record" : owner, decl.name))
           .label(it->second, "first declared here");
       continue;
@@ -139,7 +140,7 @@ Type Checker::resolve_type(const ast::TypeExpr& t) {
       std::vector<std::string> values;
       for (std::size_t i = 0; i < t.enum_values.size(); ++i) {
         if (std::find(values.begin(), values.end(), t.enum_values[i]) != values.end()) {
-          sink_.report(DiagId::InvalidType, t.enum_spans[i],
+          sink_.report(diag::DiagId::InvalidType, t.enum_spans[i],
                        fmt::format("the enum lists `{}` twice", t.enum_values[i]));
           continue;
         }
@@ -162,7 +163,7 @@ Type Checker::resolve_type(const ast::TypeExpr& t) {
   };
   bool generic = t.name == "list" || t.name == "one_or_many";
   if (generic != (t.argument != nullptr)) {
-    sink_.report(DiagId::InvalidType, t.span,
+    sink_.report(diag::DiagId::InvalidType, t.span,
                  generic ? fmt::format("`{}` needs an element type: `{}<string>`", t.name, t.name)
                          : fmt::format("`{}` takes no type argument", t.name));
     return Type::error();
@@ -170,17 +171,17 @@ Type Checker::resolve_type(const ast::TypeExpr& t) {
   if (generic) {
     Type element = resolve_type(*t.argument);
     if (t.argument->optional) {
-      sink_.report(DiagId::InvalidType, t.argument->span, "list elements cannot be optional");
+      sink_.report(diag::DiagId::InvalidType, t.argument->span, "list elements cannot be optional");
     }
     if (t.name == "one_or_many" && !element.is_stringy() && !element.is_error()) {
-      sink_.report(DiagId::InvalidType, t.span, "`one_or_many` holds strings (it models `aud`)");
+      sink_.report(diag::DiagId::InvalidType, t.span, "`one_or_many` holds strings (it models `aud`)");
     }
     return Type::list(std::move(element), t.name == "one_or_many");
   }
   if (auto it = kScalars.find(t.name); it != kScalars.end()) return it->second;
   if (schema_decls_.count(t.name) != 0) {
     if (schemas_in_progress_.count(t.name) != 0) {
-      sink_.report(DiagId::InvalidType, t.span, fmt::format("schema `{}` cannot contain itself", t.name))
+      sink_.report(diag::DiagId::InvalidType, t.span, fmt::format("schema `{}` cannot contain itself", t.name))
           .note("records are finite: a claim cannot hold a value of the schema it belongs to");
       return Type::error();
     }
@@ -190,7 +191,7 @@ Type Checker::resolve_type(const ast::TypeExpr& t) {
   for (const auto& [name, type] : kScalars) candidates.push_back(name);
   candidates.push_back("list");
   candidates.push_back("one_or_many");
-  auto& d = sink_.report(DiagId::UnknownSchema, t.span, fmt::format("unknown type `{}`", t.name));
+  auto& d = sink_.report(diag::DiagId::UnknownSchema, t.span, fmt::format("unknown type `{}`", t.name));
   if (auto s = closest_match(t.name, candidates)) d.with_help(fmt::format("did you mean `{}`?", *s));
   return Type::error();
 }

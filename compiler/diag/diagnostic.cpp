@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <tuple>
 
-namespace writ {
+namespace writ::diag {
 
 const std::vector<DiagInfo>& all_diag_infos() {
   static const std::vector<DiagInfo> infos = {
@@ -53,4 +53,4 @@ void DiagnosticSink::sort() {
   });
 }
 
-}  // namespace writ
+}  // namespace writ::diag

@@ -9,7 +9,7 @@
 
 #include "compiler/source/source.h"
 
-namespace writ {
+namespace writ::diag {
 
 enum class Severity { Note, Warning, Error };
 
@@ -88,4 +88,4 @@ class DiagnosticSink {
   std::vector<Diagnostic> diagnostics_;
 };
 
-}  // namespace writ
+}  // namespace writ::diag

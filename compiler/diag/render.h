@@ -7,7 +7,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
 
-namespace writ {
+namespace writ::diag {
 
 struct TextRenderOptions {
   bool color = false;
@@ -28,4 +28,4 @@ std::string render_sarif(const std::vector<Diagnostic>& diagnostics, const Sourc
 // The one-line summary printed after text diagnostics ("2 errors, 1 warning").
 std::string summary_line(const std::vector<Diagnostic>& diagnostics);
 
-}  // namespace writ
+}  // namespace writ::diag

@@ -3,7 +3,7 @@
 
 #include "compiler/diag/render.h"
 
-namespace writ {
+namespace writ::diag {
 namespace {
 
 using nlohmann::json;
@@ -99,4 +99,4 @@ std::string render_sarif(const std::vector<Diagnostic>& diagnostics, const Sourc
   return log.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace writ
+}  // namespace writ::diag

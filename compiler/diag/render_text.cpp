@@ -6,7 +6,7 @@
 
 #include "compiler/diag/render.h"
 
-namespace writ {
+namespace writ::diag {
 namespace {
 
 constexpr int kTabWidth = 4;
@@ -166,4 +166,4 @@ std::string summary_line(const std::vector<Diagnostic>& diagnostics) {
   return fmt::format("{} error{}, {} warning{}", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 }
 
-}  // namespace writ
+}  // namespace writ::diag

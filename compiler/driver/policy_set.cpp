@@ -113,7 +113,7 @@ namespace {
 const std::vector<ast::File>& parsed_builtins() {
   static const std::vector<ast::File> files = [] {
     SourceManager sources;
-    DiagnosticSink sink;
+    diag::DiagnosticSink sink;
     std::vector<ast::File> parsed;
     for (const stdlib::EmbeddedFile& builtin : stdlib::builtin_schema_files()) {
       FileId id = sources.add(std::string(builtin.path), std::string(builtin.text));
@@ -145,9 +145,9 @@ void parse_and_check(LoadedPolicySet& set, std::vector<SourceText> inputs) {
   // an echo of the syntax error, so only its syntax diagnostics are kept.
   std::vector<bool> broken(set.sources.size(), false);
   for (const ast::File& f : files) broken[f.file] = f.had_syntax_errors;
-  DiagnosticSink semantic;
+  diag::DiagnosticSink semantic;
   set.program = check_program(std::move(files), semantic, options);
-  for (const Diagnostic& d : semantic.diagnostics()) {
+  for (const diag::Diagnostic& d : semantic.diagnostics()) {
     if (!d.span.valid() || !broken[d.span.file]) set.diagnostics.add(d);
   }
   set.diagnostics.sort();

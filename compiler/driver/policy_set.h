@@ -14,7 +14,7 @@ namespace writ {
 struct LoadedPolicySet {
   SourceManager sources;
   Program program;
-  DiagnosticSink diagnostics;          // sorted, deterministic
+  diag::DiagnosticSink diagnostics;    // sorted, deterministic
   std::vector<std::string> io_errors;  // paths that could not be read: a usage error, not a policy error
   std::vector<FileId> user_files;      // the user's files, in load order (sorted by path)
   // Parallel to user_files: each file's path relative to the directory it was found in (a file

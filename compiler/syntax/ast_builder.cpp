@@ -87,7 +87,7 @@ std::string AstBuilder::string_value(antlr4::Token* token, bool* valid) {
   Span s = span(token);
   auto begin = static_cast<std::uint32_t>(s.begin + error.offset);
   sink_
-      .report(DiagId::InvalidEscape, Span{file_, begin, static_cast<std::uint32_t>(begin + error.length)},
+      .report(diag::DiagId::InvalidEscape, Span{file_, begin, static_cast<std::uint32_t>(begin + error.length)},
               error.message)
       .with_help("valid escapes are \\\" \\\\ \\/ \\n \\r \\t \\0 and \\u{...}");
   return {};
@@ -304,7 +304,9 @@ void AstBuilder::build_conditions(WritParser::WhenClauseContext* ctx, ast::RuleD
       Span here = condition.span;
       std::string_view between(text_.data() + previous_end.end, here.begin - previous_end.end);
       if (between.find('\n') == std::string_view::npos) {
-        sink_.report(DiagId::ConditionsSameLine, here, "a second condition starts on the same line as the previous one")
+        sink_
+            .report(diag::DiagId::ConditionsSameLine, here,
+                    "a second condition starts on the same line as the previous one")
             .note("conditions in a `when` block are joined by line breaks")
             .with_help("put each condition on its own line, or join them with `&&`");
       }
@@ -332,7 +334,7 @@ ast::ExprPtr AstBuilder::build_expr(WritParser::ExprContext* ctx) {
     if (!reported_depth_) {
       reported_depth_ = true;
       sink_
-          .report(DiagId::NestingTooDeep, span(ctx),
+          .report(diag::DiagId::NestingTooDeep, span(ctx),
                   fmt::format("expression is nested more than {} deep", max_depth_ * 4))
           .with_help("name parts of the expression with `let` or `const`");
     }
@@ -524,7 +526,7 @@ ast::ExprPtr AstBuilder::build_literal(WritParser::LiteralContext* ctx) {
     e->kind = ast::ExprKind::Int;
     auto v = decode_int(text);
     if (!v) {
-      sink_.report(DiagId::IntegerOverflow, e->span, fmt::format("`{}` does not fit in a 64-bit integer", text));
+      sink_.report(diag::DiagId::IntegerOverflow, e->span, fmt::format("`{}` does not fit in a 64-bit integer", text));
     }
     e->int_value = v.value_or(0);
   } else if (ctx->DURATION() != nullptr) {
@@ -533,10 +535,10 @@ ast::ExprPtr AstBuilder::build_literal(WritParser::LiteralContext* ctx) {
     auto v = decode_duration(text);
     if (!v) {
       if (duration_too_large(text)) {
-        sink_.report(DiagId::InvalidDuration, e->span,
+        sink_.report(diag::DiagId::InvalidDuration, e->span,
                      fmt::format("`{}` is too large: a duration is at most about 73 billion years", text));
       } else {
-        sink_.report(DiagId::InvalidDuration, e->span, fmt::format("`{}` is not a valid duration", text))
+        sink_.report(diag::DiagId::InvalidDuration, e->span, fmt::format("`{}` is not a valid duration", text))
             .with_help("write units from largest to smallest, each once: `1d`, `1h30m`, `90s`");
       }
     }

@@ -15,14 +15,14 @@ namespace {
 // Turns ANTLR's syntax errors into E0002 diagnostics with readable messages.
 class ErrorListener : public antlr4::BaseErrorListener {
  public:
-  ErrorListener(DiagnosticSink& sink, const OffsetMap& offsets, FileId file)
+  ErrorListener(diag::DiagnosticSink& sink, const OffsetMap& offsets, FileId file)
       : sink_(sink), offsets_(offsets), file_(file) {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
                    const std::string& antlr_message, std::exception_ptr) override {
     ++count_;
     if (offending == nullptr) {
-      sink_.report(DiagId::SyntaxError, Span{file_, 0, 0}, antlr_message);
+      sink_.report(diag::DiagId::SyntaxError, Span{file_, 0, 0}, antlr_message);
       return;
     }
     // One error per token: ANTLR's recovery may report the same spot twice.
@@ -31,12 +31,12 @@ class ErrorListener : public antlr4::BaseErrorListener {
     Span span = offsets_.token_span(file_, offending);
     auto type = offending->getType();
     if (type == WritLexer::UNTERMINATED_STRING) {
-      sink_.report(DiagId::UnterminatedString, span, "string literal is not closed before the end of the line")
+      sink_.report(diag::DiagId::UnterminatedString, span, "string literal is not closed before the end of the line")
           .with_help("add a closing `\"`; a string cannot span lines (use `\\n`)");
       return;
     }
     if (type == WritLexer::UNKNOWN_CHAR) {
-      sink_.report(DiagId::SyntaxError, span, fmt::format("unexpected character `{}`", offending->getText()));
+      sink_.report(diag::DiagId::SyntaxError, span, fmt::format("unexpected character `{}`", offending->getText()));
       return;
     }
     auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
@@ -48,7 +48,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
     }
     std::string message =
         expected.empty() ? fmt::format("unexpected {}", found) : fmt::format("expected {}, found {}", expected, found);
-    auto& d = sink_.report(DiagId::SyntaxError, span, message);
+    auto& d = sink_.report(diag::DiagId::SyntaxError, span, message);
     if (antlr_message.find("extraneous") == std::string::npos && expected.empty()) {
       d.note(fmt::format("the parser said: {}", antlr_message));
     }
@@ -89,7 +89,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
     return out;
   }
 
-  DiagnosticSink& sink_;
+  diag::DiagnosticSink& sink_;
   const OffsetMap& offsets_;
   FileId file_;
   std::size_t count_ = 0;
@@ -98,7 +98,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
 
 // Deep nesting would exhaust the stack of the recursive-descent parser; refuse it up front.
 bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const OffsetMap& offsets, FileId file,
-                   int max_nesting, DiagnosticSink& sink) {
+                   int max_nesting, diag::DiagnosticSink& sink) {
   // Classify token types once by their literal spelling, so the scan does not build strings.
   enum : char { kOther, kOpen, kClose, kPrefix };
   const antlr4::dfa::Vocabulary& vocab = lexer.getVocabulary();
@@ -119,7 +119,7 @@ bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const Of
     if (k == kClose) depth = std::max(0, depth - 1);
     prefix_run = k == kPrefix ? prefix_run + 1 : 0;
     if (depth > max_nesting || prefix_run > max_nesting) {
-      sink.report(DiagId::NestingTooDeep, offsets.token_span(file, t),
+      sink.report(diag::DiagId::NestingTooDeep, offsets.token_span(file, t),
                   fmt::format("brackets or prefix operators are nested more than {} deep", max_nesting))
           .note("Writ bounds nesting so that checking and evaluation use bounded stack")
           .with_help("name parts of the expression with `let` or `const`");
@@ -131,14 +131,14 @@ bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const Of
 
 }  // namespace
 
-ast::File parse_file(const SourceManager& sources, FileId file_id, DiagnosticSink& sink, ParseLimits limits) {
+ast::File parse_file(const SourceManager& sources, FileId file_id, diag::DiagnosticSink& sink, ParseLimits limits) {
   ast::File result;
   result.file = file_id;
   const SourceFile& file = sources.file(file_id);
   const std::string& text = file.text();
 
   if (text.size() > limits.max_file_bytes) {
-    sink.report(DiagId::FileTooLarge, Span{file_id, 0, 0},
+    sink.report(diag::DiagId::FileTooLarge, Span{file_id, 0, 0},
                 fmt::format("the file is larger than the limit of {} bytes", limits.max_file_bytes))
         .with_help("split the policy into several files");
     result.had_syntax_errors = true;
@@ -147,7 +147,7 @@ ast::File parse_file(const SourceManager& sources, FileId file_id, DiagnosticSin
   if (std::size_t bad = find_invalid_utf8(text); bad != std::string::npos) {
     auto at = static_cast<std::uint32_t>(bad);
     sink.report(
-            DiagId::InvalidUtf8, Span{file_id, at, at + 1},
+            diag::DiagId::InvalidUtf8, Span{file_id, at, at + 1},
             fmt::format("byte 0x{:02X} at offset {} is not valid UTF-8", static_cast<unsigned char>(text[bad]), bad))
         .note("Writ source files must be UTF-8");
     result.had_syntax_errors = true;
@@ -196,7 +196,7 @@ ast::File parse_file(const SourceManager& sources, FileId file_id, DiagnosticSin
     builder.collect_comments(tokens, result);
   } catch (const std::exception& e) {
     // The ANTLR runtime signals some failures (bad input encoding) by throwing.
-    sink.report(DiagId::SyntaxError, Span{file_id, 0, 0}, fmt::format("the parser failed: {}", e.what()));
+    sink.report(diag::DiagId::SyntaxError, Span{file_id, 0, 0}, fmt::format("the parser failed: {}", e.what()));
     result.had_syntax_errors = true;
   }
   return result;

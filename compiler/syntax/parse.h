@@ -17,6 +17,6 @@ struct ParseLimits {
 
 // Never throws. On errors the returned file holds whatever could be recovered and
 // `had_syntax_errors` is set; the diagnostics go to `sink`.
-ast::File parse_file(const SourceManager& sources, FileId file, DiagnosticSink& sink, ParseLimits limits = {});
+ast::File parse_file(const SourceManager& sources, FileId file, diag::DiagnosticSink& sink, ParseLimits limits = {});
 
 }  // namespace writ

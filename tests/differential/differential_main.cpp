@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
     if (set->diagnostics.has_errors()) {
       // Some random rules contradict themselves (E5001) and the like: the checker is right to refuse.
       ++rejected;
-      if (o.verbose) std::cerr << source << writ::render_text(set->diagnostics.diagnostics(), set->sources) << "\n";
+      if (o.verbose)
+        std::cerr << source << writ::diag::render_text(set->diagnostics.diagnostics(), set->sources) << "\n";
       continue;
     }
     ++policies;

@@ -66,7 +66,7 @@ const std::string& real_image() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
-  (void)writ::decode_policy_image(input);
+  (void)writ::engine::decode_policy_image(input);
   if (size >= 4) {
     const std::string& image = real_image();
     std::uint32_t at = 0;
@@ -74,13 +74,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t offset = at % (image.size() + 1);
     std::string mutated = image.substr(0, offset) + std::string(input.substr(4));
     if (offset + size - 4 < image.size()) mutated += image.substr(offset + size - 4);
-    (void)writ::decode_policy_image(mutated);
+    (void)writ::engine::decode_policy_image(mutated);
   }
   // The input as a bundle's payload under a right checksum, unsigned and marked signed (with a
   // trailer of zeros: refused where keys are trusted, read where none are).
   for (bool is_signed : {false, true}) {
     std::string bundle = "WRITBNDL";
-    bundle += std::string(1, static_cast<char>(writ::kBundleFormatVersion)) + std::string(3, '\0');
+    bundle += std::string(1, static_cast<char>(writ::engine::kBundleFormatVersion)) + std::string(3, '\0');
     bundle += std::string(1, is_signed ? '\x01' : '\0') + std::string(3, '\0');
     bundle += writ::stdlib::sha256(input);
     bundle += input;

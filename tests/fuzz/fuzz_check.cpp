@@ -18,12 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const writ::ast::File& file = set.program.files.back();
   bool syntax_errors = file.had_syntax_errors;
   for (const auto& d : set.diagnostics.diagnostics()) {
-    if (d.span.file == id && writ::diag_info(d.id).group == "syntax" && d.severity == writ::Severity::Error)
+    if (d.span.file == id && writ::diag::diag_info(d.id).group == "syntax" && d.severity == writ::diag::Severity::Error)
       syntax_errors = true;
   }
   // Errors the parser reports in literals (a duration too large, a bad escape) are not in the
   // syntax group, but the formatter leaves such files alone as `writ fmt` does: parse again alone.
-  writ::DiagnosticSink parse_sink;
+  writ::diag::DiagnosticSink parse_sink;
   writ::SourceManager alone;
   writ::FileId alone_id = alone.add("fuzz.writ", text);
   (void)writ::parse_file(alone, alone_id, parse_sink);
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string once = writ::format_file(file, set.sources.file(id));
   writ::SourceManager again;
   writ::FileId id2 = again.add("fuzz.writ", once);
-  writ::DiagnosticSink sink;
+  writ::diag::DiagnosticSink sink;
   writ::ast::File reparsed = writ::parse_file(again, id2, sink);
   if (sink.has_errors()) std::abort();  // the formatter produced text that does not parse
   if (writ::format_file(reparsed, again.file(id2)) != once) std::abort();  // not idempotent

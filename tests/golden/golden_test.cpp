@@ -96,7 +96,7 @@ TEST(GoldenCoverage, EveryDiagnosticCodeHasAGoldenTest) {
     expected.replace_extension(".expected");
     all += read(expected);
   }
-  for (const DiagInfo& info : all_diag_infos()) {
+  for (const diag::DiagInfo& info : diag::all_diag_infos()) {
     std::string tag = std::string(severity_name(info.severity)) + "[" + std::string(info.code) + "]";
     EXPECT_NE(all.find(tag), std::string::npos) << "no golden test shows " << info.code << " (" << info.title << ")";
   }
@@ -104,7 +104,7 @@ TEST(GoldenCoverage, EveryDiagnosticCodeHasAGoldenTest) {
 
 TEST(GoldenCoverage, EveryDiagnosticCodeIsDocumented) {
   std::string doc = read(fs::path(WRIT_SOURCE_DIR) / "docs" / "diagnostics.md");
-  for (const DiagInfo& info : all_diag_infos()) {
+  for (const diag::DiagInfo& info : diag::all_diag_infos()) {
     EXPECT_NE(doc.find("## " + std::string(info.code)), std::string::npos)
         << info.code << " is not in docs/diagnostics.md";
   }

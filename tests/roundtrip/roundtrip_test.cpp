@@ -23,7 +23,7 @@ std::string read(const fs::path& p);
 bool parses_cleanly(const fs::path& p) {
   SourceManager sources;
   FileId id = sources.add(p.string(), read(p));
-  DiagnosticSink sink;
+  diag::DiagnosticSink sink;
   ast::File file = parse_file(sources, id, sink);
   return !file.had_syntax_errors && !sink.has_errors();
 }
@@ -59,7 +59,7 @@ std::string program_shape(const LoadedPolicySet& set) {
   }
   for (const auto& [name, issuer] : set.program.issuers) out += "issuer " + name + " " + issuer.iss + "\n";
   for (const auto& [name, c] : set.program.constants) out += "const " + name + " " + format_expr(*c.decl->value) + "\n";
-  for (const Diagnostic& d : set.diagnostics.diagnostics()) out += std::string(diag_info(d.id).code) + "\n";
+  for (const diag::Diagnostic& d : set.diagnostics.diagnostics()) out += std::string(diag_info(d.id).code) + "\n";
   return out;
 }
 
@@ -69,7 +69,7 @@ TEST_P(RoundTrip, FormatIsIdempotentAndPreservesTheProgram) {
   std::string original = read(GetParam());
   SourceManager sources;
   FileId id = sources.add(GetParam().filename().string(), original);
-  DiagnosticSink sink;
+  diag::DiagnosticSink sink;
   ast::File file = parse_file(sources, id, sink);
   ASSERT_FALSE(file.had_syntax_errors || sink.has_errors());
   std::string once = format_file(file, sources.file(id));
@@ -78,7 +78,7 @@ TEST_P(RoundTrip, FormatIsIdempotentAndPreservesTheProgram) {
 
   SourceManager sources2;
   FileId id2 = sources2.add(GetParam().filename().string(), once);
-  DiagnosticSink sink2;
+  diag::DiagnosticSink sink2;
   ast::File file2 = parse_file(sources2, id2, sink2);
   ASSERT_FALSE(sink2.has_errors()) << once;
   EXPECT_EQ(format_file(file2, sources2.file(id2)), once) << "not idempotent";

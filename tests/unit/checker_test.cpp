@@ -47,7 +47,7 @@ TEST(Checker, UnknownClaimSuggestsTheNearestName) {
   auto set = check_text(std::string(kGithubIssuer) +
                         "@id(\"r\") permit issue \"x\" to github when { token.repositry == \"a\" }");
   ASSERT_EQ(codes(set), Codes{"E1001"});
-  const Diagnostic& d = set.diagnostics.diagnostics()[0];
+  const diag::Diagnostic& d = set.diagnostics.diagnostics()[0];
   EXPECT_EQ(d.help, "did you mean `repository`?");
 }
 

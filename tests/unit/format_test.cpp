@@ -10,7 +10,7 @@ namespace {
 std::string fmt_text(const std::string& text) {
   SourceManager sources;
   FileId id = sources.add("t.writ", text);
-  DiagnosticSink sink;
+  diag::DiagnosticSink sink;
   ast::File file = parse_file(sources, id, sink);
   EXPECT_FALSE(sink.has_errors());
   return format_file(file, sources.file(id));

@@ -8,7 +8,7 @@ namespace {
 
 struct Parsed {
   SourceManager sources;
-  DiagnosticSink sink;
+  diag::DiagnosticSink sink;
   ast::File file;
 };
 
@@ -19,7 +19,7 @@ std::unique_ptr<Parsed> parse(std::string text) {
   return p;
 }
 
-std::vector<std::string> codes(const DiagnosticSink& sink) {
+std::vector<std::string> codes(const diag::DiagnosticSink& sink) {
   std::vector<std::string> out;
   for (const auto& d : sink.diagnostics()) out.emplace_back(diag_info(d.id).code);
   return out;

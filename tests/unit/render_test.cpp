@@ -20,7 +20,7 @@ TEST(Render, TextShowsLocationCodeSnippetAndUnderline) {
 
 TEST(Render, TextColourIsOptIn) {
   auto set = check_text(kBad);
-  std::string text = render_text(set.diagnostics.diagnostics(), set.sources, TextRenderOptions{true});
+  std::string text = render_text(set.diagnostics.diagnostics(), set.sources, diag::TextRenderOptions{true});
   EXPECT_NE(text.find("\x1b[1;31m"), std::string::npos);
 }
 
@@ -66,7 +66,7 @@ TEST(Render, SarifFollowsTheSchemaShape) {
   EXPECT_EQ(log["version"], "2.1.0");
   const auto& run = log["runs"][0];
   EXPECT_EQ(run["tool"]["driver"]["name"], "writ");
-  EXPECT_EQ(run["tool"]["driver"]["rules"].size(), all_diag_infos().size());
+  EXPECT_EQ(run["tool"]["driver"]["rules"].size(), diag::all_diag_infos().size());
   const auto& result = run["results"][0];
   EXPECT_EQ(result["ruleId"], "E1004");
   EXPECT_EQ(result["level"], "error");

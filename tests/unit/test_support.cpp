@@ -19,7 +19,7 @@ LoadedPolicySet check_text(const std::string& text) {
 
 std::vector<std::string> codes(const LoadedPolicySet& set) {
   std::vector<std::string> out;
-  for (const Diagnostic& d : set.diagnostics.diagnostics()) out.emplace_back(diag_info(d.id).code);
+  for (const diag::Diagnostic& d : set.diagnostics.diagnostics()) out.emplace_back(diag_info(d.id).code);
   return out;
 }
 

@@ -33,7 +33,7 @@ struct ExprScope {
 
 class Checker {
  public:
-  Checker(Program& program, DiagnosticSink& sink, CheckOptions options)
+  Checker(Program& program, diag::DiagnosticSink& sink, CheckOptions options)
       : program_(program), sink_(sink), options_(options) {}
   void run();
 
@@ -80,7 +80,7 @@ class Checker {
   Type schema_type(const std::string& name) const;
 
   Program& program_;
-  DiagnosticSink& sink_;
+  diag::DiagnosticSink& sink_;
   CheckOptions options_;
   std::map<std::string, const ast::SchemaDecl*> schema_decls_;
   std::map<std::string, const ast::ConstDecl*> const_decls_;

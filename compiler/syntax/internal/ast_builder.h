@@ -10,7 +10,7 @@ namespace writ {
 
 class AstBuilder {
  public:
-  AstBuilder(FileId file, std::string_view text, const OffsetMap& offsets, DiagnosticSink& sink, int max_depth)
+  AstBuilder(FileId file, std::string_view text, const OffsetMap& offsets, diag::DiagnosticSink& sink, int max_depth)
       : file_(file), text_(text), offsets_(offsets), sink_(sink), max_depth_(max_depth) {}
 
   void build_file(WritParser::FileContext* ctx, ast::File& out);
@@ -48,7 +48,7 @@ class AstBuilder {
   FileId file_;
   std::string_view text_;
   const OffsetMap& offsets_;
-  DiagnosticSink& sink_;
+  diag::DiagnosticSink& sink_;
   int max_depth_;
   int depth_ = 0;
   bool reported_depth_ = false;
