@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "writ/export.h"
+
 namespace writ {
 
 // Why a decision is what it is (include/writ/reasons.def; docs/semantics.md §5.4).
@@ -20,16 +22,16 @@ enum class Reason : std::uint8_t {
 };
 
 // "permit", "token.expired", ...: the reason's stable code.
-std::string_view reason_code(Reason reason) noexcept;
+WRIT_API std::string_view reason_code(Reason reason) noexcept;
 // The reason a code names; nullopt for a code that is not one.
-std::optional<Reason> reason_from_code(std::string_view code) noexcept;
+WRIT_API std::optional<Reason> reason_from_code(std::string_view code) noexcept;
 // One sentence saying what the reason means.
-std::string_view reason_meaning(Reason reason) noexcept;
+WRIT_API std::string_view reason_meaning(Reason reason) noexcept;
 
 // Which code decided: the reference interpreter or native code of one tier.
 enum class Tier : std::uint8_t { Interpreter, Fast, Optimized };
 // "interpreter", "fast", "optimized".
-std::string_view tier_name(Tier tier) noexcept;
+WRIT_API std::string_view tier_name(Tier tier) noexcept;
 
 // What an allowed issuance grants.
 struct Grant {
@@ -59,7 +61,7 @@ struct RuleTrace {
 struct Decision {
   bool allow = false;
   Reason reason = Reason::NoPermit;
-  std::string detail;         // for a deny before any rule: what failed, in words
+  std::string detail;              // for a deny before any rule: what failed, in words
   std::vector<std::string> rules;  // the permits of an allow, the forbids of a forbid; else empty
   std::optional<Grant> grant;      // set exactly when an issuance is allowed
   std::vector<RuleError> errors;   // every rule that erred, in policy order

@@ -124,6 +124,11 @@ Decision Engine::deny(Reason reason, std::string detail) const {
       serving);
 }
 
+const std::string& Engine::policy_version() const {
+  const NativePolicy* serving = native();
+  return serving != nullptr ? serving->policy().version : interpreter()->policy_version();
+}
+
 Decision Engine::decide(const nlohmann::json& request, DecideOptions options) const {
   const NativePolicy* serving = native();
   if (serving != nullptr) {

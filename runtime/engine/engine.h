@@ -72,6 +72,11 @@ class Engine {
   // path never build a JSON tree of their own.
   Decision decide_text(std::string_view request_json, DecisionContext& context, DecideOptions options = {}) const;
 
+  // A deny before any rule (a request the caller could not build), stamped with the version.
+  Decision deny(Reason reason, std::string detail) const;
+  // "sha256:…" of the policy this engine serves.
+  const std::string& policy_version() const;
+
   Backend backend() const { return native() != nullptr ? Backend::Native : Backend::Interpreter; }
   // Why the native back end is not in use, when it was asked for.
   const std::string& fallback_reason() const { return fallback_reason_; }
@@ -94,7 +99,6 @@ class Engine {
   void optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path);
   // Serves the optimised tier cached at `cache_path` (if any) when it loads; false otherwise.
   bool serve_cached_code(const std::string& cache_path, bool shared_shapes, const EngineOptions& options);
-  Decision deny(Reason reason, std::string detail) const;
   static Result<std::shared_ptr<const Engine>> load_bundle_unchecked(std::string_view bytes, EngineOptions options,
                                                                      std::string_view expected_policy_version);
   // The code cache (engine_bundle.cpp). The file caching a policy version's optimised tier (empty
