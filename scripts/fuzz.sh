@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 jobs=$(nproc 2>/dev/null || echo 2)
 targets=(fuzz_parse fuzz_check fuzz_claims fuzz_native_json fuzz_differential fuzz_bundle)
-CXX=clang++-14 CC=clang-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CXX=clang++-14 CC=clang-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWRIT_WERROR=ON \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   -DWRIT_FUZZ=ON -DWRIT_BENCH=OFF -DWRIT_TESTS=ON >/dev/null
 cmake --build build-fuzz -j "$jobs" --target "${targets[@]}"

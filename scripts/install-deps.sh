@@ -8,7 +8,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev libre2-dev libcli11-dev libssl-dev
   llvm-19-dev libzstd-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-14 libclang-rt-14-dev ccache tzdata python3
+  clang-14 libclang-rt-14-dev ccache tzdata python3 dpkg-dev file
 )
 
 missing=()

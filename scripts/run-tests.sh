@@ -12,7 +12,7 @@ export CCACHE_BASEDIR="$PWD"
 
 echo "== sanitizers: ASan + UBSan build and tests"
 # -O1 -g1: what sanitizers need (line tables symbolize their reports) at half the compile time of -O2 -g.
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWRIT_SANITIZE=ON -DWRIT_BENCH=OFF \
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWRIT_SANITIZE=ON -DWRIT_BENCH=OFF -DWRIT_WERROR=ON \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
