@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "compiler/driver/version.h"
+#include "stdlib/version.h"
 
 namespace writ::cli {
 inline constexpr std::string_view kVersion = writ::kWritVersion;

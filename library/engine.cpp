@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/policy_set.h"
-#include "compiler/driver/version.h"
+#include "stdlib/version.h"
 #include "library/diagnostics.h"
 #include "library/fail_closed.h"
 #include "library/request_json.h"

@@ -8,7 +8,7 @@
 
 #include "compiler/codegen/abi.h"
 #include "compiler/codegen/jit_session.h"
-#include "compiler/driver/version.h"
+#include "stdlib/version.h"
 #include "runtime/engine/byte_codec.h"
 #include "stdlib/sha256.h"
 

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "compiler/codegen/jit_session.h"
-#include "compiler/driver/version.h"
+#include "stdlib/version.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/policy_image.h"
 #include "stdlib/files.h"

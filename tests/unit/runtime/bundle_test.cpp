@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "bench/policy_generator.h"
-#include "compiler/driver/version.h"
+#include "stdlib/version.h"
 #include "runtime/engine/engine.h"
 #include "stdlib/ed25519.h"
 #include "stdlib/sha256.h"
