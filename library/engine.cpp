@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/policy_set.h"
-#include "stdlib/version.h"
 #include "library/diagnostics.h"
 #include "library/fail_closed.h"
 #include "library/request_json.h"
@@ -16,6 +15,7 @@
 #include "runtime/interp/decision.h"
 #include "stdlib/files.h"
 #include "stdlib/limits.h"
+#include "stdlib/version.h"
 
 namespace writ {
 namespace {
@@ -100,16 +100,32 @@ Built build(const PolicySource& source, const EngineOptions& options) {
 struct Engine::Impl {
   PolicySource source;
   EngineOptions options;
-  std::atomic<std::shared_ptr<const Version>> current;
+  // The version serving now. A mutex, not std::atomic<std::shared_ptr>: libstdc++ 12's unlocks
+  // its spinlock with a relaxed store, which ThreadSanitizer rightly reports as a race.
+  mutable std::mutex current_mutex;
+  std::shared_ptr<const Version> current;
   std::atomic<std::uint64_t> generation{0};  // of `current`; contexts compare it before reloading
   std::mutex reload_mutex;                   // one reload at a time
 
-  std::shared_ptr<const Version> snapshot() const { return current.load(std::memory_order_acquire); }
+  std::shared_ptr<const Version> snapshot() const {
+    std::lock_guard lock(current_mutex);
+    return current;
+  }
+  void publish(std::shared_ptr<const Version> version) {
+    std::uint64_t next = version->generation;
+    {
+      std::lock_guard lock(current_mutex);
+      current = std::move(version);
+    }
+    // The version first, then its generation: a context that sees the new generation finds the
+    // new version (or a newer one).
+    generation.store(next, std::memory_order_release);
+  }
 };
 
 struct DecisionContext::Impl {
   const Engine::Impl* owner = nullptr;
-  std::shared_ptr<const Version> version;  // kept until this context decides on a newer one
+  std::shared_ptr<const Version> version;            // kept until this context decides on a newer one
   std::unique_ptr<engine::DecisionContext> context;  // its buffers follow one policy's plan
 };
 
@@ -160,7 +176,7 @@ LoadResult Engine::load(PolicySource source, EngineOptions options) noexcept {
     auto impl = std::make_unique<Impl>();
     impl->source = std::move(source);
     impl->options = std::move(options);
-    impl->current.store(std::make_shared<const Version>(Version{std::move(built.engine), 0}));
+    impl->publish(std::make_shared<const Version>(Version{std::move(built.engine), 0}));
     out.engine.reset(new Engine(std::move(impl)));  // the constructor is private to Engine
   } catch (const std::exception& e) {
     out.engine.reset();
@@ -220,7 +236,9 @@ Decision Engine::decide(const AccessRequest& request, DecideOptions options) con
       [&] { return &engine.policy_version(); });
 }
 
-ReloadResult Engine::reload() noexcept { return reload(PolicySource(impl_->source)); }
+ReloadResult Engine::reload() noexcept {
+  return reload(PolicySource(impl_->source));
+}
 
 ReloadResult Engine::reload(PolicySource source) noexcept {
   ReloadResult out;
@@ -230,11 +248,7 @@ ReloadResult Engine::reload(PolicySource source) noexcept {
     out.diagnostics = std::move(built.diagnostics);
     if (built.engine != nullptr) {
       std::uint64_t next = impl_->generation.load(std::memory_order_relaxed) + 1;
-      // The version first, then its generation: a context that sees the new generation finds
-      // the new version (or a newer one).
-      impl_->current.store(std::make_shared<const Version>(Version{std::move(built.engine), next}),
-                           std::memory_order_release);
-      impl_->generation.store(next, std::memory_order_release);
+      impl_->publish(std::make_shared<const Version>(Version{std::move(built.engine), next}));
       impl_->source = std::move(source);
       out.ok = true;
     }
@@ -252,14 +266,18 @@ ReloadResult Engine::reload(PolicySource source) noexcept {
   return out;
 }
 
-std::string Engine::policy_version() const { return impl_->snapshot()->engine->policy_version(); }
+std::string Engine::policy_version() const {
+  return impl_->snapshot()->engine->policy_version();
+}
 
 Tier Engine::serving_tier() const noexcept {
   std::string_view tier = impl_->snapshot()->engine->serving_tier();
   return tier == "optimized" ? Tier::Optimized : tier == "fast" ? Tier::Fast : Tier::Interpreter;
 }
 
-std::string Engine::fallback_reason() const { return impl_->snapshot()->engine->fallback_reason(); }
+std::string Engine::fallback_reason() const {
+  return impl_->snapshot()->engine->fallback_reason();
+}
 
 bool Engine::wait_for_optimized() const noexcept {
   try {
@@ -271,8 +289,14 @@ bool Engine::wait_for_optimized() const noexcept {
 
 // --- Free functions
 
-std::string to_json(const Decision& decision) { return decision_to_json(decision).dump(); }
-std::string to_text(const Decision& decision) { return decision_to_text(decision); }
-std::string_view version() noexcept { return WRIT_VERSION; }
+std::string to_json(const Decision& decision) {
+  return decision_to_json(decision).dump();
+}
+std::string to_text(const Decision& decision) {
+  return decision_to_text(decision);
+}
+std::string_view version() noexcept {
+  return WRIT_VERSION;
+}
 
 }  // namespace writ
