@@ -1,7 +1,7 @@
 // Type construction, naming and compatibility.
 #include "compiler/check/types.h"
 
-#include "compiler/syntax/literal_decode.h"
+#include "stdlib/literals.h"
 
 namespace writ {
 
@@ -50,7 +50,7 @@ std::string Type::name() const {
       std::string out;
       for (const auto& v : *enum_values_) {
         if (!out.empty()) out += " | ";
-        out += quote_string_literal(v);
+        out += stdlib::quote_string_literal(v);
       }
       return out;
     }

@@ -10,10 +10,10 @@
 #include <re2/re2.h>
 
 #include "compiler/codegen/abi.h"
-#include "compiler/syntax/literal_decode.h"
 #include "stdlib/github_sub.h"
 #include "stdlib/glob.h"
 #include "stdlib/limits.h"
+#include "stdlib/literals.h"
 #include "stdlib/path.h"
 #include "stdlib/spiffe_id.h"
 #include "stdlib/strings.h"
@@ -180,7 +180,7 @@ void writ_to_string(WritScratch* s, std::uint32_t kind, std::int64_t v, WritCell
       *out = string_cell(s, v != 0 ? "true" : "false");
       return;
     case 3:
-      *out = string_cell(s, writ::format_duration(v));
+      *out = string_cell(s, writ::stdlib::format_duration(v));
       return;
     case 4:
       *out = string_cell(s, writ::stdlib::format_rfc3339(v));

@@ -4,53 +4,14 @@
 
 #include <algorithm>
 
-#include "compiler/syntax/literal_decode.h"
+#include "compiler/ast/print.h"
+#include "stdlib/literals.h"
 
 namespace writ {
 namespace {
 
 constexpr std::size_t kMaxWidth = 100;
 constexpr const char* kIndent = "  ";
-
-bool is_identifier(std::string_view s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-std::string name_text(const std::string& name) {
-  return is_identifier(name) ? name : quote_string_literal(name);
-}
-
-// Binding strength, loosest first, as in the grammar.
-int precedence(const ast::Expr& e) {
-  if (e.kind == ast::ExprKind::Binary) {
-    switch (e.op) {
-      case ast::Op::Or:
-        return 1;
-      case ast::Op::And:
-        return 2;
-      case ast::Op::Eq:
-      case ast::Op::Ne:
-      case ast::Op::Lt:
-      case ast::Op::Le:
-      case ast::Op::Gt:
-      case ast::Op::Ge:
-      case ast::Op::In:
-      case ast::Op::Like:
-      case ast::Op::Matches:
-      case ast::Op::Under:
-        return 3;
-      case ast::Op::Add:
-      case ast::Op::Sub:
-        return 4;
-      default:
-        return 5;
-    }
-  }
-  if (e.kind == ast::ExprKind::Unary) return 6;
-  return 7;
-}
 
 class ExprPrinter {
  public:
@@ -62,80 +23,9 @@ class ExprPrinter {
     return broken(e, indent, width_left);
   }
 
-  std::string flat_text(const ast::Expr& e) {
-    std::string s = flat_inner(e);
-    return e.parenthesized ? "(" + s + ")" : s;
-  }
+  std::string flat_text(const ast::Expr& e) { return ast::print_expr(e); }
 
  private:
-  std::string operand(const ast::Expr& e, int parent_prec, bool right) {
-    std::string s = flat_text(e);
-    int p = precedence(e);
-    // Parentheses the reader wrote are kept by flat_text; add the ones the tree needs.
-    if (!e.parenthesized && (p < parent_prec || (right && p == parent_prec && p >= 3))) return "(" + s + ")";
-    return s;
-  }
-
-  std::string join(const std::vector<std::unique_ptr<ast::Expr>>& items, std::size_t from = 0) {
-    std::string out;
-    for (std::size_t i = from; i < items.size(); ++i) {
-      if (i > from) out += ", ";
-      out += flat_text(*items[i]);
-    }
-    return out;
-  }
-
-  std::string flat_inner(const ast::Expr& e) {
-    switch (e.kind) {
-      case ast::ExprKind::Error:
-        return "<error>";
-      case ast::ExprKind::String:
-        return quote_string_literal(e.text);
-      case ast::ExprKind::Int:
-        return std::to_string(e.int_value);
-      case ast::ExprKind::Bool:
-        return e.int_value != 0 ? "true" : "false";
-      case ast::ExprKind::Duration:
-        return e.text;
-      case ast::ExprKind::TimeOfDay:
-        return e.text;
-      case ast::ExprKind::Name:
-        return e.text;
-      case ast::ExprKind::Field:
-        return operand(*e.operands[0], 7, false) + "." + name_text(e.text);
-      case ast::ExprKind::Index:
-        return operand(*e.operands[0], 7, false) + "[" + flat_text(*e.operands[1]) + "]";
-      case ast::ExprKind::Call:
-        if (e.method_syntax && !e.operands.empty()) {
-          return operand(*e.operands[0], 7, false) + "." + e.text + "(" + join(e.operands, 1) + ")";
-        }
-        return e.text + "(" + join(e.operands) + ")";
-      case ast::ExprKind::Unary:
-        return std::string(ast::op_spelling(e.op)) + operand(*e.operands[0], 6, false);
-      case ast::ExprKind::Binary: {
-        int p = precedence(e);
-        return operand(*e.operands[0], p, false) + " " + ast::op_spelling(e.op) + " " +
-               operand(*e.operands[1], p, true);
-      }
-      case ast::ExprKind::List:
-        return "[" + join(e.operands) + "]";
-      case ast::ExprKind::Record: {
-        if (e.operands.empty()) return "{}";
-        std::string out = "{ ";
-        for (std::size_t i = 0; i < e.operands.size(); ++i) {
-          if (i > 0) out += ", ";
-          out += name_text(e.keys[i]) + ": " + flat_text(*e.operands[i]);
-        }
-        return out + " }";
-      }
-      case ast::ExprKind::Range:
-        return flat_text(*e.operands[0]) + ".." + flat_text(*e.operands[1]);
-      case ast::ExprKind::Quantifier:
-        return e.text + "(" + e.var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) + ")";
-    }
-    return "";
-  }
-
   std::string broken(const ast::Expr& e, const std::string& indent, std::size_t width_left) {
     std::string inner = indent + kIndent;
     std::size_t inner_width = kMaxWidth > inner.size() ? kMaxWidth - inner.size() : 20;
@@ -147,7 +37,7 @@ class ExprPrinter {
     if (e.kind == ast::ExprKind::Record && !e.operands.empty()) {
       std::string out = e.parenthesized ? "({\n" : "{\n";
       for (std::size_t i = 0; i < e.operands.size(); ++i) {
-        std::string key = name_text(e.keys[i]) + ": ";
+        std::string key = ast::name_text(e.keys[i]) + ": ";
         out += inner + key + print(*e.operands[i], inner, inner_width - key.size() - 1) + ",\n";
       }
       return out + indent + (e.parenthesized ? "})" : "}");
@@ -260,7 +150,7 @@ class Formatter {
         break;
       case ast::TypeExpr::Kind::Enum:
         for (std::size_t i = 0; i < t.enum_values.size(); ++i)
-          s += (i ? " | " : "") + quote_string_literal(t.enum_values[i]);
+          s += (i ? " | " : "") + stdlib::quote_string_literal(t.enum_values[i]);
         break;
       case ast::TypeExpr::Kind::Record: {
         if (t.fields.empty()) {
@@ -307,7 +197,7 @@ class Formatter {
   }
 
   std::string field_text(const ast::FieldDecl& f, const std::string& indent) {
-    std::string s = name_text(f.name) + ": " + type_text(f.type, indent);
+    std::string s = ast::name_text(f.name) + ": " + type_text(f.type, indent);
     if (f.provenance != ast::Provenance::Unqualified) s += std::string(" ") + ast::provenance_spelling(f.provenance);
     return s;
   }
@@ -368,13 +258,13 @@ class Formatter {
   }
 
   void issuer(const ast::IssuerDecl& i) {
-    out_ += "issuer " + i.name + " = " + quote_string_literal(i.iss);
+    out_ += "issuer " + i.name + " = " + stdlib::quote_string_literal(i.iss);
     settings(i.settings, i.span.end);
     end_line(i.span.end);
   }
 
   void test(const ast::TestDecl& t) {
-    out_ += "test " + quote_string_literal(t.name);
+    out_ += "test " + stdlib::quote_string_literal(t.name);
     settings(t.settings, t.span.end);
     end_line(t.span.end);
   }
@@ -387,7 +277,7 @@ class Formatter {
 
   std::string name_set(const ast::NameSet& set) {
     if (set.any) return "*";
-    auto item = [](const ast::NameSet::Item& i) { return i.quoted ? quote_string_literal(i.text) : i.text; };
+    auto item = [](const ast::NameSet::Item& i) { return i.quoted ? stdlib::quote_string_literal(i.text) : i.text; };
     if (set.items.size() == 1 && !set.bracketed) return item(set.items[0]);
     std::string out = "[";
     for (std::size_t i = 0; i < set.items.size(); ++i) out += (i ? ", " : "") + item(set.items[i]);
@@ -398,7 +288,7 @@ class Formatter {
     for (const ast::Annotation& a : r.annotations) {
       leading_comments(a.span.begin, "");
       out_ += "@" + a.name;
-      if (a.value) out_ += "(" + quote_string_literal(*a.value) + ")";
+      if (a.value) out_ += "(" + stdlib::quote_string_literal(*a.value) + ")";
       end_line(a.span.end);
     }
     leading_comments(r.head_span.begin, "");
@@ -439,11 +329,6 @@ class Formatter {
 std::string format_file(const ast::File& file, const SourceFile& source) {
   Formatter formatter(file, source);
   return formatter.run();
-}
-
-std::string format_expr(const ast::Expr& e) {
-  ExprPrinter printer;
-  return printer.flat_text(e);
 }
 
 }  // namespace writ

@@ -12,7 +12,4 @@ namespace writ {
 // Formatting is idempotent and keeps every comment.
 std::string format_file(const ast::File& file, const SourceFile& source);
 
-// Prints one expression in canonical form (used by diagnostics and explanations).
-std::string format_expr(const ast::Expr& e);
-
 }  // namespace writ

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/fmt/format.h"
+#include "compiler/ast/print.h"
 #include "stdlib/glob.h"
 #include "stdlib/limits.h"
 #include "stdlib/path.h"
@@ -161,7 +161,7 @@ class Lowerer {
       case ast::ExprKind::Field: {
         NodeId base = lower(*e.operands[0]);
         NodeId id = add(Op::Field, t, {base}, field_index(e), e.text);
-        policy_.nodes[id].site = site(fmt::format("`{}` is absent", format_expr(e)));
+        policy_.nodes[id].site = site(fmt::format("`{}` is absent", ast::print_expr(e)));
         return id;
       }
       case ast::ExprKind::Index: {
@@ -202,7 +202,7 @@ class Lowerer {
       default:
         break;
     }
-    throw Unsupported{fmt::format("the expression `{}`", format_expr(e))};
+    throw Unsupported{fmt::format("the expression `{}`", ast::print_expr(e))};
   }
 
   NodeId lower_name(const ast::Expr& e, const Type& t) {
@@ -261,12 +261,12 @@ class Lowerer {
 
   std::int64_t field_index(const ast::Expr& field) const {
     Type base = program_.type_of(*field.operands[0]);
-    if (!base.is(TypeKind::Record)) throw Unsupported{fmt::format("the field access `{}`", format_expr(field))};
+    if (!base.is(TypeKind::Record)) throw Unsupported{fmt::format("the field access `{}`", ast::print_expr(field))};
     const auto& fields = base.record().fields;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (fields[i].name == field.text) return static_cast<std::int64_t>(i);
     }
-    throw Unsupported{fmt::format("the field access `{}`", format_expr(field))};
+    throw Unsupported{fmt::format("the field access `{}`", ast::print_expr(field))};
   }
 
   std::optional<std::string> const_string(NodeId id) const {
@@ -349,8 +349,8 @@ class Lowerer {
     NodeId id = add(op, t, {a, b});
     bool divides = op == Op::Div || op == Op::Mod;
     // Division by zero and overflow share a node; the message names the failure (abi.h).
-    policy_.nodes[id].site = site(fmt::format("`{}` overflows", format_expr(e)),
-                                  divides ? fmt::format("`{}` divides by zero", format_expr(e)) : std::string());
+    policy_.nodes[id].site = site(fmt::format("`{}` overflows", ast::print_expr(e)),
+                                  divides ? fmt::format("`{}` divides by zero", ast::print_expr(e)) : std::string());
     return id;
   }
 

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/ir.h"
-#include "compiler/syntax/literal_decode.h"
+#include "stdlib/literals.h"
 
 namespace writ::ir {
 namespace {
@@ -21,7 +21,7 @@ class Printer {
       case Op::ConstInt:
         return std::to_string(n.imm);
       case Op::ConstStr:
-        return quote_string_literal(n.str);
+        return stdlib::quote_string_literal(n.str);
       case Op::Root:
         return rule_.access ? "request" : kIssueRoots[n.imm];
       case Op::Local:
@@ -37,10 +37,10 @@ class Printer {
       case Op::InSet:
         return fmt::format("(in-set {} {})", expr(n.kids[0]), set(policy_.sets[static_cast<std::size_t>(n.imm)]));
       case Op::Like:
-        return fmt::format("(like {} {})", expr(n.kids[0]), quote_string_literal(n.str));
+        return fmt::format("(like {} {})", expr(n.kids[0]), stdlib::quote_string_literal(n.str));
       case Op::Matches:
         return fmt::format("(matches {} {})", expr(n.kids[0]),
-                           quote_string_literal(policy_.patterns[static_cast<std::size_t>(n.imm)]));
+                           stdlib::quote_string_literal(policy_.patterns[static_cast<std::size_t>(n.imm)]));
       case Op::All:
       case Op::Any:
         return fmt::format("({} %{} in {} {})", op_name(n.op), n.imm, expr(n.kids[0]), expr(n.kids[1]));
@@ -57,7 +57,8 @@ class Printer {
     if (s.ints) {
       for (std::size_t i = 0; i < s.numbers.size(); ++i) out += (i ? ", " : "") + std::to_string(s.numbers[i]);
     } else {
-      for (std::size_t i = 0; i < s.strings.size(); ++i) out += (i ? ", " : "") + quote_string_literal(s.strings[i]);
+      for (std::size_t i = 0; i < s.strings.size(); ++i)
+        out += (i ? ", " : "") + stdlib::quote_string_literal(s.strings[i]);
     }
     return out + "}";
   }

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/syntax/literal_decode.h"
+#include "stdlib/literals.h"
 
 namespace writ {
 namespace {
@@ -80,8 +80,8 @@ std::string AstBuilder::string_value(antlr4::Token* token, bool* valid) {
   if (valid != nullptr) *valid = token != nullptr;
   if (token == nullptr) return {};
   std::string raw = token->getText();
-  StringDecodeError error{};
-  auto value = decode_string_literal(raw, error);
+  stdlib::StringDecodeError error{};
+  auto value = stdlib::decode_string_literal(raw, error);
   if (value) return *value;
   if (valid != nullptr) *valid = false;
   Span s = span(token);
@@ -524,7 +524,7 @@ ast::ExprPtr AstBuilder::build_literal(WritParser::LiteralContext* ctx) {
     e->text = string_value(s->getSymbol());
   } else if (ctx->INT() != nullptr) {
     e->kind = ast::ExprKind::Int;
-    auto v = decode_int(text);
+    auto v = stdlib::decode_int(text);
     if (!v) {
       sink_.report(diag::DiagId::IntegerOverflow, e->span, fmt::format("`{}` does not fit in a 64-bit integer", text));
     }
@@ -532,9 +532,9 @@ ast::ExprPtr AstBuilder::build_literal(WritParser::LiteralContext* ctx) {
   } else if (ctx->DURATION() != nullptr) {
     e->kind = ast::ExprKind::Duration;
     e->text = text;
-    auto v = decode_duration(text);
+    auto v = stdlib::decode_duration(text);
     if (!v) {
-      if (duration_too_large(text)) {
+      if (stdlib::duration_too_large(text)) {
         sink_.report(diag::DiagId::InvalidDuration, e->span,
                      fmt::format("`{}` is too large: a duration is at most about 73 billion years", text));
       } else {

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "compiler/fmt/format.h"
-#include "compiler/syntax/literal_decode.h"
+#include "compiler/ast/print.h"
 #include "stdlib/github_sub.h"
 #include "stdlib/glob.h"
 #include "stdlib/limits.h"
+#include "stdlib/literals.h"
 #include "stdlib/path.h"
 #include "stdlib/spiffe_id.h"
 #include "stdlib/strings.h"
@@ -211,7 +211,7 @@ Result<Value> Evaluator::eval(const ast::Expr& e, Env& env) const {
     case ast::ExprKind::Error:
       break;
   }
-  return fail(fmt::format("`{}` cannot be evaluated here", format_expr(e)));
+  return fail(fmt::format("`{}` cannot be evaluated here", ast::print_expr(e)));
 }
 
 Result<Value> Evaluator::eval_name(const ast::Expr& e, Env& env) const {
@@ -229,17 +229,19 @@ Result<Value> Evaluator::eval_name(const ast::Expr& e, Env& env) const {
 
 Result<Value> Evaluator::eval_field(const ast::Expr& e, Env& env) const {
   WRIT_TRY(base, eval(*e.operands[0], env));
-  if (base.kind() != ValueKind::Record) return fail(fmt::format("`{}` is not a record", format_expr(*e.operands[0])));
+  if (base.kind() != ValueKind::Record)
+    return fail(fmt::format("`{}` is not a record", ast::print_expr(*e.operands[0])));
   const auto& fields = base.as_record().fields;
   auto it = fields.find(e.text);
-  if (it == fields.end()) return fail(fmt::format("`{}` is absent", format_expr(e)));
+  if (it == fields.end()) return fail(fmt::format("`{}` is absent", ast::print_expr(e)));
   return it->second;
 }
 
 Result<Value> Evaluator::eval_has(const ast::Expr& e, Env& env) const {
   const ast::Expr& arg = *e.operands[0];
   WRIT_TRY(base, eval(*arg.operands[0], env));
-  if (base.kind() != ValueKind::Record) return fail(fmt::format("`{}` is not a record", format_expr(*arg.operands[0])));
+  if (base.kind() != ValueKind::Record)
+    return fail(fmt::format("`{}` is not a record", ast::print_expr(*arg.operands[0])));
   return Value::boolean(base.as_record().fields.count(arg.text) != 0);
 }
 
@@ -294,7 +296,7 @@ Result<Value> Evaluator::eval_arithmetic(const ast::Expr& e, const Value& a, con
     return Value::string(a.as_string() + b.as_string());
   }
   if (!is_integral(a) || !is_integral(b))
-    return fail(fmt::format("`{}` has operands of the wrong type", format_expr(e)));
+    return fail(fmt::format("`{}` has operands of the wrong type", ast::print_expr(e)));
   std::int64_t x = a.as_int(), y = b.as_int(), r = 0;
   bool overflow = false;
   switch (e.op) {
@@ -309,7 +311,7 @@ Result<Value> Evaluator::eval_arithmetic(const ast::Expr& e, const Value& a, con
       break;
     case ast::Op::Div:
     case ast::Op::Mod:
-      if (y == 0) return fail(fmt::format("`{}` divides by zero", format_expr(e)));
+      if (y == 0) return fail(fmt::format("`{}` divides by zero", ast::print_expr(e)));
       if (x == INT64_MIN && y == -1)
         overflow = true;
       else
@@ -318,7 +320,7 @@ Result<Value> Evaluator::eval_arithmetic(const ast::Expr& e, const Value& a, con
     default:
       return fail("unknown operator");
   }
-  if (overflow) return fail(fmt::format("`{}` overflows", format_expr(e)));
+  if (overflow) return fail(fmt::format("`{}` overflows", ast::print_expr(e)));
   // The result's kind follows the checker's typing rules.
   ValueKind ka = a.kind(), kb = b.kind();
   if (ka == ValueKind::Timestamp && kb == ValueKind::Timestamp) return Value::duration(r);
@@ -429,7 +431,7 @@ Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Valu
       case ValueKind::Bool:
         return Value::string(v.as_bool() ? "true" : "false");
       case ValueKind::Duration:
-        return Value::string(format_duration(v.as_int()));
+        return Value::string(stdlib::format_duration(v.as_int()));
       case ValueKind::Timestamp:
         return Value::string(stdlib::format_rfc3339(v.as_int()));
       default:

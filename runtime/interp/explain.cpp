@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/fmt/format.h"
+#include "compiler/ast/print.h"
 
 namespace writ {
 namespace {
@@ -35,7 +35,7 @@ std::string operand_values(const Evaluator& evaluator, const ast::Expr& e, Env& 
     auto v = evaluator.eval(*op, env);
     if (!v) continue;
     if (!out.empty()) out += ", ";
-    out += fmt::format("`{}` is {}", format_expr(*op), v->to_display());
+    out += fmt::format("`{}` is {}", ast::print_expr(*op), v->to_display());
   }
   return out;
 }
@@ -59,18 +59,18 @@ std::string explain_false(const Evaluator& evaluator, const ast::Expr& e, Env& e
   }
   if (e.kind == ast::ExprKind::Unary && e.op == ast::Op::Not) {
     std::string values = operand_values(evaluator, *e.operands[0], env);
-    return fmt::format("`{}` holds{}", format_expr(*e.operands[0]), values.empty() ? "" : " (" + values + ")");
+    return fmt::format("`{}` holds{}", ast::print_expr(*e.operands[0]), values.empty() ? "" : " (" + values + ")");
   }
   if (e.kind == ast::ExprKind::Call && e.text == "has" && !e.operands.empty()) {
-    return fmt::format("`{}` is absent", format_expr(*e.operands[0]));
+    return fmt::format("`{}` is absent", ast::print_expr(*e.operands[0]));
   }
   if (e.kind == ast::ExprKind::Binary && e.op == ast::Op::In && e.operands[1]->kind == ast::ExprKind::Call &&
       e.operands[1]->text == "window") {
-    return fmt::format("`{}` is {}, outside `{}`", format_expr(*e.operands[0]),
-                       value_of(evaluator, *e.operands[0], env), format_expr(*e.operands[1]));
+    return fmt::format("`{}` is {}, outside `{}`", ast::print_expr(*e.operands[0]),
+                       value_of(evaluator, *e.operands[0], env), ast::print_expr(*e.operands[1]));
   }
   std::string values = operand_values(evaluator, e, env);
-  if (values.empty()) return fmt::format("`{}` is false", format_expr(e));
+  if (values.empty()) return fmt::format("`{}` is false", ast::print_expr(e));
   return values;
 }
 

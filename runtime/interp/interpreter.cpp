@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/fmt/format.h"
+#include "compiler/ast/print.h"
 #include "runtime/bind/bind.h"
 #include "runtime/bind/json_reader.h"
 #include "runtime/interp/explain.h"
@@ -137,12 +137,12 @@ RuleTrace rule_trace(const RuleInfo& rule, std::string outcome, const ast::Condi
   t.outcome = std::move(outcome);
   t.location = std::move(location);
   if (failed != nullptr) {
-    t.condition = (failed->is_let ? "let " + failed->let_name + " = " : std::string()) + format_expr(*failed->expr);
+    t.condition = (failed->is_let ? "let " + failed->let_name + " = " : std::string()) + ast::print_expr(*failed->expr);
   }
   t.because = std::move(because);
   if (t.outcome == "matched") {
     for (const ast::Condition& c : rule.decl->conditions) {
-      if (!c.is_let) t.held.push_back(format_expr(*c.expr));
+      if (!c.is_let) t.held.push_back(ast::print_expr(*c.expr));
     }
   }
   return t;

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/syntax/literal_decode.h"
+#include "stdlib/literals.h"
 #include "stdlib/strings.h"
 
 namespace writ {
@@ -50,7 +50,7 @@ bool values_equal(const Value& a, const Value& b) {
 std::string Value::to_display() const {
   switch (kind_) {
     case ValueKind::String:
-      return quote_string_literal(as_string());
+      return stdlib::quote_string_literal(as_string());
     case ValueKind::Int:
       return std::to_string(as_int());
     case ValueKind::Bool:
@@ -58,7 +58,7 @@ std::string Value::to_display() const {
     case ValueKind::Timestamp:
       return stdlib::format_rfc3339(as_int());
     case ValueKind::Duration:
-      return format_duration(as_int());
+      return stdlib::format_duration(as_int());
     case ValueKind::List: {
       std::string out = "[";
       for (std::size_t i = 0; i < as_list().size(); ++i) out += (i ? ", " : "") + as_list()[i].to_display();

@@ -40,19 +40,10 @@ THIRD_PARTY = [
 ]
 
 KNOWN_VIOLATIONS = {
-    ("compiler/check/types.cpp", "compiler/syntax/literal_decode.h"),
-    ("compiler/codegen/helpers.cpp", "compiler/syntax/literal_decode.h"),
-    ("compiler/ir/lower.cpp", "compiler/fmt/format.h"),
-    ("compiler/ir/print.cpp", "compiler/syntax/literal_decode.h"),
     ("runtime/engine/bundle.h", "compiler/driver/policy_set.h"),
-    ("runtime/interp/evaluator.cpp", "compiler/fmt/format.h"),
-    ("runtime/interp/evaluator.cpp", "compiler/syntax/literal_decode.h"),
-    ("runtime/interp/explain.cpp", "compiler/fmt/format.h"),
-    ("runtime/interp/interpreter.cpp", "compiler/fmt/format.h"),
     ("runtime/interp/interpreter.h", "compiler/driver/policy_set.h"),
     ("runtime/interp/runtime_policy.h", "compiler/driver/policy_set.h"),
     ("runtime/interp/test_runner.h", "compiler/driver/policy_set.h"),
-    ("runtime/value/value.cpp", "compiler/syntax/literal_decode.h"),
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)

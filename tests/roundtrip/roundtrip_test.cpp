@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/ast/clone.h"
+#include "compiler/ast/print.h"
 #include "compiler/driver/policy_set.h"
 #include "compiler/fmt/format.h"
 #include "compiler/syntax/parse.h"
@@ -53,12 +54,13 @@ std::string program_shape(const LoadedPolicySet& set) {
   for (const RuleInfo& rule : set.program.rules) {
     out += rule.explicit_id ? rule.id : std::string("<no id>");
     out += rule.decl->effect == ast::Effect::Permit ? " permit" : " forbid";
-    for (const ast::Condition& c : rule.decl->conditions) out += "\n  " + c.let_name + " " + format_expr(*c.expr);
-    for (const ast::Setting& s : rule.decl->grant) out += "\n  grant " + s.key + " " + format_expr(*s.value);
+    for (const ast::Condition& c : rule.decl->conditions) out += "\n  " + c.let_name + " " + ast::print_expr(*c.expr);
+    for (const ast::Setting& s : rule.decl->grant) out += "\n  grant " + s.key + " " + ast::print_expr(*s.value);
     out += "\n";
   }
   for (const auto& [name, issuer] : set.program.issuers) out += "issuer " + name + " " + issuer.iss + "\n";
-  for (const auto& [name, c] : set.program.constants) out += "const " + name + " " + format_expr(*c.decl->value) + "\n";
+  for (const auto& [name, c] : set.program.constants)
+    out += "const " + name + " " + ast::print_expr(*c.decl->value) + "\n";
   for (const diag::Diagnostic& d : set.diagnostics.diagnostics()) out += std::string(diag_info(d.id).code) + "\n";
   return out;
 }

@@ -1,14 +1,14 @@
 // Tests for string, integer and duration literal decoding.
 #include <gtest/gtest.h>
 
-#include "compiler/syntax/literal_decode.h"
+#include "stdlib/literals.h"
 
 namespace writ {
 namespace {
 
 std::optional<std::string> decode(std::string_view token) {
-  StringDecodeError error{};
-  return decode_string_literal(token, error);
+  stdlib::StringDecodeError error{};
+  return stdlib::decode_string_literal(token, error);
 }
 
 TEST(StringLiteral, DecodesEscapes) {
@@ -18,8 +18,8 @@ TEST(StringLiteral, DecodesEscapes) {
 }
 
 TEST(StringLiteral, RejectsBadEscapesWithTheirPosition) {
-  StringDecodeError error{};
-  EXPECT_FALSE(decode_string_literal(R"("ab\qc")", error));
+  stdlib::StringDecodeError error{};
+  EXPECT_FALSE(stdlib::decode_string_literal(R"("ab\qc")", error));
   EXPECT_EQ(error.offset, 3u);
   EXPECT_EQ(error.length, 2u);
   EXPECT_FALSE(decode(R"("\u{D800}")"));    // surrogate
@@ -32,37 +32,37 @@ TEST(StringLiteral, RejectsBadEscapesWithTheirPosition) {
 TEST(StringLiteral, QuoteRoundTrips) {
   for (std::string value : {std::string("plain"), std::string("q\"b\\s"), std::string("nl\n\ttab"),
                             std::string("ctl\x01"), std::string("nul\0x", 5), std::string("\xC3\xA9")}) {
-    EXPECT_EQ(decode(quote_string_literal(value)), value) << quote_string_literal(value);
+    EXPECT_EQ(decode(stdlib::quote_string_literal(value)), value) << stdlib::quote_string_literal(value);
   }
 }
 
 TEST(IntLiteral, DecodesAndDetectsOverflow) {
-  EXPECT_EQ(decode_int("0"), 0);
-  EXPECT_EQ(decode_int("9223372036854775807"), INT64_MAX);
-  EXPECT_FALSE(decode_int("9223372036854775808"));
-  EXPECT_FALSE(decode_int(""));
+  EXPECT_EQ(stdlib::decode_int("0"), 0);
+  EXPECT_EQ(stdlib::decode_int("9223372036854775807"), INT64_MAX);
+  EXPECT_FALSE(stdlib::decode_int("9223372036854775808"));
+  EXPECT_FALSE(stdlib::decode_int(""));
 }
 
 TEST(Duration, DecodesUnitsInOrder) {
-  EXPECT_EQ(decode_duration("15m"), 900);
-  EXPECT_EQ(decode_duration("1h30m"), 5400);
-  EXPECT_EQ(decode_duration("2d"), 172800);
-  EXPECT_EQ(decode_duration("1d2h3m4s"), 93784);
-  EXPECT_EQ(decode_duration("0s"), 0);
+  EXPECT_EQ(stdlib::decode_duration("15m"), 900);
+  EXPECT_EQ(stdlib::decode_duration("1h30m"), 5400);
+  EXPECT_EQ(stdlib::decode_duration("2d"), 172800);
+  EXPECT_EQ(stdlib::decode_duration("1d2h3m4s"), 93784);
+  EXPECT_EQ(stdlib::decode_duration("0s"), 0);
 }
 
 TEST(Duration, RejectsUnitsOutOfOrderRepeatedOrOverflowing) {
-  EXPECT_FALSE(decode_duration("30m1h"));
-  EXPECT_FALSE(decode_duration("1m1m"));
-  EXPECT_FALSE(decode_duration("99999999999999999999s"));
-  EXPECT_FALSE(decode_duration("m"));
-  EXPECT_FALSE(decode_duration(""));
+  EXPECT_FALSE(stdlib::decode_duration("30m1h"));
+  EXPECT_FALSE(stdlib::decode_duration("1m1m"));
+  EXPECT_FALSE(stdlib::decode_duration("99999999999999999999s"));
+  EXPECT_FALSE(stdlib::decode_duration("m"));
+  EXPECT_FALSE(stdlib::decode_duration(""));
 }
 
 TEST(Duration, FormatsCanonically) {
-  EXPECT_EQ(format_duration(5400), "1h30m");
-  EXPECT_EQ(format_duration(0), "0s");
-  EXPECT_EQ(format_duration(-90), "-1m30s");
+  EXPECT_EQ(stdlib::format_duration(5400), "1h30m");
+  EXPECT_EQ(stdlib::format_duration(0), "0s");
+  EXPECT_EQ(stdlib::format_duration(-90), "-1m30s");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Decoding of literal tokens: string escapes, integers, durations and times of day.
+// Writ literals: decoding string escapes, integers and durations, and spelling them back. Shared
+// by the parser, the checker, the formatter, lowering and both engines.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace writ {
+namespace writ::stdlib {
 
 struct StringDecodeError {
   std::size_t offset;  // byte offset of the bad escape inside the token
@@ -32,4 +33,4 @@ bool duration_too_large(std::string_view text);
 // Spells seconds as the canonical duration literal (`1h30m`, `0s`).
 std::string format_duration(std::int64_t seconds);
 
-}  // namespace writ
+}  // namespace writ::stdlib

@@ -1,13 +1,12 @@
 // Decoding and re-encoding of Writ literal tokens.
-#include "compiler/syntax/literal_decode.h"
+#include "stdlib/literals.h"
 
 #include <limits>
 
 #include <fmt/format.h>
 
-#include "compiler/source/source.h"
 
-namespace writ {
+namespace writ::stdlib {
 namespace {
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -223,4 +222,4 @@ std::string format_duration(std::int64_t seconds) {
   return out;
 }
 
-}  // namespace writ
+}  // namespace writ::stdlib
