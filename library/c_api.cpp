@@ -93,15 +93,21 @@ int set_option(writ::EngineOptions& o, std::string_view name, const char* value,
   std::int64_t number = 0;
   if (name == "tiers") {
     std::string_view v(value);
-    if (v == "tiered") o.tiers = writ::Tiers::Tiered;
-    else if (v == "fast") o.tiers = writ::Tiers::Fast;
-    else if (v == "optimized") o.tiers = writ::Tiers::Optimized;
-    else if (v == "interpreter") o.tiers = writ::Tiers::Interpreter;
-    else return set_error(error, "`tiers` is one of tiered, fast, optimized, interpreter"), -1;
+    if (v == "tiered")
+      o.tiers = writ::Tiers::Tiered;
+    else if (v == "fast")
+      o.tiers = writ::Tiers::Fast;
+    else if (v == "optimized")
+      o.tiers = writ::Tiers::Optimized;
+    else if (v == "interpreter")
+      o.tiers = writ::Tiers::Interpreter;
+    else
+      return set_error(error, "`tiers` is one of tiered, fast, optimized, interpreter"), -1;
   } else if (name == "cache_directory") {
     o.cache_directory = value;
   } else if (name == "max_ttl_seconds") {
-    if (!parse_int(value, number) || number <= 0) return set_error(error, "`max_ttl_seconds` is a positive integer"), -1;
+    if (!parse_int(value, number) || number <= 0)
+      return set_error(error, "`max_ttl_seconds` is a positive integer"), -1;
     o.max_ttl_seconds = number;
   } else if (name == "optimizer_threads") {
     if (!parse_int(value, number) || number < 0 || number > 256)
@@ -125,11 +131,17 @@ int set_option(writ::EngineOptions& o, std::string_view name, const char* value,
 
 extern "C" {
 
-const char* writ_version(void) { return writ::version().data(); }
+const char* writ_version(void) {
+  return writ::version().data();
+}
 
-void writ_string_free(char* string) { std::free(string); }
+void writ_string_free(char* string) {
+  std::free(string);
+}
 
-writ_options* writ_options_new(void) { return new (std::nothrow) writ_options{}; }
+writ_options* writ_options_new(void) {
+  return new (std::nothrow) writ_options{};
+}
 
 int writ_options_set(writ_options* options, const char* name, const char* value, char** error) {
   if (options == nullptr || name == nullptr || value == nullptr) return set_error(error, "a null argument"), -1;
@@ -140,10 +152,11 @@ int writ_options_set(writ_options* options, const char* name, const char* value,
   }
 }
 
-void writ_options_free(writ_options* options) { delete options; }
+void writ_options_free(writ_options* options) {
+  delete options;
+}
 
-writ_engine* writ_engine_load_paths(const char* const* paths, size_t count, const writ_options* options,
-                                    char** error) {
+writ_engine* writ_engine_load_paths(const char* const* paths, size_t count, const writ_options* options, char** error) {
   if (paths == nullptr && count > 0) return set_error(error, "a null argument"), nullptr;
   try {
     std::vector<std::string> list;
@@ -181,7 +194,9 @@ writ_engine* writ_engine_load_bundle_file(const char* path, const writ_options* 
   }
 }
 
-void writ_engine_free(writ_engine* engine) { delete engine; }
+void writ_engine_free(writ_engine* engine) {
+  delete engine;
+}
 
 int writ_engine_reload(writ_engine* engine, char** error) {
   if (engine == nullptr) return set_error(error, "a null engine"), -1;
@@ -216,8 +231,12 @@ writ_decision* writ_decide(const writ_engine* engine, const char* request_json, 
   return wrapped(engine->engine->decide(std::string_view(request_json ? request_json : "", length), options));
 }
 
-writ_context* writ_context_new(void) { return new (std::nothrow) writ_context{}; }
-void writ_context_free(writ_context* context) { delete context; }
+writ_context* writ_context_new(void) {
+  return new (std::nothrow) writ_context{};
+}
+void writ_context_free(writ_context* context) {
+  delete context;
+}
 
 writ_decision* writ_decide_with_context(const writ_engine* engine, writ_context* context, const char* request_json,
                                         size_t length) {
@@ -225,7 +244,9 @@ writ_decision* writ_decide_with_context(const writ_engine* engine, writ_context*
   return wrapped(engine->engine->decide(std::string_view(request_json ? request_json : "", length), context->context));
 }
 
-int writ_decision_allowed(const writ_decision* decision) { return decision != nullptr && decision->decision.allow; }
+int writ_decision_allowed(const writ_decision* decision) {
+  return decision != nullptr && decision->decision.allow;
+}
 const char* writ_decision_reason(const writ_decision* decision) {
   return decision != nullptr ? decision->reason.c_str() : "engine.error";
 }
@@ -239,7 +260,11 @@ int64_t writ_decision_ttl(const writ_decision* decision) {
   if (decision == nullptr || !decision->decision.grant || !decision->decision.grant->ttl) return -1;
   return *decision->decision.grant->ttl;
 }
-const char* writ_decision_json(const writ_decision* decision) { return decision != nullptr ? decision->json.c_str() : "{}"; }
-void writ_decision_free(writ_decision* decision) { delete decision; }
+const char* writ_decision_json(const writ_decision* decision) {
+  return decision != nullptr ? decision->json.c_str() : "{}";
+}
+void writ_decision_free(writ_decision* decision) {
+  delete decision;
+}
 
 }  // extern "C"

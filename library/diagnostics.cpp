@@ -61,7 +61,8 @@ std::string to_string(const Diagnostic& d) {
                                                                        : "note";
   std::string out;
   if (!d.file.empty()) out += d.line > 0 ? fmt::format("{}:{}:{}: ", d.file, d.line, d.column) : d.file + ": ";
-  out += d.code.empty() ? fmt::format("{}: {}", severity, d.message) : fmt::format("{}[{}]: {}", severity, d.code, d.message);
+  out += d.code.empty() ? fmt::format("{}: {}", severity, d.message)
+                        : fmt::format("{}[{}]: {}", severity, d.code, d.message);
   return out;
 }
 

@@ -37,7 +37,9 @@ json to_document(const ClaimValue& value, std::optional<std::string>& problem) {
   return std::visit(Visitor{problem}, value.variant());
 }
 
-json string_list(const std::vector<std::string>& values) { return json(values); }
+json string_list(const std::vector<std::string>& values) {
+  return json(values);
+}
 
 }  // namespace
 
@@ -146,7 +148,9 @@ IssueRequest& IssueRequest::exchange(Exchange exchange) {
   return *this;
 }
 
-std::string IssueRequest::to_json() const { return library::display_json(impl_->document, impl_->has_time); }
+std::string IssueRequest::to_json() const {
+  return library::display_json(impl_->document, impl_->has_time);
+}
 
 // --- AccessRequest
 
@@ -181,9 +185,15 @@ AccessRequest AccessRequest::role(std::string name, std::string action, std::str
   return make_access("role", std::move(name), std::move(action), std::move(resource), AccessRequest());
 }
 
-AccessRequest& AccessRequest::time(std::int64_t unix_seconds) { return field("time", unix_seconds); }
-AccessRequest& AccessRequest::source_ip(std::string ip) { return field("source_ip", std::move(ip)); }
-AccessRequest& AccessRequest::broker(std::string name) { return field("broker", std::move(name)); }
+AccessRequest& AccessRequest::time(std::int64_t unix_seconds) {
+  return field("time", unix_seconds);
+}
+AccessRequest& AccessRequest::source_ip(std::string ip) {
+  return field("source_ip", std::move(ip));
+}
+AccessRequest& AccessRequest::broker(std::string name) {
+  return field("broker", std::move(name));
+}
 
 AccessRequest& AccessRequest::field(std::string name, ClaimValue value) {
   if (name == "time") impl_->has_time = true;
@@ -191,7 +201,9 @@ AccessRequest& AccessRequest::field(std::string name, ClaimValue value) {
   return *this;
 }
 
-std::string AccessRequest::to_json() const { return library::display_json(impl_->document, impl_->has_time); }
+std::string AccessRequest::to_json() const {
+  return library::display_json(impl_->document, impl_->has_time);
+}
 
 namespace library {
 

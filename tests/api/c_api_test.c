@@ -7,18 +7,19 @@
 #include "writ/writ.h"
 
 static int failures = 0;
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
       fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                    \
-    }                                                                \
+      ++failures;                                                              \
+    }                                                                          \
   } while (0)
 
 static const char* kPolicy =
     "schema ci_token extends jwt {\n  repository: string\n}\n"
     "issuer ci = \"https://ci.example\" {\n  schema: ci_token\n  audience: [\"broker\"]\n  algorithms: [RS256]\n}\n"
-    "@id(\"deploy\") permit issue \"deployer\" to ci when {\n  token.repository == \"acme/payments\"\n} grant { ttl: 15m }\n";
+    "@id(\"deploy\") permit issue \"deployer\" to ci when {\n  token.repository == \"acme/payments\"\n} grant { ttl: "
+    "15m }\n";
 
 static const char* kAllowed =
     "{\"kind\":\"issue\",\"issuer\":\"ci\",\"header\":{\"alg\":\"RS256\"},\"claims\":{\"iss\":\"https://ci.example\","

@@ -79,8 +79,10 @@ TEST(Concurrency, EveryDecisionIsMadeByOneVersionWhileReloadingAndOptimising) {
             break;
           default: {
             IssueRequest typed("ci", "deployer");
-            typed.claims_json(R"({"iss":"https://ci.example","sub":"x","aud":"broker","exp":1767261900,"ref":"r","repository":")" +
-                              std::string(on_payments ? "acme/payments" : "acme/ledger") + "\"}")
+            typed
+                .claims_json(
+                    R"({"iss":"https://ci.example","sub":"x","aud":"broker","exp":1767261900,"ref":"r","repository":")" +
+                    std::string(on_payments ? "acme/payments" : "acme/ledger") + "\"}")
                 .header("RS256")
                 .time(api_test::kNow);
             check(engine.decide(typed), on_payments);

@@ -81,7 +81,7 @@ TEST(EngineApi, ErrorsInThePolicyComeBackAsDiagnosticsWithTheirPlace) {
   EXPECT_EQ(loaded.engine, nullptr);
   ASSERT_TRUE(has_errors(loaded.diagnostics));
   auto error = std::find_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
-                           [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::Error; });
+                            [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::Error; });
   ASSERT_NE(error, loaded.diagnostics.end());
   // `nowhere` (line 1, column 21) is not a declared issuer.
   EXPECT_EQ(error->file, "bad.writ");
@@ -129,7 +129,8 @@ TEST(EngineApi, BadRequestsAreDeniedWithTheirReason) {
     EXPECT_EQ(d.reason, Reason::RequestInvalid) << text;
     EXPECT_EQ(d.policy_version, engine->policy_version());
   }
-  Decision unknown = engine->decide(R"({"kind":"issue","issuer":"other","claims":{},"header":{"alg":"RS256"},"request":{"role":"r","time":1}})");
+  Decision unknown = engine->decide(
+      R"({"kind":"issue","issuer":"other","claims":{},"header":{"alg":"RS256"},"request":{"role":"r","time":1}})");
   EXPECT_EQ(unknown.reason, Reason::IssuerUnknown);
 }
 
@@ -155,13 +156,15 @@ TEST(EngineApi, TypedIssueRequestsDecideAsTheirJson) {
 
   IssueRequest from_payload("ci", "deployer");
   from_payload
-      .claims_json(R"({"iss":"https://ci.example","sub":"x","aud":"broker","exp":1767261900,"repository":"acme/payments","ref":"r"})")
+      .claims_json(
+          R"({"iss":"https://ci.example","sub":"x","aud":"broker","exp":1767261900,"repository":"acme/payments","ref":"r"})")
       .header("RS256")
       .time(kNow);
   EXPECT_TRUE(engine->decide(from_payload).allow);
   // Without `time`, the system clock decides: this token expired in 2026.
   IssueRequest now("ci", "deployer");
-  now.claims_json(R"({"iss":"https://ci.example","sub":"x","aud":"broker","exp":1767261900,"repository":"acme/payments","ref":"r"})")
+  now.claims_json(
+         R"({"iss":"https://ci.example","sub":"x","aud":"broker","exp":1767261900,"repository":"acme/payments","ref":"r"})")
       .header("RS256");
   EXPECT_EQ(engine->decide(now).reason, Reason::TokenExpired);
 }

@@ -43,7 +43,8 @@ TEST(Reasons, EveryCodeIsDocumented) {
 
 TEST(Reasons, EveryCodeIsReachedByATest) {
   std::string conformance;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(WRIT_SOURCE_DIR) / "tests/conformance")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(WRIT_SOURCE_DIR) / "tests/conformance")) {
     if (entry.path().extension() == ".json") conformance += read(entry.path());
   }
   const ::testing::UnitTest& tests = *::testing::UnitTest::GetInstance();
