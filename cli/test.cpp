@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/load_interpreter.h"
 #include "cli/terminal.h"
+#include "runtime/engine/engine.h"
 #include "runtime/interp/test_runner.h"
 
 namespace writ::cli {
@@ -19,6 +20,8 @@ struct TestArgs {
   bool coverage = false;
   bool verbose = false;
   std::string format = "text";
+  std::string engine = "both";  // both: the interpreter and native code must agree
+  std::string tier = "optimized";
 };
 
 void print_failure(const TestOutcome& o) {
@@ -39,7 +42,24 @@ int run_test(const TestArgs& args) {
   LoadedInterpreter loaded = load_interpreter(args.paths, "test");
   if (!loaded.interpreter) return loaded.exit_code;
   const LoadedPolicySet* policy = loaded.policy.get();
-  TestReport report = run_tests(*loaded.interpreter, *policy);
+  // Native code as brokers run it, built from the same checked policy; when the policy does not
+  // compile natively, brokers serve it with the interpreter, and so do the tests.
+  std::shared_ptr<const engine::Engine> native;
+  if (args.engine == "both") {
+    engine::EngineOptions options;
+    options.tiers = args.tier == "fast" ? engine::Tiers::Fast : engine::Tiers::Optimized;
+    auto created = engine::Engine::create(loaded.policy, options);
+    if (!created) {
+      std::cerr << "writ test: " << created.error() << "\n";
+      return kExitPolicyErrors;
+    }
+    native = *created;
+    if (native->native() == nullptr)
+      std::cerr << "writ test: native code does not serve this policy (" << native->fallback_reason()
+                << "); the tests ran on the interpreter only\n";
+  }
+  TestReport report =
+      run_tests(*loaded.interpreter, *policy, native && native->native() != nullptr ? native.get() : nullptr);
   std::vector<const RuleInfo*> unexercised;
   for (const RuleInfo& rule : policy->program.rules) {
     if (report.matched_rules.count(rule.id) == 0) unexercised.push_back(&rule);
@@ -79,6 +99,13 @@ int run_test(const TestArgs& args) {
                   << f.line_column(r->decl->head_span.begin).line << ")\n";
       }
     }
+    if (args.verbose) {
+      std::cout << "engines: the interpreter"
+                << (native && native->native() != nullptr
+                        ? std::string(" and native code (") + native->serving_tier() + " tier)"
+                        : std::string(" only"))
+                << "\n";
+    }
     std::cout << report.passed() << " passed, " << report.failed() << " failed\n";
   }
   return report.failed() > 0 ? kExitPolicyErrors : kExitOk;
@@ -94,6 +121,14 @@ void add_test_command(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_flag("--coverage", args->coverage, "List the rules that no test made match");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list the tests that passed");
+  cmd->add_option("--engine", args->engine,
+                  "both: run every test on the interpreter and on native code, which must agree; interpreter: the "
+                  "interpreter only")
+      ->check(CLI::IsMember({"both", "interpreter"}))
+      ->capture_default_str();
+  cmd->add_option("--tier", args->tier, "The native tier the tests run on")
+      ->check(CLI::IsMember({"optimized", "fast"}))
+      ->capture_default_str();
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -50,7 +50,7 @@ struct EngineOptions {
   std::size_t claim_index_from = kClaimIndexFrom;
 };
 
-class Engine {
+class Engine final : public Decider {
  public:
   static Result<std::shared_ptr<const Engine>> create(std::shared_ptr<const LoadedPolicySet> policy,
                                                       EngineOptions options = {});
@@ -66,8 +66,8 @@ class Engine {
                                                            std::string_view expected_policy_version = {});
 
   // Never throws. Explanations come from the native outcomes too (NativePolicy::explain).
-  Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
-  Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
+  Decision decide(const nlohmann::json& request, DecideOptions options = {}) const override;
+  Decision decide_text(std::string_view request_json, DecideOptions options = {}) const override;
   // The same, reusing `context` (one per thread): issuance requests that bind on the fast JSON
   // path never build a JSON tree of their own.
   Decision decide_text(std::string_view request_json, DecisionContext& context, DecideOptions options = {}) const;
@@ -75,7 +75,7 @@ class Engine {
   // A deny before any rule (a request the caller could not build), stamped with the version.
   Decision deny(Reason reason, std::string detail) const;
   // "sha256:…" of the policy this engine serves.
-  const std::string& policy_version() const;
+  const std::string& policy_version() const override;
 
   Backend backend() const { return native() != nullptr ? Backend::Native : Backend::Interpreter; }
   // Why the native back end is not in use, when it was asked for.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/policy_set.h"
+#include "runtime/interp/decider.h"
 #include "runtime/interp/decision.h"
 #include "runtime/interp/evaluator.h"
 #include "runtime/interp/grant.h"
@@ -26,7 +27,7 @@ struct InterpreterOptions {
 };
 
 // Immutable after creation; `decide` may be called from many threads at once.
-class Interpreter {
+class Interpreter final : public Decider {
  public:
   // Refuses a policy set with errors: a broker never runs a policy that does not check.
   static Result<std::shared_ptr<const Interpreter>> create(std::shared_ptr<const LoadedPolicySet> policy,
@@ -34,8 +35,8 @@ class Interpreter {
 
   // Decides one request in the JSON form of docs/semantics.md §5. Never throws; anything
   // wrong with the request is a deny with a reason.
-  Decision decide(const nlohmann::json& request, DecideOptions options = {}) const;
-  Decision decide_text(std::string_view request_json, DecideOptions options = {}) const;
+  Decision decide(const nlohmann::json& request, DecideOptions options = {}) const override;
+  Decision decide_text(std::string_view request_json, DecideOptions options = {}) const override;
 
   // The two halves of an issuance decision: checks and binding (a deny if they fail), then rules.
   std::variant<BoundIssueRequest, Decision> bind_issue(const nlohmann::json& request) const {
@@ -54,7 +55,7 @@ class Interpreter {
   std::string location(const RuleInfo& rule) const;
   std::string explain_condition(const RuleInfo& rule, std::size_t condition, Env& env) const;
 
-  const std::string& policy_version() const { return runtime_->version; }
+  const std::string& policy_version() const override { return runtime_->version; }
   const LoadedPolicySet& policy() const { return *policy_; }
   // Issuers, schemas, version and rule heads: what native code needs besides its functions.
   const std::shared_ptr<const RuntimePolicy>& runtime_policy() const { return runtime_; }

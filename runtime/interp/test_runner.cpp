@@ -168,6 +168,13 @@ void compare(const Interpreter& interp, const TestInfo& test, TestOutcome& out) 
   }
 }
 
+// The decision as the JSON form names it, without the explanation: what two engines must agree on.
+std::string decision_key(Decision d) {
+  d.explained = false;
+  d.explanation.clear();
+  return decision_to_json(d).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace
 
 std::size_t TestReport::passed() const {
@@ -179,7 +186,7 @@ std::size_t TestReport::failed() const {
   return outcomes.size() - passed();
 }
 
-TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& policy) {
+TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& policy, const Decider* native) {
   TestReport report;
   for (const TestInfo& test : policy.program.tests) {
     TestOutcome out;
@@ -193,6 +200,16 @@ TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& poli
     out.decision = interpreter.decide(request, DecideOptions{true});
     out.differences = problems;
     compare(interpreter, test, out);
+    if (native != nullptr && problems.empty()) {
+      // As a broker asks: JSON text, no explanation (the fast path).
+      std::string oracle = decision_key(out.decision);
+      std::string text = request.dump(-1, ' ', false, json::error_handler_t::replace);
+      std::string compiled = decision_key(native->decide_text(text));
+      if (compiled != oracle) {
+        out.differences.push_back(
+            fmt::format("the engines disagree: the interpreter decides {}, native code decides {}", oracle, compiled));
+      }
+    }
     out.passed = out.differences.empty();
     for (const RuleTrace& trace : out.decision.explanation) {
       if (trace.outcome == "matched") report.matched_rules.insert(trace.rule);

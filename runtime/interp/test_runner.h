@@ -1,4 +1,5 @@
-// Runs the `test` blocks of a policy set against the interpreter and compares decisions.
+// Runs the `test` blocks of a policy set on the interpreter (and on native code) and compares the
+// decisions with what each test expects, and the engines with each other.
 #pragma once
 
 #include <set>
@@ -25,6 +26,8 @@ struct TestReport {
   std::size_t failed() const;
 };
 
-TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& policy);
+// Runs every test on the interpreter and, with `native`, also on native code (what brokers run):
+// a test passes only if both give the same decision.
+TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& policy, const Decider* native = nullptr);
 
 }  // namespace writ
