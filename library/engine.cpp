@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -208,32 +210,53 @@ Decision Engine::decide(std::string_view request_json, DecisionContext& context,
                               [&] { return &version.engine->policy_version(); });
 }
 
+namespace {
+
+// A typed request's problem (claims that are not JSON...) or its JSON text.
+template <typename Typed>
+std::optional<Decision> refusal_of(const Typed& request, const engine::Engine& engine, std::string& text) {
+  const auto& r = request.impl();
+  if constexpr (std::is_same_v<Typed, IssueRequest>) {
+    if (r.claims_problem) return engine.deny(Reason::TokenInvalidClaims, *r.claims_problem);
+  } else {
+    if (r.problem) return engine.deny(Reason::RequestInvalid, *r.problem);
+  }
+  auto written = library::request_text(r.document, r.has_time);
+  if (!written) return engine.deny(Reason::RequestInvalid, written.error());
+  text = std::move(written).value();
+  return std::nullopt;
+}
+
+}  // namespace
+
 Decision Engine::decide(const IssueRequest& request, DecideOptions options) const noexcept {
-  std::shared_ptr<const Version> version = impl_->snapshot();
-  const engine::Engine& engine = *version->engine;
-  return library::fail_closed(
-      [&] {
-        const IssueRequest::Impl& r = request.impl();
-        if (r.claims_problem) return engine.deny(Reason::TokenInvalidClaims, *r.claims_problem);
-        auto text = library::request_text(r.document, r.has_time);
-        if (!text) return engine.deny(Reason::RequestInvalid, text.error());
-        return engine.decide_text(*text, options);
-      },
-      [&] { return &engine.policy_version(); });
+  DecisionContext context;
+  return decide(request, context, options);
 }
 
 Decision Engine::decide(const AccessRequest& request, DecideOptions options) const noexcept {
+  DecisionContext context;
+  return decide(request, context, options);
+}
+
+Decision Engine::decide(const IssueRequest& request, DecisionContext& context, DecideOptions options) const noexcept {
+  std::string text;
   std::shared_ptr<const Version> version = impl_->snapshot();
-  const engine::Engine& engine = *version->engine;
-  return library::fail_closed(
-      [&] {
-        const AccessRequest::Impl& r = request.impl();
-        if (r.problem) return engine.deny(Reason::RequestInvalid, *r.problem);
-        auto text = library::request_text(r.document, r.has_time);
-        if (!text) return engine.deny(Reason::RequestInvalid, text.error());
-        return engine.decide_text(*text, options);
-      },
-      [&] { return &engine.policy_version(); });
+  Decision refused =
+      library::fail_closed([&] { return refusal_of(request, *version->engine, text).value_or(Decision{}); },
+                           [&] { return &version->engine->policy_version(); });
+  if (text.empty()) return refused;
+  return decide(text, context, options);
+}
+
+Decision Engine::decide(const AccessRequest& request, DecisionContext& context, DecideOptions options) const noexcept {
+  std::string text;
+  std::shared_ptr<const Version> version = impl_->snapshot();
+  Decision refused =
+      library::fail_closed([&] { return refusal_of(request, *version->engine, text).value_or(Decision{}); },
+                           [&] { return &version->engine->policy_version(); });
+  if (text.empty()) return refused;
+  return decide(text, context, options);
 }
 
 ReloadResult Engine::reload() noexcept {

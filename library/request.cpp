@@ -218,14 +218,16 @@ nlohmann::json with_time(const nlohmann::json& document, bool has_time) {
 
 Result<std::string> request_text(const nlohmann::json& document, bool has_time) {
   try {
-    return with_time(document, has_time).dump();
+    return has_time ? document.dump() : with_time(document, has_time).dump();  // no copy when it has a time
   } catch (const nlohmann::json::exception&) {
     return Error{"a string of the request is not valid UTF-8"};
   }
 }
 
 std::string display_json(const nlohmann::json& document, bool has_time) {
-  return with_time(document, has_time).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  return has_time ? document.dump(-1, ' ', false, kReplace)
+                  : with_time(document, has_time).dump(-1, ' ', false, kReplace);
 }
 
 }  // namespace library

@@ -112,7 +112,9 @@ class WRIT_API Engine {
   Decision decide(std::string_view request_json, DecideOptions options = {}) const noexcept;
   Decision decide(std::string_view request_json, DecisionContext& context, DecideOptions options = {}) const noexcept;
   Decision decide(const IssueRequest& request, DecideOptions options = {}) const noexcept;
+  Decision decide(const IssueRequest& request, DecisionContext& context, DecideOptions options = {}) const noexcept;
   Decision decide(const AccessRequest& request, DecideOptions options = {}) const noexcept;
+  Decision decide(const AccessRequest& request, DecisionContext& context, DecideOptions options = {}) const noexcept;
 
   // Loads the source again (or a new one) and swaps it in atomically when it loads; when it
   // does not, the previous version keeps serving and the result says why. Decisions running

@@ -153,6 +153,8 @@ TEST(EngineApi, TypedIssueRequestsDecideAsTheirJson) {
   EXPECT_EQ(typed.grant->ttl, 120);
   Decision from_text = engine->decide(request.to_json());
   EXPECT_EQ(to_json(typed), to_json(from_text));
+  DecisionContext context;
+  EXPECT_EQ(to_json(engine->decide(request, context)), to_json(typed));
 
   IssueRequest from_payload("ci", "deployer");
   from_payload
@@ -209,6 +211,9 @@ TEST(EngineApi, TypedAccessRequests) {
   AccessRequest dots = AccessRequest::spiffe("spiffe://acme.example/ns/payments/sa/api", "read", "payments/../admin");
   EXPECT_EQ(engine->decide(dots).reason, Reason::RequestInvalid);
   EXPECT_EQ(engine->decide(AccessRequest::role("deployer", "read", "payments/x")).reason, Reason::NoPermit);
+  DecisionContext context;
+  EXPECT_TRUE(engine->decide(ok, context).allow);
+  EXPECT_EQ(engine->decide(dots, context).reason, Reason::RequestInvalid);
 }
 
 TEST(EngineApi, ExplanationsOnDemand) {
