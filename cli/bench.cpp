@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/load_interpreter.h"
+#include "cli/load_policy.h"
 #include "runtime/bind/json_reader.h"
 
 namespace writ::cli {

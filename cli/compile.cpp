@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/load_interpreter.h"
+#include "cli/load_policy.h"
 #include "compiler/ir/lower.h"
 #include "runtime/engine/native_policy.h"
 #include "stdlib/files.h"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/load_interpreter.h"
+#include "cli/load_policy.h"
 #include "runtime/bind/json_reader.h"
 #include "stdlib/printable.h"
 

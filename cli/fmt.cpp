@@ -12,7 +12,7 @@
 #include "cli/terminal.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/policy_set.h"
-#include "compiler/fmt/format.h"
+#include "compiler/fmt/formatter.h"
 #include "compiler/syntax/parse.h"
 #include "stdlib/limits.h"
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/load_interpreter.h"
+#include "cli/load_policy.h"
 #include "cli/terminal.h"
 #include "runtime/engine/engine.h"
 #include "runtime/interp/test_runner.h"

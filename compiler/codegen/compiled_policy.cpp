@@ -14,7 +14,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <re2/re2.h>
 
-#include "compiler/codegen/helpers.h"
+#include "compiler/codegen/host_functions.h"
 #include "compiler/codegen/jit_session.h"
 #include "compiler/codegen/rule_emitter.h"
 #include "compiler/codegen/rule_shape.h"

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "compiler/driver/policy_set.h"
-#include "compiler/fmt/format.h"
+#include "compiler/fmt/formatter.h"
 #include "compiler/syntax/parse.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

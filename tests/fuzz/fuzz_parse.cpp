@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "compiler/fmt/format.h"
+#include "compiler/fmt/formatter.h"
 #include "compiler/syntax/parse.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -10,7 +10,7 @@
 #include "compiler/ast/clone.h"
 #include "compiler/ast/print.h"
 #include "compiler/driver/policy_set.h"
-#include "compiler/fmt/format.h"
+#include "compiler/fmt/formatter.h"
 #include "compiler/syntax/parse.h"
 
 namespace writ {

@@ -1,7 +1,7 @@
 // Tests for the formatter: layout, comments, idempotence.
 #include <gtest/gtest.h>
 
-#include "compiler/fmt/format.h"
+#include "compiler/fmt/formatter.h"
 #include "compiler/syntax/parse.h"
 
 namespace writ {

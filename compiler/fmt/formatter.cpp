@@ -1,6 +1,6 @@
 // The Writ formatter: one canonical layout, comments kept next to the code they precede
 // or trail.
-#include "compiler/fmt/format.h"
+#include "compiler/fmt/formatter.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-// Host helpers callable from generated code (extern "C", by name), and the host objects that
+// Host functions callable from generated code (extern "C", by name), and the host objects that
 // generated code refers to: compiled regular expressions, time windows and constant sets.
 #pragma once
 

@@ -1,6 +1,6 @@
-// Host helpers for generated code: each wraps the one stdlib implementation of a built-in, so
+// Host functions for generated code: each wraps the one stdlib implementation of a built-in, so
 // the interpreter and native code share it. Results that need memory go to the scratch arena.
-#include "compiler/codegen/helpers.h"
+#include "compiler/codegen/host_functions.h"
 
 #include <algorithm>
 #include <cstring>
