@@ -15,8 +15,8 @@
 #include "runtime/engine/bind_plan.h"
 #include "runtime/engine/json_tokens.h"
 #include "runtime/engine/native_policy.h"
+#include "runtime/interp/token_checks.h"
 #include "stdlib/path.h"
-#include "stdlib/saturating.h"
 #include "stdlib/spiffe_id.h"
 #include "stdlib/strings.h"
 
@@ -465,40 +465,33 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
   const TokenFields& claim = plan->token_fields(parts.issuer);
   const HeaderFields& jose = plan->header_fields();
   if (!claim.valid) return false;  // left to the slow path, which refuses the claims
-  const WritCell* iss = field(parts.token, claim.iss);
-  if (iss == nullptr || cell_text(*iss) != issuer.iss) return false;
-  const WritCell* alg = field(parts.header, jose.alg);
-  if (alg == nullptr ||
-      std::find(issuer.algorithms.begin(), issuer.algorithms.end(), cell_text(*alg)) == issuer.algorithms.end()) {
+  // The checks themselves are the interpreter's (token_checks.h); refusals go to the slow path,
+  // which words them.
+  auto text_of = [](const WritCell* cell) {
+    return cell != nullptr ? std::optional<std::string_view>(cell_text(*cell)) : std::nullopt;
+  };
+  const WritCell* typ = field(parts.header, jose.typ);
+  if (check_issuer_and_header(issuer, text_of(field(parts.token, claim.iss)), text_of(field(parts.header, jose.alg)),
+                              text_of(typ))) {
     return false;
   }
-  if (!issuer.types.empty()) {
-    const WritCell* typ = field(parts.header, jose.typ);
-    if (typ == nullptr || std::find(issuer.types.begin(), issuer.types.end(), cell_text(*typ)) == issuer.types.end())
-      return false;
-  }
   const WritCell* aud = field(parts.token, claim.aud);
-  if (aud == nullptr) return false;
-  const auto* audiences = reinterpret_cast<const WritCell*>(aud->a);
-  bool audience_ok = false;
-  for (std::uint64_t i = 0; i < aud->b && !audience_ok; ++i) {
-    audience_ok =
-        std::find(issuer.audiences.begin(), issuer.audiences.end(), cell_text(audiences[i])) != issuer.audiences.end();
-  }
-  if (!audience_ok) return false;
+  auto any_audience = [&](auto&& accepted) {
+    if (aud == nullptr) return false;
+    const auto* audiences = reinterpret_cast<const WritCell*>(aud->a);
+    for (std::uint64_t i = 0; i < aud->b; ++i) {
+      if (accepted(cell_text(audiences[i]))) return true;
+    }
+    return false;
+  };
+  auto time_of = [&](std::int32_t index) {
+    const WritCell* t = field(parts.token, index);
+    return t != nullptr ? std::optional<std::int64_t>(static_cast<std::int64_t>(t->a)) : std::nullopt;
+  };
   const WritCell* time = field(parts.request, plan->request_fields().time);
   if (time == nullptr) return false;
-  auto now = static_cast<std::int64_t>(time->a);
-  // Saturating, as the interpreter's binder: exact near the ends of int64.
-  std::int64_t leeway = issuer.leeway_seconds;
-  const WritCell* exp = field(parts.token, claim.exp);
-  if (exp == nullptr || !(now < stdlib::saturating_add(static_cast<std::int64_t>(exp->a), leeway))) return false;
-  for (std::int32_t index : {claim.nbf, claim.iat}) {
-    if (const WritCell* t = field(parts.token, index)) {
-      if (stdlib::saturating_add(static_cast<std::int64_t>(t->a), -leeway) > now) return false;
-    }
-  }
-  return true;
+  return !check_audience_and_times(issuer, any_audience, static_cast<std::int64_t>(time->a), time_of(claim.exp),
+                                   time_of(claim.nbf), time_of(claim.iat));
 }
 
 JsonBinder::Bound JsonBinder::Impl::bind(std::string_view text) {

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "runtime/bind/bind.h"
+#include "runtime/interp/token_checks.h"
 #include "stdlib/path.h"
-#include "stdlib/saturating.h"
 #include "stdlib/spiffe_id.h"
 
 namespace writ {
@@ -86,24 +86,18 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   auto claims = in.find("claims");
   if (claims == in.end() || !claims->is_object())
     return deny(Reason::RequestInvalid, "`claims` must be the token's claims object");
-  auto iss = claims->find("iss");
-  if (iss == claims->end() || !iss->is_string() || *iss != issuer.iss) {
-    return deny(Reason::TokenIssuerMismatch, fmt::format("the token's `iss` is not `{}`", issuer.iss));
-  }
+  // The issuer, algorithm and type checks (token_checks.h), on the request's JSON.
+  auto text_of = [](const json* object, const char* key) -> std::optional<std::string_view> {
+    if (object == nullptr || !object->is_object()) return std::nullopt;
+    auto it = object->find(key);
+    if (it == object->end() || !it->is_string()) return std::nullopt;
+    return std::string_view(it->get_ref<const std::string&>());
+  };
   auto header = in.find("header");
-  if (header == in.end() || !header->is_object() || !header->contains("alg") || !(*header)["alg"].is_string()) {
-    return deny(Reason::TokenAlgorithm, "the verified JOSE header with its `alg` is required");
-  }
-  std::string alg = (*header)["alg"].get<std::string>();
-  if (std::find(issuer.algorithms.begin(), issuer.algorithms.end(), alg) == issuer.algorithms.end()) {
-    return deny(Reason::TokenAlgorithm, fmt::format("`{}` is not an algorithm issuer `{}` allows", alg, issuer.name));
-  }
-  if (!issuer.types.empty()) {
-    auto typ = header->find("typ");
-    if (typ == header->end() || !typ->is_string() ||
-        std::find(issuer.types.begin(), issuer.types.end(), typ->get<std::string>()) == issuer.types.end()) {
-      return deny(Reason::TokenType, "the token's `typ` header is not one the issuer accepts");
-    }
+  const json* header_json = header != in.end() ? &*header : nullptr;
+  if (auto refused = check_issuer_and_header(issuer, text_of(&*claims, "iss"), text_of(header_json, "alg"),
+                                             text_of(header_json, "typ"))) {
+    return deny(refused->reason, refused->detail());
   }
   auto token = bind_json(*claims, issuer.token_type, "token");
   if (!token) return deny(Reason::TokenInvalidClaims, token.error());
@@ -130,27 +124,19 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   auto exchange = bind_json(exchange_json, schema_type(*policy_, "writ_token_exchange"), "exchange");
   if (!exchange) return deny(Reason::RequestInvalid, exchange.error());
 
-  // Audience and time validity, with the issuer's leeway.
+  // Audience and times (token_checks.h), on the bound claims.
   const Value* aud = field(*token, "aud");
-  bool audience_ok =
-      aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(), [&](const Value& a) {
-        return std::find(issuer.audiences.begin(), issuer.audiences.end(), a.as_string()) != issuer.audiences.end();
-      });
-  if (!audience_ok)
-    return deny(Reason::TokenAudience,
-                fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer.name));
-  std::int64_t now = field(*request, "time")->as_int();
-  std::int64_t leeway = issuer.leeway_seconds;
-  const Value* exp = field(*token, "exp");
-  if (exp == nullptr) return deny(Reason::TokenExpired, "the token has no `exp`");
-  // Saturating: a claim near the ends of int64 must not overflow (the comparisons stay exact).
-  if (!(now < stdlib::saturating_add(exp->as_int(), leeway)))
-    return deny(Reason::TokenExpired, "the token has expired");
-  if (const Value* nbf = field(*token, "nbf"); nbf != nullptr && stdlib::saturating_add(nbf->as_int(), -leeway) > now) {
-    return deny(Reason::TokenNotYetValid, "the token's `nbf` is in the future");
-  }
-  if (const Value* iat = field(*token, "iat"); iat != nullptr && stdlib::saturating_add(iat->as_int(), -leeway) > now) {
-    return deny(Reason::TokenIssuedInFuture, "the token's `iat` is in the future");
+  auto any_audience = [&](auto&& accepted) {
+    return aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(),
+                                         [&](const Value& a) { return accepted(std::string_view(a.as_string())); });
+  };
+  auto time_of = [&](const char* claim) -> std::optional<std::int64_t> {
+    const Value* v = field(*token, claim);
+    return v != nullptr ? std::optional<std::int64_t>(v->as_int()) : std::nullopt;
+  };
+  if (auto refused = check_audience_and_times(issuer, any_audience, field(*request, "time")->as_int(), time_of("exp"),
+                                              time_of("nbf"), time_of("iat"))) {
+    return deny(refused->reason, refused->detail());
   }
 
   return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(),

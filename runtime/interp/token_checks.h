@@ -1,0 +1,63 @@
+// The token checks of docs/semantics.md §5.1 (issuer, algorithm, type, audience, times), written
+// once for both binders: the interpreter's (runtime/interp/request_binder.cpp), which reads them
+// from JSON values, and native code's fast path (runtime/engine/json_binder.cpp), which reads them
+// from cells. Each binder extracts the facts; these functions decide, in the documented order.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "compiler/check/program.h"
+#include "stdlib/saturating.h"
+#include "writ/decision.h"
+
+namespace writ {
+
+// Why a token is refused. The detail is worded only when asked for (the fast path never asks:
+// it leaves refusals to the interpreter's binder, which words them).
+struct TokenRefusal {
+  Reason reason;
+  const IssuerInfo* issuer;
+  std::optional<std::string_view> alg = std::nullopt;  // token.algorithm: the refused one, if any
+  bool absent = false;                                 // token.expired: there is no `exp`
+  std::string detail() const;
+};
+
+inline bool listed(const std::vector<std::string>& values, std::string_view value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// `iss` must be the issuer's exactly; the verified header must carry an allowed `alg`, and a
+// listed `typ` when the issuer lists types. nullopt: absent, or not a string.
+inline std::optional<TokenRefusal> check_issuer_and_header(const IssuerInfo& issuer,
+                                                           std::optional<std::string_view> iss,
+                                                           std::optional<std::string_view> alg,
+                                                           std::optional<std::string_view> typ) {
+  if (!iss || *iss != issuer.iss) return TokenRefusal{Reason::TokenIssuerMismatch, &issuer};
+  if (!alg) return TokenRefusal{Reason::TokenAlgorithm, &issuer};
+  if (!listed(issuer.algorithms, *alg)) return TokenRefusal{Reason::TokenAlgorithm, &issuer, alg};
+  if (!issuer.types.empty() && (!typ || !listed(issuer.types, *typ))) return TokenRefusal{Reason::TokenType, &issuer};
+  return std::nullopt;
+}
+
+// Some `aud` must be one of the issuer's audiences (`any_audience(pred)`: whether `pred` holds for
+// one of the token's audiences); `exp` must be present and `now < exp + leeway`; `nbf` and `iat`,
+// when present, at most `now + leeway`. Saturating, so claims near the ends of int64 stay exact.
+template <typename AnyAudience>
+std::optional<TokenRefusal> check_audience_and_times(const IssuerInfo& issuer, AnyAudience&& any_audience,
+                                                     std::int64_t now, std::optional<std::int64_t> exp,
+                                                     std::optional<std::int64_t> nbf, std::optional<std::int64_t> iat) {
+  if (!any_audience([&](std::string_view aud) { return listed(issuer.audiences, aud); }))
+    return TokenRefusal{Reason::TokenAudience, &issuer};
+  std::int64_t leeway = issuer.leeway_seconds;
+  if (!exp) return TokenRefusal{Reason::TokenExpired, &issuer, std::nullopt, true};
+  if (!(now < stdlib::saturating_add(*exp, leeway))) return TokenRefusal{Reason::TokenExpired, &issuer};
+  if (nbf && stdlib::saturating_add(*nbf, -leeway) > now) return TokenRefusal{Reason::TokenNotYetValid, &issuer};
+  if (iat && stdlib::saturating_add(*iat, -leeway) > now) return TokenRefusal{Reason::TokenIssuedInFuture, &issuer};
+  return std::nullopt;
+}
+
+}  // namespace writ
