@@ -12,6 +12,7 @@
 #include <string>
 
 #include "bench/policy_generator.h"
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
 #include "writ/engine.h"
 

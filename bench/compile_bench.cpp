@@ -6,6 +6,7 @@
 
 #include "bench/policy_generator.h"
 #include "compiler/codegen/compiled_policy.h"
+#include "compiler/driver/policy_set.h"
 #include "compiler/ir/lower.h"
 #include "runtime/engine/engine.h"
 

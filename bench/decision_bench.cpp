@@ -15,6 +15,7 @@
 #include <simdjson.h>
 
 #include "bench/policy_generator.h"
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/json_tokens.h"
 

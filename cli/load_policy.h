@@ -99,6 +99,7 @@ inline LoadedEngine load_bundle_engine(const std::string& bundle_path, const std
     out.exit_code = kExitUsage;
     return out;
   }
+  options.check_sources = check_sources;  // explanations and --engine interpreter re-check the sources
   auto engine = engine::Engine::load_bundle(*bytes, options, expected_version);
   if (!engine) {
     std::cerr << "writ " << command << ": " << bundle_path << ": " << engine.error() << "\n";

@@ -45,6 +45,7 @@ engine::EngineOptions internal_options(const EngineOptions& options) {
   out.cache_directory = options.cache_directory;
   out.trusted_bundle_keys = options.trusted_bundle_keys;
   out.interpreter.max_ttl_seconds = options.max_ttl_seconds;
+  out.check_sources = check_sources;  // a bundle's sources, when explaining
   return out;
 }
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "compiler/driver/policy_set.h"
+#include "compiler/check/checked_policy.h"
 #include "stdlib/ed25519.h"
 #include "stdlib/result.h"
 

@@ -96,8 +96,8 @@ const char* Engine::serving_tier() const {
 
 const Interpreter* Engine::interpreter() const {
   std::call_once(interpreter_once_, [this] {
-    if (interpreter_ != nullptr || sources_.empty()) return;
-    auto policy = std::make_shared<LoadedPolicySet>(check_sources(sources_));
+    if (interpreter_ != nullptr || sources_.empty() || !check_sources_) return;
+    auto policy = std::make_shared<LoadedPolicySet>(check_sources_(sources_));
     auto interpreter = Interpreter::create(std::move(policy), interpreter_options_);
     // The sources must be those the native code was compiled from; if not, explain nothing.
     if (interpreter && native() != nullptr && (*interpreter)->policy_version() == native()->policy().version) {

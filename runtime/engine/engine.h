@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,11 @@ struct EngineOptions {
   // Ed25519 public keys (PEM). With any, load_bundle accepts only bundles signed by one of them
   // (`writ compile --sign`), and refuses unsigned ones and those of other keys.
   std::vector<std::string> trusted_bundle_keys;
+  // How a bundle's sources are checked when its interpreter is needed (explanations, the
+  // interpreter back end): the front end's `check_sources`, given by whoever links it (libwrit,
+  // the CLI). The runtime never parses; without it, a bundle explains nothing and cannot serve
+  // with the interpreter.
+  std::function<LoadedPolicySet(std::vector<SourceText>)> check_sources;
   InterpreterOptions interpreter;
   // A role's candidate rules get a claim index from this many (NativePolicy::CandidateSet);
   // tests lower it so that small generated policies exercise the index.
@@ -114,6 +120,7 @@ class Engine final : public Decider {
   mutable std::shared_ptr<const Interpreter> interpreter_;
   mutable std::once_flag interpreter_once_;
   std::vector<SourceText> sources_;
+  std::function<LoadedPolicySet(std::vector<SourceText>)> check_sources_;
   InterpreterOptions interpreter_options_;
   // Both tiers stay alive as long as the engine: a decision that loaded `current_` may still
   // be running on the fast tier when the optimised one is swapped in.

@@ -7,11 +7,11 @@
 #include <fmt/format.h>
 
 #include "compiler/codegen/jit_session.h"
-#include "stdlib/version.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/policy_image.h"
 #include "stdlib/files.h"
 #include "stdlib/limits.h"
+#include "stdlib/version.h"
 
 namespace writ::engine {
 namespace {
@@ -151,9 +151,12 @@ Result<std::shared_ptr<const Engine>> Engine::load_bundle_unchecked(std::string_
   auto engine = std::shared_ptr<Engine>(new Engine());
   engine->sources_ = std::move(bundle->sources);
   engine->interpreter_options_ = options.interpreter;
+  engine->check_sources_ = options.check_sources;
   if (options.backend == Backend::Interpreter) {
     // Only the interpreter serves: it needs the sources now, checked as always.
-    auto policy = std::make_shared<LoadedPolicySet>(check_sources(engine->sources_));
+    if (!options.check_sources)
+      return Error{"the interpreter cannot serve a bundle without the front end to check its sources"};
+    auto policy = std::make_shared<LoadedPolicySet>(options.check_sources(engine->sources_));
     auto interpreter = Interpreter::create(policy, options.interpreter);
     if (!interpreter) return Error{"the bundle's sources do not check with this Writ: " + interpreter.error()};
     if ((*interpreter)->policy_version() != recorded) {

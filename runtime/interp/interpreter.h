@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "compiler/driver/policy_set.h"
+#include "compiler/check/checked_policy.h"
 #include "runtime/interp/decider.h"
 #include "runtime/interp/decision.h"
 #include "runtime/interp/evaluator.h"

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/check/checked_policy.h"
 #include "compiler/check/program.h"
-#include "compiler/driver/policy_set.h"
 
 namespace writ {
 

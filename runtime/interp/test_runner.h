@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/driver/policy_set.h"
+#include "compiler/check/checked_policy.h"
 #include "runtime/interp/interpreter.h"
 
 namespace writ {

@@ -20,7 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/diag/render.h"
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
+#include "tests/unit/runtime/front_end.h"
 
 namespace writ {
 
@@ -78,7 +80,7 @@ std::shared_ptr<const Engine> engine_for(const fs::path& file, const json& doc, 
   if (tier == Tier::Bundle) {
     auto bytes = Engine::compile_bundle(set, BundleOptions{.optimize = false});
     EXPECT_TRUE(bytes.ok()) << (bytes.ok() ? "" : bytes.error());
-    if (bytes.ok()) engine = Engine::load_bundle(*bytes);
+    if (bytes.ok()) engine = Engine::load_bundle(*bytes, testing::with_front_end());
   } else {
     engine = Engine::create(set, options);
   }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "compiler/diag/render.h"
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
 #include "tests/differential/policy_fuzzer.h"
 

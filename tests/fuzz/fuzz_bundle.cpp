@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/bundle.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/policy_image.h"
@@ -44,7 +45,9 @@ const Compiled& compiled() {
     auto bytes = writ::engine::Engine::compile_bundle(set, writ::engine::BundleOptions{.optimize = false});
     if (!bytes) std::abort();
     auto bundle = writ::engine::read_bundle(*bytes);
-    auto loaded = writ::engine::Engine::load_bundle(*bytes);
+    writ::engine::EngineOptions options;
+    options.check_sources = writ::check_sources;
+    auto loaded = writ::engine::Engine::load_bundle(*bytes, options);
     writ::engine::EngineOptions native;
     native.require_native = true;
     native.tiers = writ::engine::Tiers::Fast;

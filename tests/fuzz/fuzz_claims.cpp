@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include "compiler/driver/policy_set.h"
 #include "runtime/bind/bind.h"
 #include "runtime/bind/json_reader.h"
 #include "runtime/interp/interpreter.h"

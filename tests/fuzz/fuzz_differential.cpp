@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
 #include "tests/differential/policy_fuzzer.h"
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
 
 namespace {

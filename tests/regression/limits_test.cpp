@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/driver/policy_set.h"
 #include "compiler/ir/lower.h"
 #include "compiler/syntax/parse.h"
 #include "runtime/engine/engine.h"

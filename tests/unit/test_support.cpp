@@ -1,5 +1,6 @@
 // Helpers shared by the tests.
 #include "tests/unit/test_support.h"
+#include "compiler/driver/policy_set.h"
 
 #include "compiler/diag/render.h"
 

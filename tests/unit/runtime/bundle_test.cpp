@@ -8,10 +8,12 @@
 #include <fmt/format.h>
 
 #include "bench/policy_generator.h"
-#include "stdlib/version.h"
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
 #include "stdlib/ed25519.h"
 #include "stdlib/sha256.h"
+#include "stdlib/version.h"
+#include "tests/unit/runtime/front_end.h"
 #include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
@@ -51,14 +53,14 @@ std::string rewritten(const std::string& bytes, const std::function<void(Bundle&
 }
 
 std::string load_error(const std::string& bytes, std::string_view expected_version = {}) {
-  auto engine = Engine::load_bundle(bytes, {}, expected_version);
+  auto engine = Engine::load_bundle(bytes, testing::with_front_end(), expected_version);
   return engine.ok() ? std::string("(loaded)") : engine.error();
 }
 
 TEST(Bundle, DecidesAsThePolicyItWasCompiledFromWithoutGeneratingCode) {
   auto policy = small_policy();
   std::string bytes = compiled(policy);
-  auto loaded = Engine::load_bundle(bytes);
+  auto loaded = Engine::load_bundle(bytes, testing::with_front_end());
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_STREQ((*loaded)->serving_tier(), "optimized");
   EngineOptions interpreter;
@@ -90,7 +92,7 @@ TEST(Bundle, ManyModulesAndBothTiersLoad) {
     EXPECT_EQ(bundle->manifest["code"]["tier"], optimize ? "optimized" : "fast");
     EXPECT_EQ(bundle->manifest["rules"].size(), 60u);
     EXPECT_EQ(bundle->sources.size(), policy->user_files.size());
-    auto loaded = Engine::load_bundle(bytes);
+    auto loaded = Engine::load_bundle(bytes, testing::with_front_end());
     ASSERT_TRUE(loaded.ok()) << loaded.error();
     EXPECT_STREQ((*loaded)->serving_tier(), optimize ? "optimized" : "fast");
     auto fresh = Engine::create(policy, EngineOptions{.backend = Backend::Interpreter});
@@ -164,7 +166,7 @@ TEST(Bundle, SignedBundlesLoadOnlyUnderATrustedKey) {
   EngineOptions trusting;
   trusting.trusted_bundle_keys = {*other->public_pem(), *signer->public_pem()};
   auto error_under = [&](const std::string& bytes, const EngineOptions& options) {
-    auto engine = Engine::load_bundle(bytes, options);
+    auto engine = Engine::load_bundle(bytes, testing::with_front_end(options));
     return engine.ok() ? std::string("(loaded)") : engine.error();
   };
   EXPECT_EQ(error_under(signed_bytes, trusting), "(loaded)");
@@ -225,14 +227,14 @@ TEST(Bundle, RefusesSourcesCodeOrRulesThatDoNotBelongTogether) {
   // the runtime image), and explanations, which do, refuse sources that are not the compiled ones.
   std::string edited_sources =
       rewritten(bytes, [](Bundle& b) { b.sources.back().text += "\npermit issue * to github when { true }\n"; });
-  auto edited = Engine::load_bundle(edited_sources);
+  auto edited = Engine::load_bundle(edited_sources, testing::with_front_end());
   ASSERT_TRUE(edited.ok()) << edited.error();
   EXPECT_EQ(decision_to_json((*edited)->decide(request("other", "5")))["decision"], "deny");
   EXPECT_EQ((*edited)->interpreter(), nullptr);
   EXPECT_TRUE((*edited)->decide(request("other", "5"), DecideOptions{.explain = true}).explanation.empty());
   EngineOptions interpreter;
   interpreter.backend = Backend::Interpreter;
-  auto refused = Engine::load_bundle(edited_sources, interpreter);
+  auto refused = Engine::load_bundle(edited_sources, testing::with_front_end(interpreter));
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().find("do not give the policy version"), std::string::npos) << refused.error();
 
@@ -272,7 +274,7 @@ TEST(Bundle, RefusesAStaleBundleWhenThePolicyHasChanged) {
 TEST(Bundle, TheInterpreterBackendUsesOnlyTheSources) {
   EngineOptions options;
   options.backend = Backend::Interpreter;
-  auto loaded = Engine::load_bundle(compiled(small_policy()), options);
+  auto loaded = Engine::load_bundle(compiled(small_policy()), testing::with_front_end(options));
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_EQ((*loaded)->native(), nullptr);
   EXPECT_EQ(decision_to_json((*loaded)->decide(request("deployer", "5")))["decision"], "allow");

@@ -7,7 +7,9 @@
 #include <fstream>
 
 #include "bench/policy_generator.h"
+#include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
+#include "tests/unit/runtime/front_end.h"
 #include "tests/unit/runtime/github_request.h"
 #include "tests/unit/test_support.h"
 
@@ -263,7 +265,7 @@ TEST(Engine, RulesForOneRoleAreIndexedByTheirFirstClaimTest) {
   ASSERT_TRUE(engine.ok()) << engine.error();
   auto bundle = Engine::compile_bundle(set, BundleOptions{.optimize = false});
   ASSERT_TRUE(bundle.ok()) << bundle.error();
-  auto loaded = Engine::load_bundle(*bundle);
+  auto loaded = Engine::load_bundle(*bundle, testing::with_front_end());
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   for (const auto& e : {*engine, *loaded}) {
     auto bound = e->native()->bind_issue(request("deploy", "7"));
