@@ -49,20 +49,6 @@ const char* op_spelling(Op op) {
   return "";
 }
 
-const char* provenance_spelling(Provenance p) {
-  switch (p) {
-    case Provenance::Unqualified:
-      return "";
-    case Provenance::Immutable:
-      return "immutable";
-    case Provenance::Mutable:
-      return "mutable";
-    case Provenance::Untrusted:
-      return "untrusted";
-  }
-  return "";
-}
-
 Span Item::span() const {
   switch (kind) {
     case Kind::Schema:
@@ -77,6 +63,16 @@ Span Item::span() const {
       return test->span;
   }
   return {};
+}
+
+const ExprDetails& Expr::details() const {
+  static const ExprDetails kNone;
+  return extra ? *extra : kNone;
+}
+
+ExprDetails& Expr::mutable_details() {
+  if (!extra) extra = std::make_unique<ExprDetails>();
+  return *extra;
 }
 
 }  // namespace writ::ast

@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "compiler/source/source.h"
+#include "compiler/types/types.h"
 
 namespace writ::ast {
 
 // ----- Expressions ----------------------------------------------------------------------
 
-enum class ExprKind {
+enum class ExprKind : std::uint8_t {
   String,      // "text"             text = decoded value
   Int,         // 42                 int_value
   Bool,        // true               int_value = 0 / 1
@@ -32,7 +33,7 @@ enum class ExprKind {
   Error,       // placeholder after a syntax error
 };
 
-enum class Op {
+enum class Op : std::uint8_t {
   None,
   Not,
   Neg,
@@ -57,31 +58,38 @@ enum class Op {
 
 const char* op_spelling(Op op);
 
-struct Expr {
-  ExprKind kind = ExprKind::Error;
-  Span span;
-  Op op = Op::None;
-  std::string text;
-  std::int64_t int_value = 0;
-  bool method_syntax = false;  // Call written as `receiver.f(args)`
-  bool quoted = false;         // Field or Record key written as a quoted name
-  std::string var;             // Quantifier variable
-  Span var_span;               // Quantifier variable; Field and Call: the name alone
-  std::vector<std::unique_ptr<Expr>> operands;
+// What few expressions need, kept apart so that every other node stays small (a 10,000-rule
+// policy has about 400,000 expressions).
+struct ExprDetails {
+  std::string var;                // Quantifier variable
   std::vector<std::string> keys;  // Record keys, parallel to operands
   std::vector<bool> keys_quoted;
   std::vector<Span> key_spans;
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::Error;
+  Op op = Op::None;
+  bool method_syntax = false;  // Call written as `receiver.f(args)`
+  bool quoted = false;         // Field or Record key written as a quoted name
   bool parenthesized = false;  // written inside (...), kept by the formatter
   // Where the checker recorded this expression's type (Program::type_of); set by the checker.
   mutable std::uint32_t type_slot = UINT32_MAX;
+  Span span;
+  Span var_span;  // Quantifier variable; Field and Call: the name alone
+  std::string text;
+  std::int64_t int_value = 0;
+  std::vector<std::unique_ptr<Expr>> operands;
+  std::unique_ptr<ExprDetails> extra;  // Record and Quantifier only
+
+  // A record's keys and a quantifier's variable (empty for other kinds).
+  const ExprDetails& details() const;
+  ExprDetails& mutable_details();
 };
 
 using ExprPtr = std::unique_ptr<Expr>;
 
 // ----- Types (as written in schemas) ----------------------------------------------------
-
-enum class Provenance { Unqualified, Immutable, Mutable, Untrusted };
-const char* provenance_spelling(Provenance p);
 
 struct FieldDecl;
 

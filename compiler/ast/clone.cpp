@@ -32,12 +32,9 @@ ExprPtr clone(const Expr& e) {
   out->int_value = e.int_value;
   out->method_syntax = e.method_syntax;
   out->quoted = e.quoted;
-  out->var = e.var;
   out->var_span = e.var_span;
   for (const auto& op : e.operands) out->operands.push_back(clone(*op));
-  out->keys = e.keys;
-  out->keys_quoted = e.keys_quoted;
-  out->key_spans = e.key_spans;
+  if (e.extra) out->extra = std::make_unique<ExprDetails>(*e.extra);
   out->parenthesized = e.parenthesized;
   return out;
 }

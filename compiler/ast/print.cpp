@@ -117,14 +117,14 @@ class FlatPrinter {
         std::string out = "{ ";
         for (std::size_t i = 0; i < e.operands.size(); ++i) {
           if (i > 0) out += ", ";
-          out += name_text(e.keys[i]) + ": " + flat_text(*e.operands[i]);
+          out += name_text(e.details().keys[i]) + ": " + flat_text(*e.operands[i]);
         }
         return out + " }";
       }
       case ExprKind::Range:
         return flat_text(*e.operands[0]) + ".." + flat_text(*e.operands[1]);
       case ExprKind::Quantifier:
-        return e.text + "(" + e.var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) + ")";
+        return e.text + "(" + e.details().var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) + ")";
     }
     return "";
   }

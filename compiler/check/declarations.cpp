@@ -600,15 +600,15 @@ void Checker::check_test(const ast::TestDecl& test) {
 void Checker::check_test_with(const ast::Expr& with, const Type& schema, const std::string& schema_name) {
   if (with.kind != ast::ExprKind::Record || !schema.is(TypeKind::Record)) return;
   const RecordType& record = schema.record();
-  for (std::size_t i = 0; i < with.keys.size() && i < with.operands.size(); ++i) {
-    const FieldInfo* field = record.find(with.keys[i]);
+  for (std::size_t i = 0; i < with.details().keys.size() && i < with.operands.size(); ++i) {
+    const FieldInfo* field = record.find(with.details().keys[i]);
     if (field == nullptr) {
       std::vector<std::string> names;
       for (const FieldInfo& f : record.fields) names.push_back(f.name);
-      auto& d = sink_.report(diag::DiagId::UnknownClaim, with.key_spans[i],
-                             fmt::format("`with` sets `{}`, which schema `{}` does not declare", with.keys[i],
+      auto& d = sink_.report(diag::DiagId::UnknownClaim, with.details().key_spans[i],
+                             fmt::format("`with` sets `{}`, which schema `{}` does not declare", with.details().keys[i],
                                          schema_name.empty() ? record.name : schema_name));
-      if (auto m = closest_match(with.keys[i], names)) d.with_help(fmt::format("did you mean `{}`?", *m));
+      if (auto m = closest_match(with.details().keys[i], names)) d.with_help(fmt::format("did you mean `{}`?", *m));
       continue;
     }
     if (field->type.is(TypeKind::Record)) check_test_with(*with.operands[i], field->type, schema_name);

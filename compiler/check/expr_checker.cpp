@@ -41,9 +41,9 @@ std::shared_ptr<const RecordType> spiffe_id_record() {
   static const auto record = [] {
     auto r = std::make_shared<RecordType>();
     r->name = "spiffe_id";
-    r->fields = {{"trust_domain", Type::string(), false, ast::Provenance::Unqualified, {}},
-                 {"path", Type::string(), false, ast::Provenance::Unqualified, {}},
-                 {"segments", Type::list(Type::string()), false, ast::Provenance::Unqualified, {}}};
+    r->fields = {{"trust_domain", Type::string(), false, Provenance::Unqualified},
+                 {"path", Type::string(), false, Provenance::Unqualified},
+                 {"segments", Type::list(Type::string()), false, Provenance::Unqualified}};
     return r;
   }();
   return record;
@@ -53,14 +53,14 @@ std::shared_ptr<const RecordType> github_subject_record() {
   static const auto record = [] {
     auto r = std::make_shared<RecordType>();
     r->name = "github_subject";
-    auto field = [](const char* name, Type t, bool optional, ast::Provenance p = ast::Provenance::Unqualified) {
-      return FieldInfo{name, std::move(t), optional, p, {}};
+    auto field = [](const char* name, Type t, bool optional, Provenance p = Provenance::Unqualified) {
+      return FieldInfo{name, std::move(t), optional, p};
     };
-    r->fields = {field("owner", Type::string(), false, ast::Provenance::Mutable),
-                 field("name", Type::string(), false, ast::Provenance::Mutable),
-                 field("repository", Type::string(), false, ast::Provenance::Mutable),
-                 field("owner_id", Type::string(), true, ast::Provenance::Immutable),
-                 field("repository_id", Type::string(), true, ast::Provenance::Immutable),
+    r->fields = {field("owner", Type::string(), false, Provenance::Mutable),
+                 field("name", Type::string(), false, Provenance::Mutable),
+                 field("repository", Type::string(), false, Provenance::Mutable),
+                 field("owner_id", Type::string(), true, Provenance::Immutable),
+                 field("repository_id", Type::string(), true, Provenance::Immutable),
                  field("context", Type::enumeration({"environment", "pull_request", "ref", ""}), false),
                  field("environment", Type::string(), true),
                  field("ref", Type::string(), true)};
@@ -560,15 +560,14 @@ class ExprChecker {
 
   Type check_record(const ast::Expr& e) {
     auto record = std::make_shared<RecordType>();
-    record->span = e.span;
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
       Type t = check(*e.operands[i]);
-      if (record->find(e.keys[i]) != nullptr) {
-        sink().report(diag::DiagId::DuplicateField, e.key_spans[i],
-                      fmt::format("`{}` appears twice in this record", e.keys[i]));
+      if (record->find(e.details().keys[i]) != nullptr) {
+        sink().report(diag::DiagId::DuplicateField, e.details().key_spans[i],
+                      fmt::format("`{}` appears twice in this record", e.details().keys[i]));
         continue;
       }
-      record->fields.push_back({e.keys[i], t, false, ast::Provenance::Unqualified, e.key_spans[i]});
+      record->fields.push_back({e.details().keys[i], t, false, Provenance::Unqualified});
     }
     return Type::record(std::move(record));
   }
@@ -584,7 +583,7 @@ class ExprChecker {
                       fmt::format("`{}` ranges over a list, found `{}`", e.text, list.name()));
       }
     }
-    scope_.bindings.push_back({e.var, element, e.var_span, false, false});
+    scope_.bindings.push_back({e.details().var, element, e.var_span, false, false});
     Type p = check(*e.operands[1]);
     scope_.bindings.pop_back();
     if (!p.is_error() && !p.is(TypeKind::Bool)) {

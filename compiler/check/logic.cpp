@@ -197,8 +197,8 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
         Type base = program_.type_of(*e.operands[0]);
         if (base.is(TypeKind::Record)) {
           if (const FieldInfo* f = base.record().find(e.text)) {
-            if (f->provenance == ast::Provenance::Immutable) immutable = true;
-            if (f->provenance == ast::Provenance::Mutable) mutable_claims.push_back(f->name);
+            if (f->provenance == Provenance::Immutable) immutable = true;
+            if (f->provenance == Provenance::Mutable) mutable_claims.push_back(f->name);
           }
         }
       }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "compiler/ast/ast.h"
-#include "compiler/check/types.h"
+#include "compiler/types/types.h"
 
 namespace writ {
 

@@ -59,7 +59,7 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
   const ast::SchemaDecl& decl = *schema_decls_.at(name);
   auto record = std::make_shared<RecordType>();
   record->name = name;
-  record->span = decl.name_span;
+  std::vector<Span>& spans = schema_field_spans_[name];  // parallel to record->fields
   in_progress.insert(name);
   if (!decl.base.empty()) {
     if (in_progress.count(decl.base) != 0) {
@@ -73,42 +73,51 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
       if (auto s = closest_match(decl.base, schema_names())) d.with_help(fmt::format("did you mean `{}`?", *s));
     } else {
       record->fields = build_schema(decl.base)->fields;
+      spans = schema_field_spans_[decl.base];
     }
   }
   program_.schemas[name] = record;
   std::size_t inherited = record->fields.size();
-  for (FieldInfo& field : build_fields(decl.fields, name)) {
+  std::vector<Span> declared_spans;
+  std::vector<FieldInfo> declared = build_fields(decl.fields, name, &declared_spans);
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    FieldInfo& field = declared[i];
+    const Span field_span = declared_spans[i];
     auto existing = std::find_if(record->fields.begin(), record->fields.begin() + static_cast<long>(inherited),
                                  [&](const FieldInfo& f) { return f.name == field.name; });
     if (existing == record->fields.begin() + static_cast<long>(inherited)) {
       record->fields.push_back(std::move(field));
+      spans.push_back(field_span);
       continue;
     }
+    const Span existing_span = spans[static_cast<std::size_t>(existing - record->fields.begin())];
     // A derived schema may make an inherited optional claim required (a token profile
     // narrowing the JWT claims), or qualify its provenance, but never change its type.
     if (!comparable(existing->type, field.type) || !assignable(field.type, existing->type) ||
         (existing->type.kind() != field.type.kind())) {
       sink_
-          .report(diag::DiagId::DuplicateField, field.span,
+          .report(diag::DiagId::DuplicateField, field_span,
                   fmt::format("`{}` changes the type of inherited claim `{}` from `{}` to `{}`", name, field.name,
                               existing->type.name(), field.type.name()))
-          .label(existing->span, "inherited from here");
+          .label(existing_span, "inherited from here");
       continue;
     }
     if (field.optional && !existing->optional) {
       sink_
-          .report(diag::DiagId::DuplicateField, field.span,
+          .report(diag::DiagId::DuplicateField, field_span,
                   fmt::format("`{}` makes the required inherited claim `{}` optional", name, field.name))
-          .label(existing->span, "inherited from here");
+          .label(existing_span, "inherited from here");
       continue;
     }
     *existing = std::move(field);
+    spans[static_cast<std::size_t>(existing - record->fields.begin())] = field_span;
   }
   in_progress.erase(name);
   return record;
 }
 
-std::vector<FieldInfo> Checker::build_fields(const std::vector<ast::FieldDecl>& decls, const std::string& owner) {
+std::vector<FieldInfo> Checker::build_fields(const std::vector<ast::FieldDecl>& decls, const std::string& owner,
+                                             std::vector<Span>* spans) {
   std::vector<FieldInfo> fields;
   std::map<std::string, Span> seen;
   for (const ast::FieldDecl& decl : decls) {
@@ -126,8 +135,8 @@ std::vector<FieldInfo> Checker::build_fields(const std::vector<ast::FieldDecl>& 
     field.type = resolve_type(decl.type);
     field.optional = decl.type.optional;
     field.provenance = decl.provenance;
-    field.span = decl.name_span;
     fields.push_back(std::move(field));
+    if (spans != nullptr) spans->push_back(decl.name_span);
   }
   return fields;
 }
@@ -150,7 +159,6 @@ Type Checker::resolve_type(const ast::TypeExpr& t) {
     }
     case ast::TypeExpr::Kind::Record: {
       auto record = std::make_shared<RecordType>();
-      record->span = t.span;
       record->fields = build_fields(t.fields, "");
       return Type::record(std::move(record));
     }

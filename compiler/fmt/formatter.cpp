@@ -37,7 +37,7 @@ class ExprPrinter {
     if (e.kind == ast::ExprKind::Record && !e.operands.empty()) {
       std::string out = e.parenthesized ? "({\n" : "{\n";
       for (std::size_t i = 0; i < e.operands.size(); ++i) {
-        std::string key = ast::name_text(e.keys[i]) + ": ";
+        std::string key = ast::name_text(e.details().keys[i]) + ": ";
         out += inner + key + print(*e.operands[i], inner, inner_width - key.size() - 1) + ",\n";
       }
       return out + indent + (e.parenthesized ? "})" : "}");
@@ -198,7 +198,7 @@ class Formatter {
 
   std::string field_text(const ast::FieldDecl& f, const std::string& indent) {
     std::string s = ast::name_text(f.name) + ": " + type_text(f.type, indent);
-    if (f.provenance != ast::Provenance::Unqualified) s += std::string(" ") + ast::provenance_spelling(f.provenance);
+    if (f.provenance != Provenance::Unqualified) s += std::string(" ") + provenance_spelling(f.provenance);
     return s;
   }
 

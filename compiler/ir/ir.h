@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/check/types.h"
+#include "compiler/types/types.h"
 
 namespace writ::ir {
 

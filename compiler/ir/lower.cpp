@@ -194,7 +194,7 @@ class Lowerer {
       case ast::ExprKind::Quantifier: {
         NodeId list = lower(*e.operands[0]);
         std::uint32_t local = locals_++;
-        scope_.emplace_back(e.var, local);
+        scope_.emplace_back(e.details().var, local);
         NodeId predicate = lower(*e.operands[1]);
         scope_.pop_back();
         return add(e.text == "all" ? Op::All : Op::Any, Type::boolean(), {list, predicate}, local);

@@ -130,9 +130,9 @@ ast::FieldDecl AstBuilder::build_field(WritParser::FieldDeclContext* ctx) {
   if (auto* type = ctx->typeExpr()) field.type = build_type(type);
   if (auto* p = ctx->provenance()) {
     std::string text = p->getText();
-    field.provenance = text == "immutable" ? ast::Provenance::Immutable
-                       : text == "mutable" ? ast::Provenance::Mutable
-                                           : ast::Provenance::Untrusted;
+    field.provenance = text == "immutable" ? Provenance::Immutable
+                       : text == "mutable" ? Provenance::Mutable
+                                           : Provenance::Untrusted;
   }
   return field;
 }
@@ -448,7 +448,7 @@ ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole
       q->kind = ast::ExprKind::Quantifier;
       q->span = whole;
       q->text = e->text;
-      q->var = binder->operands[0]->text;
+      q->mutable_details().var = binder->operands[0]->text;
       q->var_span = binder->operands[0]->span;
       q->operands.push_back(std::move(binder->operands[1]));
       q->operands.push_back(std::move(e->operands[1]));
@@ -504,9 +504,9 @@ ast::ExprPtr AstBuilder::build_primary(WritParser::PrimaryContext* ctx) {
     e->span = whole;
     for (auto* entry : r->recordEntry()) {
       bool quoted = false;
-      e->keys.push_back(field_name(entry->fieldName(), quoted));
-      e->keys_quoted.push_back(quoted);
-      e->key_spans.push_back(entry->fieldName() ? span(entry->fieldName()) : span(entry));
+      e->mutable_details().keys.push_back(field_name(entry->fieldName(), quoted));
+      e->mutable_details().keys_quoted.push_back(quoted);
+      e->mutable_details().key_spans.push_back(entry->fieldName() ? span(entry->fieldName()) : span(entry));
       e->operands.push_back(build_expr(entry->expr()));
     }
     return e;

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "compiler/check/types.h"
+#include "compiler/types/types.h"
 #include "runtime/value/value.h"
 #include "stdlib/result.h"
 

@@ -1,7 +1,7 @@
 // Lays out a bound value in native cells (compiler/codegen/abi.h), in an arena.
 #pragma once
 
-#include "compiler/check/types.h"
+#include "compiler/types/types.h"
 #include "compiler/codegen/abi.h"
 #include "runtime/value/value.h"
 #include "stdlib/arena.h"

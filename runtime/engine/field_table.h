@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/check/types.h"
+#include "compiler/types/types.h"
 
 namespace writ::engine {
 

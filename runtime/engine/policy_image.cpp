@@ -225,8 +225,8 @@ class ImageReader {
       f.type = read_type(depth);
       f.optional = flag();
       auto provenance = in_.get<std::uint8_t>();
-      if (provenance > static_cast<std::uint8_t>(ast::Provenance::Untrusted)) invalid("an unknown provenance");
-      f.provenance = static_cast<ast::Provenance>(provenance);
+      if (provenance > static_cast<std::uint8_t>(Provenance::Untrusted)) invalid("an unknown provenance");
+      f.provenance = static_cast<Provenance>(provenance);
       record.fields.push_back(std::move(f));
     }
   }

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/check/types.h"
+#include "compiler/types/types.h"
 #include "compiler/codegen/abi.h"
 #include "runtime/engine/json_binder.h"
 #include "stdlib/arena.h"

@@ -200,7 +200,7 @@ Result<Value> Evaluator::eval(const ast::Expr& e, Env& env) const {
       RecordValue r;
       for (std::size_t i = 0; i < e.operands.size(); ++i) {
         WRIT_TRY(v, eval(*e.operands[i], env));
-        r.fields.emplace(e.keys[i], std::move(v));
+        r.fields.emplace(e.details().keys[i], std::move(v));
       }
       return Value::record(std::move(r));
     }
@@ -333,7 +333,7 @@ Result<Value> Evaluator::eval_quantifier(const ast::Expr& e, Env& env) const {
   WRIT_TRY(list, eval(*e.operands[0], env));
   bool is_all = e.text == "all";
   for (const Value& item : list.as_list()) {
-    env.push(e.var, item);
+    env.push(e.details().var, item);
     auto p = eval(*e.operands[1], env);
     env.pop();
     if (!p) return p;

@@ -77,7 +77,7 @@ const k = token."kubernetes.io".namespace
   EXPECT_TRUE(r.conditions[0].expr->method_syntax);
   EXPECT_EQ(r.conditions[0].expr->operands.size(), 2u);
   EXPECT_EQ(r.conditions[1].expr->kind, ast::ExprKind::Quantifier);
-  EXPECT_EQ(r.conditions[1].expr->var, "s");
+  EXPECT_EQ(r.conditions[1].expr->details().var, "s");
   const ast::Expr& field = *p->file.items[1].constant->value;
   EXPECT_EQ(field.text, "namespace");
   EXPECT_EQ(field.operands[0]->text, "kubernetes.io");

@@ -47,7 +47,9 @@ class Checker {
   void check_test_without(const ast::Expr& without, const Type& token);
   void check_registered_claims(const ast::SchemaDecl& decl, const RecordType& record);
   Type resolve_type(const ast::TypeExpr& t);
-  std::vector<FieldInfo> build_fields(const std::vector<ast::FieldDecl>& decls, const std::string& owner);
+  // With `spans`: where each returned field was declared (the type model keeps no spans).
+  std::vector<FieldInfo> build_fields(const std::vector<ast::FieldDecl>& decls, const std::string& owner,
+                                      std::vector<Span>* spans = nullptr);
 
   // declarations.cpp
   void collect_names();
@@ -86,6 +88,8 @@ class Checker {
   std::map<std::string, const ast::ConstDecl*> const_decls_;
   std::set<std::string> consts_in_progress_;
   std::set<std::string> schemas_in_progress_;
+  // Where each schema's fields (inherited ones included) were declared, parallel to its fields.
+  std::map<std::string, std::vector<Span>> schema_field_spans_;
   std::map<std::string, Span> rule_ids_;
 };
 

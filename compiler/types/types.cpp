@@ -1,5 +1,5 @@
 // Type construction, naming and compatibility.
-#include "compiler/check/types.h"
+#include "compiler/types/types.h"
 
 #include "stdlib/literals.h"
 
@@ -7,21 +7,35 @@ namespace writ {
 
 Type Type::list(Type element, bool one_or_many) {
   Type t(TypeKind::List);
-  t.element_ = std::make_shared<const Type>(std::move(element));
+  t.payload_ = std::make_shared<const Type>(std::move(element));
   t.one_or_many_ = one_or_many;
   return t;
 }
 
 Type Type::enumeration(std::vector<std::string> values) {
   Type t(TypeKind::Enum);
-  t.enum_values_ = std::make_shared<const std::vector<std::string>>(std::move(values));
+  t.payload_ = std::make_shared<const std::vector<std::string>>(std::move(values));
   return t;
 }
 
 Type Type::record(std::shared_ptr<const RecordType> record) {
   Type t(TypeKind::Record);
-  t.record_ = std::move(record);
+  t.payload_ = std::move(record);
   return t;
+}
+
+const char* provenance_spelling(Provenance p) {
+  switch (p) {
+    case Provenance::Unqualified:
+      return "";
+    case Provenance::Immutable:
+      return "immutable";
+    case Provenance::Mutable:
+      return "mutable";
+    case Provenance::Untrusted:
+      return "untrusted";
+  }
+  return "";
 }
 
 std::string Type::name() const {
@@ -45,17 +59,17 @@ std::string Type::name() const {
     case TypeKind::Window:
       return "window";
     case TypeKind::List:
-      return (one_or_many_ ? "one_or_many<" : "list<") + element_->name() + ">";
+      return (one_or_many_ ? "one_or_many<" : "list<") + element().name() + ">";
     case TypeKind::Enum: {
       std::string out;
-      for (const auto& v : *enum_values_) {
+      for (const auto& v : enum_values()) {
         if (!out.empty()) out += " | ";
         out += stdlib::quote_string_literal(v);
       }
       return out;
     }
     case TypeKind::Record:
-      return record_->name.empty() ? "record" : record_->name;
+      return record().name.empty() ? "record" : record().name;
   }
   return "<error>";
 }
@@ -75,7 +89,7 @@ bool assignable(const Type& from, const Type& to) {
     case TypeKind::List:
       return assignable(from.element(), to.element());
     case TypeKind::Record:
-      return from.record_ptr() == to.record_ptr();
+      return from.same_record(to);
     case TypeKind::Enum: {
       for (const auto& v : from.enum_values()) {
         bool found = false;
@@ -94,7 +108,7 @@ bool comparable(const Type& a, const Type& b) {
   if (a.is_stringy() && b.is_stringy()) return true;
   if (a.kind() != b.kind()) return false;
   if (a.is(TypeKind::List)) return comparable(a.element(), b.element());
-  if (a.is(TypeKind::Record)) return a.record_ptr() == b.record_ptr();
+  if (a.is(TypeKind::Record)) return a.same_record(b);
   return true;
 }
 

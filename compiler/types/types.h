@@ -1,17 +1,17 @@
-// Writ's types: scalars, lists, string enums and records (schemas are named records).
+// Writ's type model: scalars, lists, string enums and records (schemas are named records). Its
+// own stage, read by the checker, the decision IR and the runtime; it knows nothing of source
+// text (the checker keeps where each type was declared).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "compiler/ast/ast.h"
-#include "compiler/source/source.h"
-
 namespace writ {
 
-enum class TypeKind {
+enum class TypeKind : std::uint8_t {
   Error,  // already reported; compatible with everything so one mistake reports once
   String,
   Int,
@@ -26,9 +26,15 @@ enum class TypeKind {
   Record,
 };
 
+// How far a claim can be trusted (docs/language.md, schemas): who can set its value.
+enum class Provenance : std::uint8_t { Unqualified, Immutable, Mutable, Untrusted };
+const char* provenance_spelling(Provenance p);
+
 struct RecordType;
 
-// A value type: cheap to copy, compared structurally (records by identity).
+// A value type: cheap to copy (24 bytes: the checker keeps one per expression and the IR one per
+// node), compared structurally (records by identity). Scalars carry no payload; a list points
+// at its element type, an enum at its values, a record at its fields.
 class Type {
  public:
   Type() = default;
@@ -53,11 +59,15 @@ class Type {
   bool is_ordered() const {
     return kind_ == TypeKind::Int || kind_ == TypeKind::Duration || kind_ == TypeKind::Timestamp;
   }
-  const Type& element() const { return *element_; }
+  // Only for the kind that has it (List, Enum, Record).
+  const Type& element() const { return *static_cast<const Type*>(payload_.get()); }
   bool one_or_many() const { return one_or_many_; }
-  const std::vector<std::string>& enum_values() const { return *enum_values_; }
-  const RecordType& record() const { return *record_; }
-  const std::shared_ptr<const RecordType>& record_ptr() const { return record_; }
+  const std::vector<std::string>& enum_values() const {
+    return *static_cast<const std::vector<std::string>*>(payload_.get());
+  }
+  const RecordType& record() const { return *static_cast<const RecordType*>(payload_.get()); }
+  // Records are the same type when they are the same declaration.
+  bool same_record(const Type& other) const { return payload_ == other.payload_; }
 
   // How the type is written in Writ: `list<string>`, `"a" | "b"`, `github_actions`.
   std::string name() const;
@@ -65,24 +75,22 @@ class Type {
  private:
   explicit Type(TypeKind kind) : kind_(kind) {}
   TypeKind kind_ = TypeKind::Error;
-  std::shared_ptr<const Type> element_;
-  std::shared_ptr<const std::vector<std::string>> enum_values_;
-  std::shared_ptr<const RecordType> record_;
   bool one_or_many_ = false;
+  // What `kind_` says: a Type (List), a std::vector<std::string> (Enum) or a RecordType (Record);
+  // shared, immutable, and null for scalars. One pointer rather than three keeps Type small.
+  std::shared_ptr<const void> payload_;
 };
 
 struct FieldInfo {
   std::string name;
   Type type;
   bool optional = false;
-  ast::Provenance provenance = ast::Provenance::Unqualified;
-  Span span;
+  Provenance provenance = Provenance::Unqualified;
 };
 
 struct RecordType {
   std::string name;  // schema name, or "" for an inline record
   std::vector<FieldInfo> fields;
-  Span span;
   const FieldInfo* find(std::string_view field) const;
 };
 
