@@ -30,4 +30,16 @@ struct SourceText {
   std::string version_name = {};  // see LoadedPolicySet::version_names; empty: `path`
 };
 
+// The user's files of a checked set, as given (bundles carry them; an engine re-checks them when
+// it needs its interpreter again).
+inline std::vector<SourceText> user_sources(const LoadedPolicySet& policy) {
+  std::vector<SourceText> out;
+  for (std::size_t i = 0; i < policy.user_files.size(); ++i) {
+    const SourceFile& file = policy.sources.file(policy.user_files[i]);
+    std::string name = i < policy.version_names.size() ? policy.version_names[i] : file.path();
+    out.push_back({file.path(), file.text(), std::move(name)});
+  }
+  return out;
+}
+
 }  // namespace writ

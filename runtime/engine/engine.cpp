@@ -21,6 +21,7 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
           ? std::string()
           : cached_code_path(options.cache_directory, engine->interpreter_->policy_version(), optimized_shares_shapes);
   if (engine->serve_cached_code(cache_path, optimized_shares_shapes, options)) {
+    engine->release_front_end(options);
     return std::shared_ptr<const Engine>(std::move(engine));
   }
 
@@ -40,15 +41,29 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   tier = std::move(native).value();
   engine->current_.store(tier.get(), std::memory_order_release);
   if (compile.keep_objects) cache_code(cache_path, *tier, *engine->interpreter_);
+  // The optimiser below keeps its own reference until it has built the optimised tier.
+  std::shared_ptr<const Interpreter> front_end = engine->interpreter_;
+  engine->release_front_end(options);
   if (options.tiers == Tiers::Tiered) {
     compile.optimize = true;
     compile.share_shapes = std::nullopt;
     compile.compile_threads = options.optimizer_threads;
     compile.functions_per_module = 64;  // small modules: a cancelled build stops soon
     compile.keep_objects = !cache_path.empty();
-    engine->optimize_in_background(compile, options.claim_index_from, std::move(cache_path));
+    engine->optimize_in_background(std::move(front_end), compile, options.claim_index_from, std::move(cache_path));
   }
   return std::shared_ptr<const Engine>(std::move(engine));
+}
+
+void Engine::release_front_end(const EngineOptions& options) {
+  // Native code serves; the interpreter only explains. Like an engine loaded from a bundle, keep
+  // the sources and check them again on first use (interpreter()) rather than hold the checked
+  // program: its ASTs and types are most of a large policy's memory.
+  if (!options.check_sources) return;  // nothing could check them again
+  sources_ = user_sources(interpreter_->policy());
+  check_sources_ = options.check_sources;
+  interpreter_options_ = options.interpreter;
+  interpreter_.reset();
 }
 
 bool Engine::serve_cached_code(const std::string& cache_path, bool shared_shapes, const EngineOptions& options) {
@@ -60,20 +75,23 @@ bool Engine::serve_cached_code(const std::string& cache_path, bool shared_shapes
   return true;
 }
 
-void Engine::optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path) {
+void Engine::optimize_in_background(std::shared_ptr<const Interpreter> front_end, codegen::CompileOptions options,
+                                    std::size_t index_from, std::string cache_path) {
   options.cancel = &cancel_;
   std::promise<void> done;
   optimizer_done_ = done.get_future().share();
   optimizer_ =
-      std::thread([this, options, index_from, cache_path = std::move(cache_path), done = std::move(done)]() mutable {
-        auto optimized = NativePolicy::create(interpreter_, options, index_from);
+      std::thread([this, front_end = std::move(front_end), options, index_from, cache_path = std::move(cache_path),
+                   done = std::move(done)]() mutable {
+        auto optimized = NativePolicy::create(front_end, options, index_from);
         if (optimized) {
           optimized_ = std::move(optimized).value();
           current_.store(optimized_.get(), std::memory_order_release);
-          if (!cache_path.empty()) cache_code(cache_path, *optimized_, *interpreter_);
+          if (!cache_path.empty()) cache_code(cache_path, *optimized_, *front_end);
         } else {
           optimizer_error_ = optimized.error();  // the fast tier keeps serving
         }
+        front_end.reset();  // the checked program is not needed any more (see create)
         done.set_value();
       });
 }

@@ -102,7 +102,11 @@ class Engine final : public Decider {
 
  private:
   Engine() = default;
-  void optimize_in_background(codegen::CompileOptions options, std::size_t index_from, std::string cache_path);
+  // Once native code serves: keeps the sources instead of the interpreter, when they can be checked again.
+  void release_front_end(const EngineOptions& options);
+  // Builds the optimised tier from `front_end`, which it keeps until then.
+  void optimize_in_background(std::shared_ptr<const Interpreter> front_end, codegen::CompileOptions options,
+                              std::size_t index_from, std::string cache_path);
   // Serves the optimised tier cached at `cache_path` (if any) when it loads; false otherwise.
   bool serve_cached_code(const std::string& cache_path, bool shared_shapes, const EngineOptions& options);
   static Result<std::shared_ptr<const Engine>> load_bundle_unchecked(std::string_view bytes, EngineOptions options,
@@ -116,7 +120,8 @@ class Engine final : public Decider {
                                                                       bool shared_shapes, const EngineOptions& options);
   static void cache_code(const std::string& path, const NativePolicy& native, const Interpreter& interpreter);
 
-  // Set at creation, or (from a bundle) on first use of interpreter(), from `sources_`.
+  // Set at creation when only the interpreter serves; otherwise on first use of interpreter(),
+  // checked again from `sources_` (as a bundle's are).
   mutable std::shared_ptr<const Interpreter> interpreter_;
   mutable std::once_flag interpreter_once_;
   std::vector<SourceText> sources_;

@@ -65,12 +65,7 @@ Result<std::string> bundle_bytes(const NativePolicy& native, const Interpreter& 
   if (!target) return std::move(target).take_error();
   Bundle bundle;
   bundle.manifest = manifest_of(native, interpreter, *target, objects->size());
-  const LoadedPolicySet& policy = interpreter.policy();
-  for (std::size_t i = 0; i < policy.user_files.size(); ++i) {
-    const SourceFile& file = policy.sources.file(policy.user_files[i]);
-    std::string name = i < policy.version_names.size() ? policy.version_names[i] : std::string(file.path());
-    bundle.sources.push_back({std::string(file.path()), std::string(file.text()), std::move(name)});
-  }
+  bundle.sources = user_sources(interpreter.policy());
   bundle.image = encode_policy_image(*interpreter.runtime_policy(), native.ir(), native.code().layout());
   bundle.objects = std::move(objects).value();
   return write_bundle(bundle, key);

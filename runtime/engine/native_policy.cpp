@@ -11,6 +11,7 @@
 
 #include "compiler/ir/lower.h"
 #include "runtime/engine/cells.h"
+#include "runtime/engine/policy_image.h"
 
 namespace writ::engine {
 
@@ -83,7 +84,7 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr
   if (!code) return std::move(code).take_error();
   return std::shared_ptr<const NativePolicy>(
       new NativePolicy(interpreter->runtime_policy(), interpreter->options().max_ttl_seconds,
-                       std::move(lowered).value(), std::move(code).value(), index_from));
+                       runtime_skeleton(std::move(lowered).value()), std::move(code).value(), index_from));
 }
 
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(PolicyImage image, std::int64_t max_ttl,

@@ -14,6 +14,32 @@ namespace {
 constexpr std::uint32_t kImageMagic = 0x47414d49;  // "IMAG"
 constexpr int kMaxTypeDepth = 64;
 
+// Rebuilds the one step the claim index reads: `token.<name> == "<value>"`.
+void add_first_claim_test(ir::Policy& ir, ir::Rule& rule, std::int64_t field, std::string name, std::string value) {
+  auto add = [&](ir::Op op, std::int64_t imm, std::string str, std::vector<ir::NodeId> kids) {
+    ir::Node n;
+    n.op = op;
+    n.imm = imm;
+    n.str = std::move(str);
+    n.kids = std::move(kids);
+    ir.nodes.push_back(std::move(n));
+    return static_cast<ir::NodeId>(ir.nodes.size() - 1);
+  };
+  ir::NodeId root = add(ir::Op::Root, ir::kRootToken, {}, {});
+  ir::NodeId claim = add(ir::Op::Field, field, std::move(name), {root});
+  ir::NodeId constant = add(ir::Op::ConstStr, 0, std::move(value), {});
+  rule.steps.push_back({false, 0, add(ir::Op::Eq, 0, {}, {claim, constant}), 0});
+}
+
+// A grant's tags: a node that carries only their record type (NativePolicy reads its fields).
+ir::NodeId add_tags_node(ir::Policy& ir, Type type) {
+  ir::Node node;
+  node.rep = ir::Rep::Record;
+  node.type = std::move(type);
+  ir.nodes.push_back(std::move(node));
+  return static_cast<ir::NodeId>(ir.nodes.size() - 1);
+}
+
 // ----- Writing --------------------------------------------------------------------------
 
 void write_type(ByteWriter& w, const Type& type);
@@ -328,35 +354,14 @@ class ImageReader {
         if (key > static_cast<std::uint8_t>(ir::GrantKey::Tags)) invalid("an unknown grant output");
         ir::GrantOutput out{static_cast<ir::GrantKey>(key), 0};
         if (out.key == ir::GrantKey::Tags) {
-          ir::Node node;
-          node.rep = ir::Rep::Record;
-          node.type = read_type();
-          if (!node.type.is(TypeKind::Record)) invalid("grant tags are not a record");
-          out.expr = static_cast<ir::NodeId>(ir.nodes.size());
-          ir.nodes.push_back(std::move(node));
+          Type tags = read_type();
+          if (!tags.is(TypeKind::Record)) invalid("grant tags are not a record");
+          out.expr = add_tags_node(ir, std::move(tags));
         }
         rule.grant.push_back(out);
       }
       ir.rules.push_back(std::move(rule));
     }
-  }
-
-  // Rebuilds the one step the claim index reads: `token.<name> == "<value>"`.
-  static void add_first_claim_test(ir::Policy& ir, ir::Rule& rule, std::int64_t field, std::string name,
-                                   std::string value) {
-    auto add = [&](ir::Op op, std::int64_t imm, std::string str, std::vector<ir::NodeId> kids) {
-      ir::Node n;
-      n.op = op;
-      n.imm = imm;
-      n.str = std::move(str);
-      n.kids = std::move(kids);
-      ir.nodes.push_back(std::move(n));
-      return static_cast<ir::NodeId>(ir.nodes.size() - 1);
-    };
-    ir::NodeId root = add(ir::Op::Root, ir::kRootToken, {}, {});
-    ir::NodeId claim = add(ir::Op::Field, field, std::move(name), {root});
-    ir::NodeId constant = add(ir::Op::ConstStr, 0, std::move(value), {});
-    rule.steps.push_back({false, 0, add(ir::Op::Eq, 0, {}, {claim, constant}), 0});
   }
 
   void read_layout(codegen::FunctionLayout& layout) {
@@ -398,6 +403,33 @@ std::string encode_policy_image(const RuntimePolicy& policy, const ir::Policy& i
 
 Result<PolicyImage> decode_policy_image(std::string_view bytes) {
   return ImageReader(bytes).read();
+}
+
+ir::Policy runtime_skeleton(ir::Policy full) {
+  ir::Policy out;
+  out.nodes.emplace_back();  // node 0 stands for every grant output but tags, as in an image
+  for (ir::Rule& rule : full.rules) {
+    ir::Rule kept;
+    kept.id = std::move(rule.id);
+    kept.index = rule.index;
+    kept.forbid = rule.forbid;
+    kept.access = rule.access;
+    kept.locals = rule.locals;
+    if (auto test = first_claim_test(full, rule)) {
+      add_first_claim_test(out, kept, test->field, std::move(test->name), std::move(test->value));
+    }
+    for (const ir::GrantOutput& grant : rule.grant) {
+      ir::GrantOutput output{grant.key, 0};
+      if (grant.key == ir::GrantKey::Tags) output.expr = add_tags_node(out, full.node(grant.expr).type);
+      kept.grant.push_back(output);
+    }
+    out.rules.push_back(std::move(kept));
+  }
+  out.sites = std::move(full.sites);
+  out.patterns = std::move(full.patterns);
+  out.windows = std::move(full.windows);
+  out.sets = std::move(full.sets);
+  return out;
 }
 
 }  // namespace writ::engine

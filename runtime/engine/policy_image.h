@@ -28,4 +28,9 @@ std::string encode_policy_image(const RuntimePolicy& policy, const ir::Policy& i
 // Fails, never crashes, on bytes that are not an image this Writ wrote.
 Result<PolicyImage> decode_policy_image(std::string_view bytes);
 
+// The skeleton an image keeps (PolicyImage::ir) of a whole lowered policy, once its code is
+// generated: an engine compiled from source then holds what one loaded from a bundle holds, not
+// every rule's expressions.
+ir::Policy runtime_skeleton(ir::Policy full);
+
 }  // namespace writ::engine
