@@ -129,7 +129,7 @@ class Emitter {
 
   // ----- Constants: in the code itself, or in the rule's constant table (shared shapes) -----
 
-  NodeId id_of(const Node& n) const { return static_cast<NodeId>(&n - policy_.nodes.data()); }
+  static NodeId id_of(const Node& n) { return n.id; }
 
   llvm::Value* slot_address(const Node& n, std::uint32_t offset = 0) {
     std::uint32_t slot = shape_->slots.at(id_of(n)) + offset;
@@ -276,7 +276,7 @@ class Emitter {
         if (shape_ != nullptr) return {b_.CreateLoad(i64_, slot_address(n))};
         return {b_.getInt64(static_cast<std::uint64_t>(n.imm))};
       case Op::ConstStr:
-        return text_constant(n, n.str);
+        return text_constant(n, policy_.text(n));
       case Op::Root:
         return {b_.CreateLoad(ptr_, b_.CreateConstInBoundsGEP1_64(ptr_, roots_, static_cast<std::uint64_t>(n.imm)))};
       case Op::Local:
@@ -587,9 +587,9 @@ class Emitter {
   // call the matcher.
   llvm::Value* emit_like(const Node& n) {
     Value s = emit(n.kids[0]);
-    std::vector<std::string> pieces = like_pieces(n.str);
+    std::vector<std::string> pieces = like_pieces(policy_.text(n));
     if (pieces.empty()) {
-      Value p = text_constant(n, n.str);
+      Value p = text_constant(n, policy_.text(n));
       return call_flag("writ_glob_match", {ptr_, i64_, ptr_, i64_}, {p.a, p.b, s.a, s.b});
     }
     std::vector<Value> piece_values;

@@ -60,7 +60,7 @@ class ShapeBuilder {
     using K = ShapeConstant::Kind;
     switch (n.op) {
       case Op::ConstStr:
-        slot(id, {K::Text, n.str, 0});
+        slot(id, {K::Text, policy_.text(n), 0});
         break;
       case Op::ConstInt:
         slot(id, {K::Int, {}, n.imm});
@@ -76,10 +76,10 @@ class ShapeBuilder {
         slot(id, {K::Set, {}, n.imm});
         break;
       case Op::Like: {
-        auto pieces = like_pieces(n.str);
+        auto pieces = like_pieces(policy_.text(n));
         shape_.key += fmt::format(" {}", pieces.size());
         if (pieces.empty()) {
-          slot(id, {K::Text, n.str, 0});
+          slot(id, {K::Text, policy_.text(n), 0});
         } else {
           slot(id, {K::Text, pieces[0], 0});
           for (std::size_t i = 1; i < pieces.size(); ++i) shape_.constants.push_back({K::Text, pieces[i], 0});

@@ -3,14 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
+#include "compiler/ir/node_kids.h"
 #include "compiler/types/types.h"
 
 namespace writ::ir {
 
-using NodeId = std::uint32_t;
 
 // How a value is represented in native code (compiler/codegen/abi.h).
 enum class Rep : std::uint8_t {
@@ -92,11 +93,12 @@ enum class ToStringKind : std::uint8_t { Str, Int, Bool, Duration, Timestamp };
 struct Node {
   Op op = Op::ConstBool;
   Rep rep = Rep::Bool;
+  NodeId id = 0;  // its index in Policy::nodes (set by Policy::add)
   std::int64_t imm = 0;
-  std::string str;
-  std::vector<NodeId> kids;
+  NodeKids kids;
   Type type;               // the Writ type (record layouts, list items)
   std::uint32_t site = 0;  // index into Policy::sites: the error message if this node fails
+  std::uint32_t text = 0;  // index into Policy::texts: a ConstStr's value, a Field's name, a pattern
 };
 
 // One step of a rule, in source order: bind a local, or require a condition.
@@ -144,14 +146,30 @@ inline constexpr std::int64_t kRootToken = 0, kRootRequest = 1, kRootHeader = 2,
 inline constexpr std::int64_t kAccessRootRequest = 0;
 
 struct Policy {
-  std::vector<Node> nodes;
+  // A deque, not a vector: a large policy has hundreds of thousands of nodes, and a vector's
+  // growth would hold the old and the new copy at once (the peak of loading from source).
+  std::deque<Node> nodes;
   std::vector<Rule> rules;            // lowered rules, in Program::rules order
   std::vector<std::string> sites;     // error messages, as the interpreter words them
   std::vector<std::string> patterns;  // regular expressions
   std::vector<WindowSpec> windows;
   std::vector<ConstSet> sets;
 
+  // The strings nodes carry, each once; 0 is "". Kept apart so that a node is 72 bytes.
+  std::vector<std::string> texts{std::string()};
+
   const Node& node(NodeId id) const { return nodes[id]; }
+  const std::string& text(const Node& n) const { return texts[n.text]; }
+  std::uint32_t add_text(std::string s) {
+    if (s.empty()) return 0;
+    texts.push_back(std::move(s));
+    return static_cast<std::uint32_t>(texts.size() - 1);
+  }
+  NodeId add(Node n) {
+    n.id = static_cast<NodeId>(nodes.size());
+    nodes.push_back(std::move(n));
+    return nodes.back().id;
+  }
 };
 
 // The IR in text form, for tests, `writ compile --emit-ir` and docs/architecture.md.

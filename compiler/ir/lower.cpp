@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -115,8 +116,7 @@ class Lowerer {
   NodeId add(Node n) {
     // The budget (limits.h): past it the policy is refused, never compiled for minutes.
     if (policy_.nodes.size() >= max_nodes_) throw TooLarge{};
-    policy_.nodes.push_back(std::move(n));
-    return static_cast<NodeId>(policy_.nodes.size() - 1);
+    return policy_.add(std::move(n));
   }
 
   NodeId add(Op op, const Type& type, std::vector<NodeId> kids, std::int64_t imm = 0, std::string str = {}) {
@@ -126,13 +126,20 @@ class Lowerer {
     n.rep = rep_of(type);
     n.kids = std::move(kids);
     n.imm = imm;
-    n.str = std::move(str);
+    n.text = intern(std::move(str));
     return add(std::move(n));
   }
 
   // Sites are shared: 10,000 rules reading the same claim share its messages, which keeps the
   // policy's tables (and a bundle's runtime image) small. A second message (`then`, for a
   // division: abi.h's DivideByZero) is stored right after the first.
+  std::uint32_t intern(std::string text) {
+    if (text.empty()) return 0;
+    auto [it, inserted] = text_index_.emplace(text, static_cast<std::uint32_t>(policy_.texts.size()));
+    if (inserted) policy_.texts.push_back(std::move(text));
+    return it->second;
+  }
+
   std::uint32_t site(std::string message, std::string then = {}) {
     std::string key = then.empty() ? message : message + '\0' + then;
     auto [it, inserted] = site_index_.emplace(std::move(key), static_cast<std::uint32_t>(policy_.sites.size()));
@@ -270,7 +277,7 @@ class Lowerer {
   }
 
   std::optional<std::string> const_string(NodeId id) const {
-    if (node(id).op == Op::ConstStr) return node(id).str;
+    if (node(id).op == Op::ConstStr) return policy_.text(node(id));
     return std::nullopt;
   }
 
@@ -372,7 +379,7 @@ class Lowerer {
       if (set.ints)
         set.numbers.push_back(node(k).imm);
       else
-        set.strings.push_back(node(k).str);
+        set.strings.push_back(policy_.text(node(k)));
     }
     std::sort(set.strings.begin(), set.strings.end());
     set.strings.erase(std::unique(set.strings.begin(), set.strings.end()), set.strings.end());
@@ -480,6 +487,7 @@ class Lowerer {
   std::size_t max_nodes_;
   std::size_t inlined_bytes_ = 0;  // constant strings put in the code so far (limits.h)
   Policy policy_;
+  std::unordered_map<std::string, std::uint32_t> text_index_;  // Policy::texts, each once
   std::map<std::string, std::uint32_t> site_index_;           // message (and its second) -> site
   std::vector<std::pair<std::string, std::uint32_t>> scope_;  // lets and quantifier variables
   std::vector<std::string> root_names_;

@@ -21,7 +21,7 @@ class Printer {
       case Op::ConstInt:
         return std::to_string(n.imm);
       case Op::ConstStr:
-        return stdlib::quote_string_literal(n.str);
+        return stdlib::quote_string_literal(policy_.text(n));
       case Op::Root:
         return rule_.access ? "request" : kIssueRoots[n.imm];
       case Op::Local:
@@ -33,11 +33,11 @@ class Printer {
       }
       case Op::Field:
       case Op::Has:
-        return fmt::format("({} {} #{} {})", op_name(n.op), expr(n.kids[0]), n.imm, n.str);
+        return fmt::format("({} {} #{} {})", op_name(n.op), expr(n.kids[0]), n.imm, policy_.text(n));
       case Op::InSet:
         return fmt::format("(in-set {} {})", expr(n.kids[0]), set(policy_.sets[static_cast<std::size_t>(n.imm)]));
       case Op::Like:
-        return fmt::format("(like {} {})", expr(n.kids[0]), stdlib::quote_string_literal(n.str));
+        return fmt::format("(like {} {})", expr(n.kids[0]), stdlib::quote_string_literal(policy_.text(n)));
       case Op::Matches:
         return fmt::format("(matches {} {})", expr(n.kids[0]),
                            stdlib::quote_string_literal(policy_.patterns[static_cast<std::size_t>(n.imm)]));

@@ -182,7 +182,7 @@ std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::R
     if (f.op != ir::Op::Field || v.op != ir::Op::ConstStr || f.kids.size() != 1) continue;
     const ir::Node& root = ir.node(f.kids[0]);
     if (root.op != ir::Op::Root || root.imm != ir::kRootToken) continue;
-    return FirstClaimTest{f.imm, f.str, v.str};
+    return FirstClaimTest{f.imm, ir.text(f), ir.text(v)};
   }
   return std::nullopt;
 }

@@ -20,10 +20,9 @@ void add_first_claim_test(ir::Policy& ir, ir::Rule& rule, std::int64_t field, st
     ir::Node n;
     n.op = op;
     n.imm = imm;
-    n.str = std::move(str);
+    n.text = ir.add_text(std::move(str));
     n.kids = std::move(kids);
-    ir.nodes.push_back(std::move(n));
-    return static_cast<ir::NodeId>(ir.nodes.size() - 1);
+    return ir.add(std::move(n));
   };
   ir::NodeId root = add(ir::Op::Root, ir::kRootToken, {}, {});
   ir::NodeId claim = add(ir::Op::Field, field, std::move(name), {root});
@@ -36,8 +35,7 @@ ir::NodeId add_tags_node(ir::Policy& ir, Type type) {
   ir::Node node;
   node.rep = ir::Rep::Record;
   node.type = std::move(type);
-  ir.nodes.push_back(std::move(node));
-  return static_cast<ir::NodeId>(ir.nodes.size() - 1);
+  return ir.add(std::move(node));
 }
 
 // ----- Writing --------------------------------------------------------------------------
@@ -336,7 +334,7 @@ class ImageReader {
       ir.sets.push_back(std::move(s));
     }
     // Node 0 stands for every grant output but tags, whose record type NativePolicy reads.
-    ir.nodes.emplace_back();
+    ir.add({});
     std::uint32_t rules = in_.count(6);
     for (std::uint32_t i = 0; i < rules && in_.ok() && error_.empty(); ++i) {
       ir::Rule rule;
@@ -407,7 +405,7 @@ Result<PolicyImage> decode_policy_image(std::string_view bytes) {
 
 ir::Policy runtime_skeleton(ir::Policy full) {
   ir::Policy out;
-  out.nodes.emplace_back();  // node 0 stands for every grant output but tags, as in an image
+  out.add({});  // node 0 stands for every grant output but tags, as in an image
   for (ir::Rule& rule : full.rules) {
     ir::Rule kept;
     kept.id = std::move(rule.id);
