@@ -233,6 +233,7 @@ struct File {
   std::vector<Item> items;
   std::vector<Comment> comments;
   bool had_syntax_errors = false;
+  std::size_t expr_count = 0;  // expression nodes, so the checker can size its type table once
 };
 
 }  // namespace writ::ast

@@ -66,6 +66,7 @@ void AstBuilder::build_file(WritParser::FileContext* ctx, ast::File& out) {
     }
     out.items.push_back(std::move(built));
   }
+  out.expr_count = expr_count_;
 }
 
 void AstBuilder::collect_comments(antlr4::CommonTokenStream& tokens, ast::File& out) {
@@ -319,8 +320,8 @@ void AstBuilder::build_conditions(WritParser::WhenClauseContext* ctx, ast::RuleD
 
 // ----- Expressions ----------------------------------------------------------------------
 
-ast::ExprPtr AstBuilder::error_expr(Span s) const {
-  auto e = std::make_unique<ast::Expr>();
+ast::ExprPtr AstBuilder::error_expr(Span s) {
+  auto e = new_expr();
   e->kind = ast::ExprKind::Error;
   e->span = s;
   return e;
@@ -351,7 +352,7 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
   if (auto* p = as<WritParser::PrimaryExprContext>(ctx)) return build_primary(p->primary());
 
   if (auto* f = as<WritParser::FieldExprContext>(ctx)) {
-    auto e = std::make_unique<ast::Expr>();
+    auto e = new_expr();
     e->kind = ast::ExprKind::Field;
     e->span = whole;
     e->text = field_name(f->fieldName(), e->quoted);
@@ -368,7 +369,7 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
     return call;
   }
   if (auto* i = as<WritParser::IndexExprContext>(ctx)) {
-    auto e = std::make_unique<ast::Expr>();
+    auto e = new_expr();
     e->kind = ast::ExprKind::Index;
     e->span = whole;
     e->operands.push_back(build_expr(i->expr(0)));
@@ -376,7 +377,7 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
     return e;
   }
   if (auto* u = as<WritParser::UnaryExprContext>(ctx)) {
-    auto e = std::make_unique<ast::Expr>();
+    auto e = new_expr();
     e->kind = ast::ExprKind::Unary;
     e->span = whole;
     e->op = u->op != nullptr && u->op->getText() == "-" ? ast::Op::Neg : ast::Op::Not;
@@ -419,7 +420,7 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
   else if (auto* b = as<WritParser::OrExprContext>(ctx))
     op = b->op, lhs = b->expr(0), rhs = b->expr(1);
   if (op == nullptr) return error_expr(whole);
-  auto e = std::make_unique<ast::Expr>();
+  auto e = new_expr();
   e->kind = ast::ExprKind::Binary;
   e->span = whole;
   e->op = binary_op(op->getText());
@@ -430,7 +431,7 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
 
 ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole, WritParser::ArgumentsContext* args,
                                     bool method) {
-  auto e = std::make_unique<ast::Expr>();
+  auto e = new_expr();
   e->kind = ast::ExprKind::Call;
   e->span = whole;
   e->text = std::move(name);
@@ -444,7 +445,7 @@ ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole
     auto& binder = e->operands[0];
     if (binder->kind == ast::ExprKind::Binary && binder->op == ast::Op::In && !binder->parenthesized &&
         binder->operands[0]->kind == ast::ExprKind::Name) {
-      auto q = std::make_unique<ast::Expr>();
+      auto q = new_expr();
       q->kind = ast::ExprKind::Quantifier;
       q->span = whole;
       q->text = e->text;
@@ -461,7 +462,7 @@ ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole
 ast::ExprPtr AstBuilder::build_argument(WritParser::ArgumentContext* ctx) {
   auto exprs = ctx->expr();
   if (exprs.size() == 2) {
-    auto e = std::make_unique<ast::Expr>();
+    auto e = new_expr();
     e->kind = ast::ExprKind::Range;
     e->span = span(ctx);
     e->operands.push_back(build_expr(exprs[0]));
@@ -480,7 +481,7 @@ ast::ExprPtr AstBuilder::build_primary(WritParser::PrimaryContext* ctx) {
     return build_call(name, c->IDENT() ? span(c->IDENT()) : whole, whole, c->arguments());
   }
   if (auto* n = as<WritParser::NamePrimaryContext>(ctx)) {
-    auto e = std::make_unique<ast::Expr>();
+    auto e = new_expr();
     e->kind = ast::ExprKind::Name;
     e->span = whole;
     e->text = n->getText();
@@ -492,14 +493,14 @@ ast::ExprPtr AstBuilder::build_primary(WritParser::PrimaryContext* ctx) {
     return inner;
   }
   if (auto* l = as<WritParser::ListPrimaryContext>(ctx)) {
-    auto e = std::make_unique<ast::Expr>();
+    auto e = new_expr();
     e->kind = ast::ExprKind::List;
     e->span = whole;
     for (auto* item : l->expr()) e->operands.push_back(build_expr(item));
     return e;
   }
   if (auto* r = as<WritParser::RecordPrimaryContext>(ctx)) {
-    auto e = std::make_unique<ast::Expr>();
+    auto e = new_expr();
     e->kind = ast::ExprKind::Record;
     e->span = whole;
     for (auto* entry : r->recordEntry()) {
@@ -515,7 +516,7 @@ ast::ExprPtr AstBuilder::build_primary(WritParser::PrimaryContext* ctx) {
 }
 
 ast::ExprPtr AstBuilder::build_literal(WritParser::LiteralContext* ctx) {
-  auto e = std::make_unique<ast::Expr>();
+  auto e = new_expr();
   if (ctx == nullptr) return error_expr(Span{file_, 0, 0});
   e->span = span(ctx);
   std::string text = ctx->getText();

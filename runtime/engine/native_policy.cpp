@@ -82,9 +82,11 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr
   if (!lowered) return std::move(lowered).take_error();
   auto code = codegen::CompiledPolicy::compile(*lowered, options);
   if (!code) return std::move(code).take_error();
-  return std::shared_ptr<const NativePolicy>(
-      new NativePolicy(interpreter->runtime_policy(), interpreter->options().max_ttl_seconds,
-                       runtime_skeleton(std::move(lowered).value()), std::move(code).value(), index_from));
+  // A statement of its own, so the whole IR is freed before the policy's tables are built.
+  ir::Policy skeleton = runtime_skeleton(std::move(lowered).value());
+  return std::shared_ptr<const NativePolicy>(new NativePolicy(interpreter->runtime_policy(),
+                                                              interpreter->options().max_ttl_seconds,
+                                                              std::move(skeleton), std::move(code).value(), index_from));
 }
 
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(PolicyImage image, std::int64_t max_ttl,

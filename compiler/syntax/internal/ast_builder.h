@@ -17,6 +17,11 @@ class AstBuilder {
   void collect_comments(antlr4::CommonTokenStream& tokens, ast::File& out);
 
  private:
+  // Every expression node is made here, so the file can say how many it has (File::expr_count).
+  ast::ExprPtr new_expr() {
+    ++expr_count_;
+    return std::make_unique<ast::Expr>();
+  }
   Span span(antlr4::ParserRuleContext* ctx) const { return offsets_.context_span(file_, ctx); }
   Span span(antlr4::Token* token) const { return offsets_.token_span(file_, token); }
   Span span(antlr4::tree::TerminalNode* node) const { return span(node->getSymbol()); }
@@ -39,7 +44,7 @@ class AstBuilder {
   ast::ExprPtr build_call(std::string name, Span name_span, Span whole, WritParser::ArgumentsContext* args,
                           bool method = false);
   ast::ExprPtr build_argument(WritParser::ArgumentContext* ctx);
-  ast::ExprPtr error_expr(Span s) const;
+  ast::ExprPtr error_expr(Span s);
 
   // Names: IDENT, soft keyword or quoted string.
   std::string field_name(WritParser::FieldNameContext* ctx, bool& quoted);
@@ -50,6 +55,7 @@ class AstBuilder {
   const OffsetMap& offsets_;
   diag::DiagnosticSink& sink_;
   int max_depth_;
+  std::size_t expr_count_ = 0;
   int depth_ = 0;
   bool reported_depth_ = false;
 };
