@@ -53,20 +53,33 @@ struct Program {
   std::map<std::string, ConstInfo> constants;
   std::vector<RuleInfo> rules;
   std::vector<TestInfo> tests;
-  // The type of every checked expression, indexed by the expression's `type_slot`.
-  std::vector<Type> expr_types;
+  // The type of every checked expression, indexed by the expression's `type_slot`: an index
+  // into `distinct_types`, since a large policy has hundreds of thousands of expressions but few
+  // types (4 bytes an expression rather than 24).
+  std::vector<std::uint32_t> expr_types;
+  std::vector<Type> distinct_types;
 
   Type type_of(const ast::Expr& e) const {
-    return e.type_slot < expr_types.size() ? expr_types[e.type_slot] : Type::error();
+    return e.type_slot < expr_types.size() ? distinct_types[expr_types[e.type_slot]] : Type::error();
   }
   void set_type(const ast::Expr& e, Type t) {
+    std::uint32_t type = intern_type(std::move(t));
     if (e.type_slot >= expr_types.size()) {
       e.type_slot = static_cast<std::uint32_t>(expr_types.size());
-      expr_types.push_back(std::move(t));
+      expr_types.push_back(type);
     } else {
-      expr_types[e.type_slot] = std::move(t);
+      expr_types[e.type_slot] = type;
     }
   }
+
+ private:
+  std::uint32_t intern_type(Type t) {
+    auto [it, inserted] =
+        type_index_.emplace(t.identity(), static_cast<std::uint32_t>(distinct_types.size()));
+    if (inserted) distinct_types.push_back(std::move(t));
+    return it->second;
+  }
+  std::map<Type::Identity, std::uint32_t> type_index_;
 };
 
 }  // namespace writ

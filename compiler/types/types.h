@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace writ {
@@ -66,6 +67,9 @@ class Type {
     return *static_cast<const std::vector<std::string>*>(payload_.get());
   }
   const RecordType& record() const { return *static_cast<const RecordType*>(payload_.get()); }
+  // Two types with one identity are the same type (the same payload, not merely equal ones).
+  using Identity = std::tuple<TypeKind, bool, const void*>;
+  Identity identity() const { return {kind_, one_or_many_, payload_.get()}; }
   // Records are the same type when they are the same declaration.
   bool same_record(const Type& other) const { return payload_ == other.payload_; }
 
