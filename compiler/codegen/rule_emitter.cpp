@@ -447,7 +447,7 @@ class Emitter {
   Value emit_field(const Node& n) {
     const Node& base = node(n.kids[0]);
     llvm::Value* record = emit(n.kids[0]).a;
-    const RecordType& type = base.type.record();
+    const RecordType& type = policy_.type_of(base).record();
     auto index = static_cast<std::size_t>(n.imm);
     // Binders and helpers always fill required fields; only an optional one can be absent.
     if (type.fields[index].optional) fail_if(b_.CreateNot(is_present(record, index)), native::kErrorSite, n);
@@ -676,7 +676,7 @@ class Emitter {
     bool is_all = n.op == Op::All;
     Value list = emit(n.kids[0]);
     Rep item_rep = ir::Rep::Bool;
-    const Type& list_type = node(n.kids[0]).type;
+    const Type& list_type = policy_.type_of(node(n.kids[0]));
     switch (list_type.element().kind()) {
       case TypeKind::String:
       case TypeKind::Enum:

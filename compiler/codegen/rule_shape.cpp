@@ -87,7 +87,7 @@ class ShapeBuilder {
         break;
       }
       case Op::Field: {
-        const auto& field = policy_.node(n.kids[0]).type.record().fields[static_cast<std::size_t>(n.imm)];
+        const auto& field = policy_.type_of(policy_.node(n.kids[0])).record().fields[static_cast<std::size_t>(n.imm)];
         shape_.key += fmt::format(" {}{}", n.imm, field.optional ? "?" : "");
         break;
       }
@@ -103,8 +103,8 @@ class ShapeBuilder {
       default:
         break;
     }
-    if (n.rep == ir::Rep::List && n.type.is(TypeKind::List))
-      shape_.key += fmt::format(" of {}", static_cast<int>(n.type.element().kind()));
+    if (n.rep == ir::Rep::List && policy_.type_of(n).is(TypeKind::List))
+      shape_.key += fmt::format(" of {}", static_cast<int>(policy_.type_of(n).element().kind()));
     if (can_fail(n.op)) {
       // The site shares the node's slot numbering, after any constant of the node itself.
       if (shape_.slots.count(id) == 0) shape_.slots.emplace(id, static_cast<std::uint32_t>(shape_.constants.size()));

@@ -96,9 +96,9 @@ struct Node {
   NodeId id = 0;  // its index in Policy::nodes (set by Policy::add)
   std::int64_t imm = 0;
   NodeKids kids;
-  Type type;               // the Writ type (record layouts, list items)
   std::uint32_t site = 0;  // index into Policy::sites: the error message if this node fails
   std::uint32_t text = 0;  // index into Policy::texts: a ConstStr's value, a Field's name, a pattern
+  std::uint32_t type = 0;  // index into Policy::types: the Writ type (record layouts, list items)
 };
 
 // One step of a rule, in source order: bind a local, or require a condition.
@@ -155,11 +155,18 @@ struct Policy {
   std::vector<WindowSpec> windows;
   std::vector<ConstSet> sets;
 
-  // The strings nodes carry, each once; 0 is "". Kept apart so that a node is 72 bytes.
+  // The strings and types nodes carry, each once; texts[0] is "", types[0] the error type. Kept
+  // apart so that a node is 56 bytes (a large policy has hundreds of thousands).
   std::vector<std::string> texts{std::string()};
+  std::vector<Type> types{Type()};
 
   const Node& node(NodeId id) const { return nodes[id]; }
   const std::string& text(const Node& n) const { return texts[n.text]; }
+  const Type& type_of(const Node& n) const { return types[n.type]; }
+  std::uint32_t add_type(Type t) {
+    types.push_back(std::move(t));
+    return static_cast<std::uint32_t>(types.size() - 1);
+  }
   std::uint32_t add_text(std::string s) {
     if (s.empty()) return 0;
     texts.push_back(std::move(s));

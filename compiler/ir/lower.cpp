@@ -122,7 +122,7 @@ class Lowerer {
   NodeId add(Op op, const Type& type, std::vector<NodeId> kids, std::int64_t imm = 0, std::string str = {}) {
     Node n;
     n.op = op;
-    n.type = type;
+    n.type = intern(type);
     n.rep = rep_of(type);
     n.kids = std::move(kids);
     n.imm = imm;
@@ -133,6 +133,13 @@ class Lowerer {
   // Sites are shared: 10,000 rules reading the same claim share its messages, which keeps the
   // policy's tables (and a bundle's runtime image) small. A second message (`then`, for a
   // division: abi.h's DivideByZero) is stored right after the first.
+  std::uint32_t intern(const Type& type) {
+    if (type.is_error()) return 0;
+    auto [it, inserted] = type_index_.emplace(type.identity(), static_cast<std::uint32_t>(policy_.types.size()));
+    if (inserted) policy_.types.push_back(type);
+    return it->second;
+  }
+
   std::uint32_t intern(std::string text) {
     if (text.empty()) return 0;
     auto [it, inserted] = text_index_.emplace(text, static_cast<std::uint32_t>(policy_.texts.size()));
@@ -290,7 +297,7 @@ class Lowerer {
     auto comparison = [&](Op op) {
       Rep r = node(a).rep;
       if (r != Rep::Bool && r != Rep::Int && r != Rep::Str) {
-        throw Unsupported{fmt::format("comparing values of type `{}`", node(a).type.name())};
+        throw Unsupported{fmt::format("comparing values of type `{}`", policy_.type_of(node(a)).name())};
       }
       return add(op, bool_type, {a, b});
     };
@@ -367,7 +374,7 @@ class Lowerer {
     if (c.rep == Rep::Window) return add(Op::InWindow, bool_type, {item, collection});
     Rep r = node(item).rep;
     if (r != Rep::Str && r != Rep::Int && r != Rep::Bool) {
-      throw Unsupported{fmt::format("`in` on values of type `{}`", node(item).type.name())};
+      throw Unsupported{fmt::format("`in` on values of type `{}`", policy_.type_of(node(item)).name())};
     }
     // A list of literals becomes a constant set, searched by hashing or bisection.
     bool constant = c.op == Op::ListLit && (r == Rep::Str || r == Rep::Int);
@@ -421,7 +428,7 @@ class Lowerer {
     if (name == "size") return add(first_rep() == Rep::List ? Op::SizeList : Op::SizeStr, t, args);
     if (name == "int") return add(Op::ParseInt, t, args);
     if (name == "string")
-      return add(Op::ToString, t, args, static_cast<std::int64_t>(to_string_kind(node(args[0]).type)));
+      return add(Op::ToString, t, args, static_cast<std::int64_t>(to_string_kind(policy_.type_of(node(args[0])))));
     if (name == "min") return add(Op::Min, t, args);
     if (name == "max") return add(Op::Max, t, args);
     if (name == "timestamp") return add(Op::ParseTimestamp, t, args);
@@ -488,6 +495,7 @@ class Lowerer {
   std::size_t inlined_bytes_ = 0;  // constant strings put in the code so far (limits.h)
   Policy policy_;
   std::unordered_map<std::string, std::uint32_t> text_index_;  // Policy::texts, each once
+  std::map<Type::Identity, std::uint32_t> type_index_;         // Policy::types, each once
   std::map<std::string, std::uint32_t> site_index_;           // message (and its second) -> site
   std::vector<std::pair<std::string, std::uint32_t>> scope_;  // lets and quantifier variables
   std::vector<std::string> root_names_;

@@ -154,7 +154,7 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
     for (const ir::GrantOutput& out : rule.grant) {
       facts.grant_mask |= 1u << static_cast<unsigned>(out.key);
       if (out.key == ir::GrantKey::Tags) {
-        for (const FieldInfo& f : ir_.node(out.expr).type.record().fields) facts.tag_names.push_back(f.name);
+        for (const FieldInfo& f : ir_.type_of(ir_.node(out.expr)).record().fields) facts.tag_names.push_back(f.name);
       }
     }
     rule_facts_.push_back(std::move(facts));

@@ -34,7 +34,7 @@ void add_first_claim_test(ir::Policy& ir, ir::Rule& rule, std::int64_t field, st
 ir::NodeId add_tags_node(ir::Policy& ir, Type type) {
   ir::Node node;
   node.rep = ir::Rep::Record;
-  node.type = std::move(type);
+  node.type = ir.add_type(std::move(type));
   return ir.add(std::move(node));
 }
 
@@ -145,7 +145,7 @@ void write_ir_skeleton(ByteWriter& w, const ir::Policy& ir) {
     w.put<std::uint32_t>(static_cast<std::uint32_t>(rule.grant.size()));
     for (const ir::GrantOutput& out : rule.grant) {
       w.put<std::uint8_t>(static_cast<std::uint8_t>(out.key));
-      if (out.key == ir::GrantKey::Tags) write_type(w, ir.node(out.expr).type);
+      if (out.key == ir::GrantKey::Tags) write_type(w, ir.type_of(ir.node(out.expr)));
     }
   }
 }
@@ -418,7 +418,7 @@ ir::Policy runtime_skeleton(ir::Policy full) {
     }
     for (const ir::GrantOutput& grant : rule.grant) {
       ir::GrantOutput output{grant.key, 0};
-      if (grant.key == ir::GrantKey::Tags) output.expr = add_tags_node(out, full.node(grant.expr).type);
+      if (grant.key == ir::GrantKey::Tags) output.expr = add_tags_node(out, full.type_of(full.node(grant.expr)));
       kept.grant.push_back(output);
     }
     out.rules.push_back(std::move(kept));
