@@ -109,5 +109,32 @@ TEST(Concurrency, EveryDecisionIsMadeByOneVersionWhileReloadingAndOptimising) {
   RecordProperty("decisions", std::to_string(decisions.load()));
 }
 
+// An engine serving native code keeps its sources, not its checked program: the first explained
+// decisions check them again. Many threads asking at once get one checked program and the same
+// explanation, while other threads decide without one (run under ThreadSanitizer in .ci/run).
+TEST(Concurrency, FirstExplanationsFromManyThreadsShareOneRecheck) {
+  LoadResult loaded = Engine::load(PolicySource::texts({{"policy.writ", api_test::kPolicy}}), EngineOptions{});
+  ASSERT_TRUE(loaded);
+  const Engine& engine = *loaded.engine;
+  const std::string other = issue_json("acme/other");
+  const std::string payments = issue_json("acme/payments");
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        if ((t + i) % 2 == 0) {
+          Decision d = engine.decide(other, DecideOptions{.explain = true});
+          if (d.allow || !d.explained || d.explanation.empty() || d.explanation.front().rule != "deploy") ++bad;
+        } else if (!engine.decide(payments).allow) {
+          ++bad;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
 }  // namespace
 }  // namespace writ
