@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/builtins/builtins.h"
 #include "compiler/source/source.h"
 #include "compiler/types/types.h"
 
@@ -23,13 +24,13 @@ enum class ExprKind : std::uint8_t {
   Name,        // token              text
   Field,       // a.b                operands[0], text = field name, quoted if written quoted
   Index,       // a[b]               operands[0..1]
-  Call,        // f(a, b)            text = function, operands = arguments; method syntax: a.f(b)
+  Call,        // f(a, b)            text = function (builtin: which), operands = arguments; method syntax: a.f(b)
   Unary,       // !a  -a             op, operands[0]
   Binary,      // a + b              op, operands[0..1]
   List,        // [a, b]             operands
   Record,      // {k: v}             operands = values, keys
   Range,       // a..b (arguments)   operands[0..1]
-  Quantifier,  // all(x in xs, p)    text = "all"/"any", var, operands[0] = list, [1] = predicate
+  Quantifier,  // all(x in xs, p)    text = "all"/"any" (builtin), var, operands[0] = list, [1] = predicate
   Error,       // placeholder after a syntax error
 };
 
@@ -73,6 +74,7 @@ struct Expr {
   bool method_syntax = false;  // Call written as `receiver.f(args)`
   bool quoted = false;         // Field or Record key written as a quoted name
   bool parenthesized = false;  // written inside (...), kept by the formatter
+  Builtin builtin = Builtin::None;  // Call and Quantifier: the built-in named (None: unknown)
   // Where the checker recorded this expression's type (Program::type_of); set by the checker.
   mutable std::uint32_t type_slot = UINT32_MAX;
   Span span;

@@ -36,6 +36,7 @@ ExprPtr clone(const Expr& e) {
   for (const auto& op : e.operands) out->operands.push_back(clone(*op));
   if (e.extra) out->extra = std::make_unique<ExprDetails>(*e.extra);
   out->parenthesized = e.parenthesized;
+  out->builtin = e.builtin;
   return out;
 }
 

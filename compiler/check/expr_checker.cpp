@@ -69,42 +69,6 @@ std::shared_ptr<const RecordType> github_subject_record() {
   return record;
 }
 
-struct FunctionInfo {
-  std::string_view name;
-  std::size_t min_args;
-  std::size_t max_args;  // SIZE_MAX: variadic
-  std::string_view usage;
-};
-
-constexpr FunctionInfo kFunctions[] = {
-    {"has", 1, 1, "has(token.claim)"},
-    {"starts_with", 2, 2, "starts_with(text, prefix)"},
-    {"ends_with", 2, 2, "ends_with(text, suffix)"},
-    {"contains", 2, 2, "contains(text, part) or contains(list, item)"},
-    {"lower", 1, 1, "lower(text)"},
-    {"upper", 1, 1, "upper(text)"},
-    {"split", 2, 2, "split(text, separator)"},
-    {"size", 1, 1, "size(text or list)"},
-    {"int", 1, 1, "int(\"123\")"},
-    {"string", 1, 1, "string(value)"},
-    {"min", 2, SIZE_MAX, "min(a, b, ...)"},
-    {"max", 2, SIZE_MAX, "max(a, b, ...)"},
-    {"timestamp", 1, 1, "timestamp(\"2026-01-31T09:00:00Z\")"},
-    {"window", 2, 3, "window(mon..fri, 09:00..17:00, \"Europe/Berlin\")"},
-    {"spiffe", 1, 1, "spiffe(text)"},
-    {"is_spiffe_id", 1, 1, "is_spiffe_id(text)"},
-    {"github_sub", 1, 1, "github_sub(token.sub)"},
-    {"all", 2, 2, "all(x in list, condition)"},
-    {"any", 2, 2, "any(x in list, condition)"},
-};
-
-const FunctionInfo* find_function(std::string_view name) {
-  for (const FunctionInfo& f : kFunctions) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
-}
-
 bool valid_rfc3339(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SS(.fraction)?(Z|+HH:MM|-HH:MM)
   auto digits = [&](std::size_t at, std::size_t n) {
@@ -321,7 +285,7 @@ class ExprChecker {
 
   // The `has` facts an expression establishes when it is true (or false).
   void facts(const ast::Expr& e, bool when_true, std::set<std::string>& out) {
-    if (e.kind == ast::ExprKind::Call && e.text == "has" && e.operands.size() == 1 && when_true) {
+    if (e.kind == ast::ExprKind::Call && e.builtin == Builtin::Has && e.operands.size() == 1 && when_true) {
       std::string p = claim_path(*e.operands[0]);
       if (!p.empty()) out.insert(p);
     } else if (e.kind == ast::ExprKind::Unary && e.op == ast::Op::Not) {
@@ -596,11 +560,11 @@ class ExprChecker {
   // ----- Calls ----------------------------------------------------------------------------
 
   Type check_call(const ast::Expr& e) {
-    const FunctionInfo* fn = find_function(e.text);
+    const BuiltinInfo* fn = e.builtin == Builtin::None ? nullptr : &builtin_info(e.builtin);
     Span name_span = e.var_span.valid() ? e.var_span : e.span;
     if (fn == nullptr) {
       std::vector<std::string> names;
-      for (const FunctionInfo& f : kFunctions) names.emplace_back(f.name);
+      for (const BuiltinInfo& f : builtins()) names.emplace_back(f.name);
       auto& d = sink().report(diag::DiagId::UnknownFunction, name_span, fmt::format("unknown function `{}`", e.text));
       if (auto m = closest_match(e.text, names)) d.with_help(fmt::format("did you mean `{}`?", *m));
       for (const auto& arg : e.operands) check(*arg);
@@ -609,7 +573,7 @@ class ExprChecker {
     std::size_t n = e.operands.size();
     if (n < fn->min_args || n > fn->max_args) {
       std::string expected = fn->min_args == fn->max_args ? fmt::format("{}", fn->min_args)
-                             : fn->max_args == SIZE_MAX   ? fmt::format("at least {}", fn->min_args)
+                             : fn->max_args == kVariadic   ? fmt::format("at least {}", fn->min_args)
                                                           : fmt::format("{} or {}", fn->min_args, fn->max_args);
       sink()
           .report(diag::DiagId::WrongArity, e.span,
@@ -617,14 +581,14 @@ class ExprChecker {
           .with_help(fmt::format("usage: `{}`", fn->usage));
       // Quantifier arguments mention a variable that is not bound here; checking them would
       // only echo this error.
-      if (e.text != "all" && e.text != "any") {
+      if (e.builtin != Builtin::All && e.builtin != Builtin::Any) {
         for (const auto& arg : e.operands) check(*arg);
       }
       return Type::error();
     }
-    if (e.text == "has") return check_has(e);
-    if (e.text == "window") return check_window(e);
-    if (e.text == "all" || e.text == "any") {
+    if (e.builtin == Builtin::Has) return check_has(e);
+    if (e.builtin == Builtin::Window) return check_window(e);
+    if (e.builtin == Builtin::All || e.builtin == Builtin::Any) {
       sink().report(diag::DiagId::TypeMismatch, e.span,
                     fmt::format("`{}` binds a variable: write `{}`", e.text, fn->usage));
       return Type::error();
@@ -632,20 +596,20 @@ class ExprChecker {
     std::vector<Type> args;
     for (const auto& arg : e.operands) args.push_back(check(*arg));
     for (const Type& t : args) {
-      if (t.is_error()) return result_type_for(e.text, args);
+      if (t.is_error()) return result_type_for(e.builtin, args);
     }
     return check_builtin(e, args);
   }
 
   // A plausible result type when an argument already failed, so one mistake reports once.
-  static Type result_type_for(std::string_view name, const std::vector<Type>& args) {
-    if (name == "lower" || name == "upper" || name == "string") return Type::string();
-    if (name == "size" || name == "int") return Type::integer();
-    if (name == "split") return Type::list(Type::string());
-    if (name == "timestamp") return Type::timestamp();
-    if (name == "spiffe") return Type::record(spiffe_id_record());
-    if (name == "github_sub") return Type::record(github_subject_record());
-    if (name == "min" || name == "max") {
+  static Type result_type_for(Builtin b, const std::vector<Type>& args) {
+    if (b == Builtin::Lower || b == Builtin::Upper || b == Builtin::String) return Type::string();
+    if (b == Builtin::Size || b == Builtin::Int) return Type::integer();
+    if (b == Builtin::Split) return Type::list(Type::string());
+    if (b == Builtin::Timestamp) return Type::timestamp();
+    if (b == Builtin::Spiffe) return Type::record(spiffe_id_record());
+    if (b == Builtin::GithubSub) return Type::record(github_subject_record());
+    if (b == Builtin::Min || b == Builtin::Max) {
       for (const Type& t : args) {
         if (!t.is_error()) return t;
       }
@@ -662,13 +626,13 @@ class ExprChecker {
   }
 
   Type check_builtin(const ast::Expr& e, const std::vector<Type>& args) {
-    std::string_view name = e.text;
-    if (name == "starts_with" || name == "ends_with") {
+    Builtin b = e.builtin;
+    if (b == Builtin::StartsWith || b == Builtin::EndsWith) {
       expect_arg(e, 0, args[0], args[0].is_stringy(), "a string");
       expect_arg(e, 1, args[1], args[1].is_stringy(), "a string");
       return Type::boolean();
     }
-    if (name == "contains") {
+    if (b == Builtin::Contains) {
       if (args[0].is(TypeKind::List)) {
         if (!comparable(args[0].element(), args[1])) {
           sink().report(diag::DiagId::IncompatibleComparison, e.span,
@@ -680,11 +644,11 @@ class ExprChecker {
       expect_arg(e, 1, args[1], args[1].is_stringy(), "a string");
       return Type::boolean();
     }
-    if (name == "lower" || name == "upper") {
+    if (b == Builtin::Lower || b == Builtin::Upper) {
       expect_arg(e, 0, args[0], args[0].is_stringy(), "a string");
       return Type::string();
     }
-    if (name == "split") {
+    if (b == Builtin::Split) {
       expect_arg(e, 0, args[0], args[0].is_stringy(), "a string");
       if (expect_arg(e, 1, args[1], args[1].is_stringy(), "a string")) {
         auto sep = c_.const_string(*e.operands[1]);
@@ -694,11 +658,11 @@ class ExprChecker {
       }
       return Type::list(Type::string());
     }
-    if (name == "size") {
+    if (b == Builtin::Size) {
       expect_arg(e, 0, args[0], args[0].is_stringy() || args[0].is(TypeKind::List), "a string or a list");
       return Type::integer();
     }
-    if (name == "int") {
+    if (b == Builtin::Int) {
       if (expect_arg(e, 0, args[0], args[0].is_stringy(), "a string of decimal digits")) {
         if (auto text = c_.const_string(*e.operands[0])) {
           std::string_view s = *text;
@@ -713,7 +677,7 @@ class ExprChecker {
       }
       return Type::integer();
     }
-    if (name == "string") {
+    if (b == Builtin::String) {
       const Type& t = args[0];
       expect_arg(e, 0, t,
                  t.is_stringy() || t.is(TypeKind::Int) || t.is(TypeKind::Bool) || t.is(TypeKind::Duration) ||
@@ -721,7 +685,7 @@ class ExprChecker {
                  "a string, int, bool, duration or timestamp");
       return Type::string();
     }
-    if (name == "min" || name == "max") {
+    if (b == Builtin::Min || b == Builtin::Max) {
       const Type& first = args[0];
       if (!expect_arg(e, 0, first, first.is_ordered(), "an `int`, `duration` or `timestamp`")) return Type::error();
       for (std::size_t i = 1; i < args.size(); ++i) {
@@ -729,7 +693,7 @@ class ExprChecker {
       }
       return first;
     }
-    if (name == "timestamp") {
+    if (b == Builtin::Timestamp) {
       if (expect_arg(e, 0, args[0], args[0].is_stringy(), "an RFC 3339 string")) {
         if (auto text = c_.const_string(*e.operands[0]); text && !valid_rfc3339(*text)) {
           sink()
@@ -740,7 +704,7 @@ class ExprChecker {
       }
       return Type::timestamp();
     }
-    if (name == "spiffe" || name == "is_spiffe_id") {
+    if (b == Builtin::Spiffe || b == Builtin::IsSpiffeId) {
       if (expect_arg(e, 0, args[0], args[0].is_stringy(), "a string")) {
         if (auto text = c_.const_string(*e.operands[0])) {
           auto parsed = stdlib::parse_spiffe_id(*text);
@@ -750,9 +714,9 @@ class ExprChecker {
           }
         }
       }
-      return name == "spiffe" ? Type::record(spiffe_id_record()) : Type::boolean();
+      return b == Builtin::Spiffe ? Type::record(spiffe_id_record()) : Type::boolean();
     }
-    if (name == "github_sub") {
+    if (b == Builtin::GithubSub) {
       expect_arg(e, 0, args[0], args[0].is_stringy(), "a string");
       return Type::record(github_subject_record());
     }

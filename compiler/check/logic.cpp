@@ -40,13 +40,13 @@ struct Constraint {
 };
 
 std::optional<Constraint> constraint_of(const ast::Expr& e) {
-  if (e.kind == ast::ExprKind::Call && e.text == "has" && e.operands.size() == 1) {
+  if (e.kind == ast::ExprKind::Call && e.builtin == Builtin::Has && e.operands.size() == 1) {
     std::string p = claim_path(*e.operands[0]);
     if (!p.empty()) return Constraint{Constraint::Present, p, {}, {}, &e};
   }
   if (e.kind == ast::ExprKind::Unary && e.op == ast::Op::Not) {
     const ast::Expr& inner = *e.operands[0];
-    if (inner.kind == ast::ExprKind::Call && inner.text == "has" && inner.operands.size() == 1) {
+    if (inner.kind == ast::ExprKind::Call && inner.builtin == Builtin::Has && inner.operands.size() == 1) {
       std::string p = claim_path(*inner.operands[0]);
       if (!p.empty()) return Constraint{Constraint::Absent, p, {}, {}, &e};
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -16,6 +17,18 @@
 
 namespace writ::ir {
 namespace {
+
+// The IR op each built-in lowers to, when that is one op whatever its arguments (builtins.def).
+#define LOWERS_TO(op) Op::op
+#define LOWERED_SPECIALLY std::nullopt
+constexpr std::optional<Op> kLowersTo[] = {
+#define WRIT_BUILTIN(id, name, min_args, max_args, usage, lowering) lowering,
+#include "compiler/builtins/builtins.def"
+#undef WRIT_BUILTIN
+};
+#undef LOWERS_TO
+#undef LOWERED_SPECIALLY
+static_assert(std::size(kLowersTo) == static_cast<std::size_t>(Builtin::None));
 
 constexpr const char* kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -211,7 +224,7 @@ class Lowerer {
         scope_.emplace_back(e.details().var, local);
         NodeId predicate = lower(*e.operands[1]);
         scope_.pop_back();
-        return add(e.text == "all" ? Op::All : Op::Any, Type::boolean(), {list, predicate}, local);
+        return add(e.builtin == Builtin::All ? Op::All : Op::Any, Type::boolean(), {list, predicate}, local);
       }
       default:
         break;
@@ -397,45 +410,44 @@ class Lowerer {
   }
 
   NodeId lower_call(const ast::Expr& e, const Type& t) {
-    const std::string& name = e.text;
-    if (name == "has") {
+    const Builtin b = e.builtin;
+    if (b == Builtin::Has) {
       const ast::Expr& arg = *e.operands[0];
       if (arg.kind != ast::ExprKind::Field) throw Unsupported{"`has` on something other than a field"};
       return add(Op::Has, Type::boolean(), {lower(*arg.operands[0])}, field_index(arg), arg.text);
     }
-    if (name == "window") return lower_window(e);
+    if (b == Builtin::Window) return lower_window(e);
     std::vector<NodeId> args;
     for (const auto& a : e.operands) args.push_back(lower(*a));
+    if (b != Builtin::None) {
+      if (std::optional<Op> op = kLowersTo[static_cast<std::size_t>(b)]) return add(*op, t, args);
+    }
     auto first_rep = [&] { return node(args[0]).rep; };
     auto with_site = [&](NodeId id, std::string message) {
       policy_.nodes[id].site = site(std::move(message));
       return id;
     };
-    if (name == "starts_with") return add(Op::StartsWith, t, args);
-    if (name == "ends_with") return add(Op::EndsWith, t, args);
-    if (name == "contains") {
-      if (first_rep() == Rep::List) {
-        Rep item = node(args[1]).rep;
-        if (item != Rep::Str && item != Rep::Int && item != Rep::Bool)
-          throw Unsupported{"`contains` on a list of records or lists"};
-        return add(Op::ContainsList, t, args);
+    switch (b) {
+      case Builtin::Contains: {
+        if (first_rep() == Rep::List) {
+          Rep item = node(args[1]).rep;
+          if (item != Rep::Str && item != Rep::Int && item != Rep::Bool)
+            throw Unsupported{"`contains` on a list of records or lists"};
+          return add(Op::ContainsList, t, args);
+        }
+        return add(Op::ContainsStr, t, args);
       }
-      return add(Op::ContainsStr, t, args);
+      case Builtin::Split:
+        return with_site(add(Op::Split, t, args), "the separator of `split` is empty");
+      case Builtin::Size:
+        return add(first_rep() == Rep::List ? Op::SizeList : Op::SizeStr, t, args);
+      case Builtin::String:
+        return add(Op::ToString, t, args,
+                   static_cast<std::int64_t>(to_string_kind(policy_.type_of(node(args[0])))));
+      default:
+        break;
     }
-    if (name == "lower") return add(Op::Lower, t, args);
-    if (name == "upper") return add(Op::Upper, t, args);
-    if (name == "split") return with_site(add(Op::Split, t, args), "the separator of `split` is empty");
-    if (name == "size") return add(first_rep() == Rep::List ? Op::SizeList : Op::SizeStr, t, args);
-    if (name == "int") return add(Op::ParseInt, t, args);
-    if (name == "string")
-      return add(Op::ToString, t, args, static_cast<std::int64_t>(to_string_kind(policy_.type_of(node(args[0])))));
-    if (name == "min") return add(Op::Min, t, args);
-    if (name == "max") return add(Op::Max, t, args);
-    if (name == "timestamp") return add(Op::ParseTimestamp, t, args);
-    if (name == "spiffe") return add(Op::Spiffe, t, args);
-    if (name == "is_spiffe_id") return add(Op::IsSpiffeId, t, args);
-    if (name == "github_sub") return add(Op::GithubSub, t, args);
-    throw Unsupported{fmt::format("the function `{}`", name)};
+    throw Unsupported{fmt::format("the function `{}`", e.text)};
   }
 
   static ToStringKind to_string_kind(const Type& t) {

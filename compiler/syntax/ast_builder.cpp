@@ -435,13 +435,14 @@ ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole
   e->kind = ast::ExprKind::Call;
   e->span = whole;
   e->text = std::move(name);
+  e->builtin = find_builtin(e->text);
   e->var_span = name_span;  // the callee's name, for "unknown function" diagnostics
   if (args != nullptr) {
     for (auto* a : args->argument()) e->operands.push_back(build_argument(a));
   }
   // `all(x in xs, p)` and `any(x in xs, p)` bind a variable: rewrite them as quantifiers.
   // Only the function form binds: `xs.all(...)` stays a call, which the checker rejects.
-  if ((e->text == "all" || e->text == "any") && !method && e->operands.size() == 2) {
+  if ((e->builtin == Builtin::All || e->builtin == Builtin::Any) && !method && e->operands.size() == 2) {
     auto& binder = e->operands[0];
     if (binder->kind == ast::ExprKind::Binary && binder->op == ast::Op::In && !binder->parenthesized &&
         binder->operands[0]->kind == ast::ExprKind::Name) {
@@ -449,6 +450,7 @@ ast::ExprPtr AstBuilder::build_call(std::string name, Span name_span, Span whole
       q->kind = ast::ExprKind::Quantifier;
       q->span = whole;
       q->text = e->text;
+      q->builtin = e->builtin;
       q->mutable_details().var = binder->operands[0]->text;
       q->var_span = binder->operands[0]->span;
       q->operands.push_back(std::move(binder->operands[1]));

@@ -140,7 +140,7 @@ std::optional<std::string> Evaluator::prepare_expr(const ast::Expr& e) {
       regexes_.emplace(pattern->as_string(), std::move(re));
     }
   }
-  if (e.kind == ast::ExprKind::Call && e.text == "window" && e.operands.size() == 3) {
+  if (e.kind == ast::ExprKind::Call && e.builtin == Builtin::Window && e.operands.size() == 3) {
     auto zone = eval(*e.operands[2], env);
     if (!zone || zone->kind() != ValueKind::String) return "a window's time zone is not a constant string";
     if (zones_.count(zone->as_string()) == 0) {
@@ -331,7 +331,7 @@ Result<Value> Evaluator::eval_arithmetic(const ast::Expr& e, const Value& a, con
 
 Result<Value> Evaluator::eval_quantifier(const ast::Expr& e, Env& env) const {
   WRIT_TRY(list, eval(*e.operands[0], env));
-  bool is_all = e.text == "all";
+  bool is_all = e.builtin == Builtin::All;
   for (const Value& item : list.as_list()) {
     env.push(e.details().var, item);
     auto p = eval(*e.operands[1], env);
@@ -376,8 +376,8 @@ Result<Value> Evaluator::eval_window(const ast::Expr& e, Env& env) const {
 }
 
 Result<Value> Evaluator::eval_call(const ast::Expr& e, Env& env) const {
-  if (e.text == "has") return eval_has(e, env);
-  if (e.text == "window") return eval_window(e, env);
+  if (e.builtin == Builtin::Has) return eval_has(e, env);
+  if (e.builtin == Builtin::Window) return eval_window(e, env);
   std::vector<Value> args;
   args.reserve(e.operands.size());
   for (const auto& arg : e.operands) {
@@ -388,14 +388,14 @@ Result<Value> Evaluator::eval_call(const ast::Expr& e, Env& env) const {
 }
 
 Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Value>& args) const {
-  std::string_view name = e.text;
-  if (name == "starts_with") return Value::boolean(args[0].as_string().rfind(args[1].as_string(), 0) == 0);
-  if (name == "ends_with") {
+  Builtin b = e.builtin;
+  if (b == Builtin::StartsWith) return Value::boolean(args[0].as_string().rfind(args[1].as_string(), 0) == 0);
+  if (b == Builtin::EndsWith) {
     const auto& s = args[0].as_string();
     const auto& suffix = args[1].as_string();
     return Value::boolean(s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0);
   }
-  if (name == "contains") {
+  if (b == Builtin::Contains) {
     if (args[0].kind() == ValueKind::List) {
       const auto& list = args[0].as_list();
       return Value::boolean(
@@ -403,25 +403,25 @@ Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Valu
     }
     return Value::boolean(args[0].as_string().find(args[1].as_string()) != std::string::npos);
   }
-  if (name == "lower") return Value::string(stdlib::ascii_lower(args[0].as_string()));
-  if (name == "upper") return Value::string(stdlib::ascii_upper(args[0].as_string()));
-  if (name == "split") {
+  if (b == Builtin::Lower) return Value::string(stdlib::ascii_lower(args[0].as_string()));
+  if (b == Builtin::Upper) return Value::string(stdlib::ascii_upper(args[0].as_string()));
+  if (b == Builtin::Split) {
     if (args[1].as_string().empty()) return fail("the separator of `split` is empty");
     std::vector<Value> parts;
     for (auto& p : stdlib::split(args[0].as_string(), args[1].as_string()))
       parts.push_back(Value::string(std::move(p)));
     return Value::list(std::move(parts));
   }
-  if (name == "size") {
+  if (b == Builtin::Size) {
     if (args[0].kind() == ValueKind::List) return Value::integer(static_cast<std::int64_t>(args[0].as_list().size()));
     return Value::integer(stdlib::code_point_count(args[0].as_string()));
   }
-  if (name == "int") {
+  if (b == Builtin::Int) {
     auto v = stdlib::parse_int(args[0].as_string());
     if (!v) return std::move(v).take_error();
     return Value::integer(*v);
   }
-  if (name == "string") {
+  if (b == Builtin::String) {
     const Value& v = args[0];
     switch (v.kind()) {
       case ValueKind::String:
@@ -438,27 +438,27 @@ Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Valu
         return fail("`string` cannot convert this value");
     }
   }
-  if (name == "min" || name == "max") {
+  if (b == Builtin::Min || b == Builtin::Max) {
     const Value* best = &args[0];
     for (const Value& v : args) {
-      if (name == "min" ? v.as_int() < best->as_int() : v.as_int() > best->as_int()) best = &v;
+      if (b == Builtin::Min ? v.as_int() < best->as_int() : v.as_int() > best->as_int()) best = &v;
     }
     return *best;
   }
-  if (name == "timestamp") {
+  if (b == Builtin::Timestamp) {
     auto v = stdlib::parse_rfc3339(args[0].as_string());
     if (!v) return std::move(v).take_error();
     return Value::timestamp(*v);
   }
-  if (name == "spiffe" || name == "is_spiffe_id") {
+  if (b == Builtin::Spiffe || b == Builtin::IsSpiffeId) {
     auto parsed = stdlib::parse_spiffe_id(args[0].as_string());
-    if (name == "is_spiffe_id") return Value::boolean(std::holds_alternative<stdlib::SpiffeId>(parsed));
+    if (b == Builtin::IsSpiffeId) return Value::boolean(std::holds_alternative<stdlib::SpiffeId>(parsed));
     if (auto* err = std::get_if<stdlib::SpiffeError>(&parsed)) {
       return fail(fmt::format("`{}` is not a SPIFFE ID: {}", args[0].as_string(), err->message));
     }
     return spiffe_record(std::get<stdlib::SpiffeId>(parsed));
   }
-  if (name == "github_sub") {
+  if (b == Builtin::GithubSub) {
     auto parsed = stdlib::parse_github_sub(args[0].as_string());
     if (auto* err = std::get_if<stdlib::GithubSubError>(&parsed)) {
       return fail(fmt::format("`{}` is not a GitHub subject: {}", args[0].as_string(), err->message));

@@ -61,7 +61,7 @@ std::string explain_false(const Evaluator& evaluator, const ast::Expr& e, Env& e
     std::string values = operand_values(evaluator, *e.operands[0], env);
     return fmt::format("`{}` holds{}", ast::print_expr(*e.operands[0]), values.empty() ? "" : " (" + values + ")");
   }
-  if (e.kind == ast::ExprKind::Call && e.text == "has" && !e.operands.empty()) {
+  if (e.kind == ast::ExprKind::Call && e.builtin == Builtin::Has && !e.operands.empty()) {
     return fmt::format("`{}` is absent", ast::print_expr(*e.operands[0]));
   }
   if (e.kind == ast::ExprKind::Binary && e.op == ast::Op::In && e.operands[1]->kind == ast::ExprKind::Call &&

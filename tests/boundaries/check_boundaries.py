@@ -20,6 +20,8 @@ RULES = [
     ("library/", "compiler/syntax/", "libwrit reaches the parser only through the driver"),
     ("compiler/types/", "compiler/", "the type model depends on no other stage (no AST, no spans)"),
     ("compiler/types/", "runtime/", "the type model depends on no other stage"),
+    ("compiler/builtins/", "compiler/", "the built-in table depends on no other stage"),
+    ("compiler/builtins/", "runtime/", "the built-in table depends on no other stage"),
     ("compiler/check/", "compiler/syntax/", "the checker reads the AST, not the parser"),
     ("compiler/ir/", "compiler/syntax/", "lowering reads the checked program, not the parser"),
     ("compiler/ir/", "compiler/fmt/", "lowering does not format"),

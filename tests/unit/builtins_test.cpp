@@ -1,0 +1,65 @@
+// The built-in table (compiler/builtins/builtins.def): names resolve both ways, and every
+// built-in is documented in docs/language.md and decided by the conformance suite, which runs on
+// the interpreter and on native code.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "compiler/builtins/builtins.h"
+
+namespace writ {
+namespace {
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Builtins, NamesResolveBothWaysAndUnknownNamesDoNot) {
+  std::set<std::string_view> names;
+  for (const BuiltinInfo& b : builtins()) {
+    EXPECT_EQ(find_builtin(b.name), b.id) << b.name;
+    EXPECT_EQ(&builtin_info(b.id), &b) << b.name;
+    EXPECT_TRUE(names.insert(b.name).second) << b.name << " is in the table twice";
+    EXPECT_LE(b.min_args, b.max_args) << b.name;
+    EXPECT_EQ(b.usage.substr(0, b.name.size() + 1), std::string(b.name) + "(") << "usage of " << b.name;
+  }
+  EXPECT_EQ(find_builtin("startswith"), Builtin::None);
+  EXPECT_EQ(find_builtin(""), Builtin::None);
+  EXPECT_EQ(find_builtin("Lower"), Builtin::None);
+}
+
+TEST(Builtins, EveryOneIsDocumented) {
+  std::string language = read(std::filesystem::path(WRIT_SOURCE_DIR) / "docs/language.md");
+  auto section = language.find("### Built-in functions");
+  ASSERT_NE(section, std::string::npos);
+  std::string functions = language.substr(section, language.find("\n## ", section) - section);
+  for (const BuiltinInfo& b : builtins()) {
+    // `has` has a section of its own (optional claims); the rest are in the table.
+    const std::string& where = b.id == Builtin::Has ? language : functions;
+    EXPECT_NE(where.find("`" + std::string(b.name) + "("), std::string::npos)
+        << b.name << " is not documented in docs/language.md";
+  }
+}
+
+TEST(Builtins, EveryOneIsDecidedByTheConformanceSuite) {
+  std::string suite;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(WRIT_SOURCE_DIR) / "tests/conformance")) {
+    if (entry.path().extension() == ".json") suite += read(entry.path());
+  }
+  for (const BuiltinInfo& b : builtins()) {
+    bool called = suite.find(std::string(b.name) + "(") != std::string::npos ||
+                  suite.find("." + std::string(b.name) + "(") != std::string::npos;
+    EXPECT_TRUE(called) << b.name << " is in no conformance case";
+  }
+}
+
+}  // namespace
+}  // namespace writ
