@@ -9,6 +9,7 @@
 #include <new>
 #include <string>
 
+#include "stdlib/ed25519.h"
 #include "stdlib/printable.h"
 #include "writ/engine.h"
 
@@ -83,6 +84,18 @@ writ_decision* wrapped(writ::Decision decision) noexcept {
   }
 }
 
+// What a call the ABI cannot carry out decides: a deny, never NULL (NULL means out of memory).
+writ_decision* misuse(const char* what) noexcept {
+  try {
+    writ::Decision d;
+    d.reason = writ::Reason::EngineError;
+    d.detail = what;
+    return wrapped(std::move(d));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
 bool parse_int(const char* value, std::int64_t& out) {
   const char* end = value + std::strlen(value);
   auto [ptr, ec] = std::from_chars(value, end, out);
@@ -120,6 +133,10 @@ int set_option(writ::EngineOptions& o, std::string_view name, const char* value,
   } else if (name == "expected_policy_version") {
     o.expected_policy_version = value;
   } else if (name == "trusted_bundle_key") {
+    // Refused here, as every other bad value is, rather than only when a bundle loads.
+    if (auto key = writ::stdlib::Ed25519Key::from_public_pem(value); !key) {
+      return set_error(error, "`trusted_bundle_key` is not an Ed25519 public key in PEM: " + key.error()), -1;
+    }
     o.trusted_bundle_keys.emplace_back(value);
   } else {
     return set_error(error, "unknown option `" + std::string(name) + "`"), -1;
@@ -220,12 +237,13 @@ char* writ_engine_policy_version(const writ_engine* engine) {
 }
 
 const char* writ_engine_serving_tier(const writ_engine* engine) {
-  if (engine == nullptr) return "interpreter";
+  if (engine == nullptr) return "none";
   return writ::tier_name(engine->engine->serving_tier()).data();
 }
 
 writ_decision* writ_decide(const writ_engine* engine, const char* request_json, size_t length, int explain) {
-  if (engine == nullptr || (request_json == nullptr && length > 0)) return nullptr;
+  if (engine == nullptr) return misuse("no engine (NULL)");
+  if (request_json == nullptr && length > 0) return misuse("no request (NULL) of a non-zero length");
   writ::DecideOptions options;
   options.explain = explain != 0;
   return wrapped(engine->engine->decide(std::string_view(request_json ? request_json : "", length), options));
@@ -240,7 +258,9 @@ void writ_context_free(writ_context* context) {
 
 writ_decision* writ_decide_with_context(const writ_engine* engine, writ_context* context, const char* request_json,
                                         size_t length) {
-  if (engine == nullptr || context == nullptr || (request_json == nullptr && length > 0)) return nullptr;
+  if (engine == nullptr) return misuse("no engine (NULL)");
+  if (context == nullptr) return misuse("no context (NULL)");
+  if (request_json == nullptr && length > 0) return misuse("no request (NULL) of a non-zero length");
   return wrapped(engine->engine->decide(std::string_view(request_json ? request_json : "", length), context->context));
 }
 

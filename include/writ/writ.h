@@ -49,12 +49,13 @@ WRIT_API void writ_engine_free(writ_engine* engine);
 WRIT_API int writ_engine_reload(writ_engine* engine, char** error);
 /* "sha256:…" of what serves now; free with writ_string_free. */
 WRIT_API char* writ_engine_policy_version(const writ_engine* engine);
-/* "interpreter", "fast" or "optimized". */
+/* "interpreter", "fast" or "optimized" ("none" for a NULL engine). */
 WRIT_API const char* writ_engine_serving_tier(const writ_engine* engine);
 
 /* Decides a request in the JSON form of docs/semantics.md §5. Returns NULL only when memory ran
- * out; anything wrong with the request is a deny with its reason. `explain` non-zero: the
- * decision's JSON explains each candidate rule. */
+ * out; anything wrong with the request is a deny with its reason, and so is a NULL engine, context
+ * or request (reason "engine.error"). `explain` non-zero: the decision's JSON explains each
+ * candidate rule. */
 WRIT_API writ_decision* writ_decide(const writ_engine* engine, const char* request_json, size_t length, int explain);
 /* The same with a per-thread context: no allocation once warm but the decision itself. */
 WRIT_API writ_context* writ_context_new(void);

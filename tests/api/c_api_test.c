@@ -95,8 +95,22 @@ int main(void) {
   CHECK(error != NULL && strstr(error, "/nonexistent/policies") != NULL);
   writ_string_free(error);
   CHECK(writ_engine_load_bundle_file("/nonexistent.wbundle", NULL, NULL) == NULL);
-  /* Null handles are refused, not dereferenced. */
-  CHECK(writ_decide(NULL, kAllowed, strlen(kAllowed), 0) == NULL);
+  /* Null handles are refused, not dereferenced: a deny (engine.error), never NULL. */
+  writ_decision* refused = writ_decide(NULL, kAllowed, strlen(kAllowed), 0);
+  CHECK(refused != NULL && writ_decision_allowed(refused) == 0);
+  CHECK(refused != NULL && strcmp(writ_decision_reason(refused), "engine.error") == 0);
+  writ_decision_free(refused);
+  refused = writ_decide_with_context(NULL, NULL, NULL, 5);
+  CHECK(refused != NULL && writ_decision_allowed(refused) == 0);
+  writ_decision_free(refused);
+  CHECK(strcmp(writ_engine_serving_tier(NULL), "none") == 0);
+  /* A trust key that is not an Ed25519 public key is refused when it is set. */
+  writ_options* keys = writ_options_new();
+  error = NULL;
+  CHECK(writ_options_set(keys, "trusted_bundle_key", "garbage", &error) == -1);
+  CHECK(error != NULL && strstr(error, "trusted_bundle_key") != NULL);
+  writ_string_free(error);
+  writ_options_free(keys);
   CHECK(writ_engine_reload(NULL, NULL) == -1);
   CHECK(writ_decision_allowed(NULL) == 0);
   writ_engine_free(NULL);
