@@ -1,6 +1,6 @@
 // The built-in table (compiler/builtins/builtins.def): names resolve both ways, and every
-// built-in is documented in docs/language.md and decided by the conformance suite, which runs on
-// the interpreter and on native code.
+// built-in is documented in docs/language.md, decided by the conformance suite (which runs on the
+// interpreter and on native code) and named in the fuzzers' dictionary.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -58,6 +58,15 @@ TEST(Builtins, EveryOneIsDecidedByTheConformanceSuite) {
     bool called = suite.find(std::string(b.name) + "(") != std::string::npos ||
                   suite.find("." + std::string(b.name) + "(") != std::string::npos;
     EXPECT_TRUE(called) << b.name << " is in no conformance case";
+  }
+}
+
+// The parser and checker fuzzers reach every built-in only if their dictionary names it.
+TEST(Builtins, EveryOneIsInTheFuzzDictionary) {
+  std::string dict = read(std::filesystem::path(WRIT_SOURCE_DIR) / "tests/fuzz/dict/writ.dict");
+  for (const BuiltinInfo& b : builtins()) {
+    EXPECT_NE(dict.find("\"" + std::string(b.name) + "(\""), std::string::npos)
+        << b.name << " is not in tests/fuzz/dict/writ.dict";
   }
 }
 
