@@ -17,7 +17,7 @@
 #include "bench/policy_generator.h"
 #include "compiler/driver/policy_set.h"
 #include "runtime/engine/engine.h"
-#include "runtime/engine/json_tokens.h"
+#include "runtime/fast_json/json_tokens.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include "cli/commands.h"
 #include "cli/load_policy.h"
 #include "compiler/ir/lower.h"
-#include "runtime/engine/native_policy.h"
+#include "runtime/native/native_policy.h"
 #include "stdlib/files.h"
 
 namespace writ::cli {

@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runtime/engine/bundle.h"
-#include "runtime/engine/native_policy.h"
+#include "runtime/bundle/bundle.h"
+#include "runtime/native/native_policy.h"
 #include "runtime/interp/interpreter.h"
 
 namespace writ::engine {

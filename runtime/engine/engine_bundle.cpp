@@ -8,7 +8,7 @@
 
 #include "compiler/codegen/jit_session.h"
 #include "runtime/engine/engine.h"
-#include "runtime/engine/policy_image.h"
+#include "runtime/bundle/policy_image.h"
 #include "stdlib/files.h"
 #include "stdlib/limits.h"
 #include "stdlib/version.h"

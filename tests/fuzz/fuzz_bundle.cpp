@@ -13,9 +13,9 @@
 #include <string_view>
 
 #include "compiler/driver/policy_set.h"
-#include "runtime/engine/bundle.h"
+#include "runtime/bundle/bundle.h"
 #include "runtime/engine/engine.h"
-#include "runtime/engine/policy_image.h"
+#include "runtime/bundle/policy_image.h"
 #include "stdlib/sha256.h"
 
 namespace {

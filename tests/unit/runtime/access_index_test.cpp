@@ -3,7 +3,7 @@
 // and its compiled heads select exactly the requests access_rule_applies selects.
 #include <gtest/gtest.h>
 
-#include "runtime/engine/access_index.h"
+#include "runtime/native/access_index.h"
 
 namespace writ::engine {
 namespace {

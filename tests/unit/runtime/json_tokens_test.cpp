@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "runtime/engine/json_tokens.h"
+#include "runtime/fast_json/json_tokens.h"
 
 namespace writ::engine {
 namespace {

@@ -3,7 +3,7 @@
 // enums, integer ranges) and of the interpreter's token checks is repeated here; whatever fails
 // or looks unusual returns null, and the slow path then decides exactly. Values no schema
 // describes are walked in full, so the whole document is validated, as the strict reader does.
-#include "runtime/engine/json_binder.h"
+#include "runtime/fast_json/json_binder.h"
 
 #include <algorithm>
 #include <bit>
@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "runtime/bind/json_reader.h"
-#include "runtime/engine/bind_plan.h"
-#include "runtime/engine/json_tokens.h"
-#include "runtime/engine/native_policy.h"
+#include "runtime/fast_json/bind_plan.h"
+#include "runtime/fast_json/json_tokens.h"
+#include "runtime/native/native_policy.h"
 #include "runtime/interp/token_checks.h"
 #include "stdlib/path.h"
 #include "stdlib/spiffe_id.h"

@@ -1,5 +1,5 @@
 // The access rule index: where each rule is filed, and the lookup.
-#include "runtime/engine/access_index.h"
+#include "runtime/native/access_index.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // The bundle container: a fixed header with a checksum, then the manifest, sources, runtime image
 // and object code as length-prefixed blocks (byte_codec.h), each read with its bounds checked.
-#include "runtime/engine/bundle.h"
+#include "runtime/bundle/bundle.h"
 
 #include <cstring>
 
@@ -9,7 +9,7 @@
 #include "compiler/codegen/abi.h"
 #include "compiler/codegen/jit_session.h"
 #include "stdlib/version.h"
-#include "runtime/engine/byte_codec.h"
+#include "runtime/bundle/byte_codec.h"
 #include "stdlib/sha256.h"
 
 namespace writ::engine {

@@ -1,7 +1,7 @@
 // simdjson's stage 1 through its implementation interface (runtime-dispatched to the best SIMD
 // code this CPU has), and the few checks stage 1 leaves to a parser: token extents, strings,
 // numbers.
-#include "runtime/engine/json_tokens.h"
+#include "runtime/fast_json/json_tokens.h"
 
 #include <algorithm>
 #include <bit>

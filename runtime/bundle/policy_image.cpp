@@ -1,12 +1,12 @@
 // Encoding and decoding the runtime image (byte_codec.h). Named schemas are written once and
 // referred to by name, so record identities survive the round trip; inline records are written
 // where they occur.
-#include "runtime/engine/policy_image.h"
+#include "runtime/bundle/policy_image.h"
 
 #include <fmt/format.h>
 
-#include "runtime/engine/byte_codec.h"
-#include "runtime/engine/native_policy.h"
+#include "runtime/bundle/byte_codec.h"
+#include "runtime/native/native_policy.h"
 
 namespace writ::engine {
 namespace {

@@ -1,5 +1,5 @@
 // Grant settlement for native decisions.
-#include "runtime/engine/verdict.h"
+#include "runtime/native/verdict.h"
 
 #include <algorithm>
 #include <cstring>

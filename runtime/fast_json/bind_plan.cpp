@@ -1,5 +1,5 @@
 // Builds the fast binder's plan from a policy's schemas.
-#include "runtime/engine/bind_plan.h"
+#include "runtime/fast_json/bind_plan.h"
 
 #include "runtime/interp/request_binder.h"
 

@@ -1,6 +1,6 @@
 // Value -> cells: scalars in place, strings by pointer into the value, lists and records as
 // arena blocks.
-#include "runtime/engine/cells.h"
+#include "runtime/native/cells.h"
 
 #include <algorithm>
 #include <cstring>

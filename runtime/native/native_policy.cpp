@@ -1,5 +1,5 @@
 // Native decisions: candidate selection, rule functions, fail-closed tally and grant.
-#include "runtime/engine/native_policy.h"
+#include "runtime/native/native_policy.h"
 
 #include <algorithm>
 #include <cstring>
@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/lower.h"
-#include "runtime/engine/cells.h"
-#include "runtime/engine/policy_image.h"
+#include "runtime/native/cells.h"
+#include "runtime/bundle/policy_image.h"
 
 namespace writ::engine {
 
