@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "runtime/bundle/byte_codec.h"
-#include "runtime/native/native_policy.h"
+#include "compiler/ir/claim_test.h"
 
 namespace writ::engine {
 namespace {
@@ -135,7 +135,7 @@ void write_ir_skeleton(ByteWriter& w, const ir::Policy& ir) {
     w.put<std::uint8_t>(rule.forbid ? 1 : 0);
     w.put<std::uint8_t>(rule.access ? 1 : 0);
     // The rule's first condition when the claim index can use it (NativePolicy::CandidateSet).
-    auto test = first_claim_test(ir, rule);
+    auto test = ir::first_claim_test(ir, rule);
     w.put<std::uint8_t>(test ? 1 : 0);
     if (test) {
       w.put<std::int64_t>(test->field);
@@ -413,7 +413,7 @@ ir::Policy runtime_skeleton(ir::Policy full) {
     kept.forbid = rule.forbid;
     kept.access = rule.access;
     kept.locals = rule.locals;
-    if (auto test = first_claim_test(full, rule)) {
+    if (auto test = ir::first_claim_test(full, rule)) {
       add_first_claim_test(out, kept, test->field, std::move(test->name), std::move(test->value));
     }
     for (const ir::GrantOutput& grant : rule.grant) {

@@ -12,7 +12,7 @@
 
 #include "compiler/check/program.h"
 #include "compiler/codegen/abi.h"
-#include "runtime/native/field_table.h"
+#include "runtime/fast_json/field_table.h"
 
 namespace writ::engine {
 

@@ -1,6 +1,6 @@
 // The token checks of docs/semantics.md §5.1 (issuer, algorithm, type, audience, times), written
 // once for both binders: the interpreter's (runtime/interp/request_binder.cpp), which reads them
-// from JSON values, and native code's fast path (runtime/fast_json/json_binder.cpp), which reads them
+// from JSON values, and native code's fast path (runtime/native/json_binder.cpp), which reads them
 // from cells. Each binder extracts the facts; these functions decide, in the documented order.
 #pragma once
 

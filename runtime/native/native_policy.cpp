@@ -174,20 +174,6 @@ bool NativePolicy::decide_json(std::string_view text, DecisionContext& context, 
   return false;
 }
 
-std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::Rule& rule) {
-  if (rule.steps.empty() || rule.steps[0].is_let) return std::nullopt;
-  const ir::Node& eq = ir.node(rule.steps[0].expr);
-  if (eq.op != ir::Op::Eq || eq.kids.size() != 2) return std::nullopt;
-  for (int side = 0; side < 2; ++side) {
-    const ir::Node& f = ir.node(eq.kids[side]);
-    const ir::Node& v = ir.node(eq.kids[1 - side]);
-    if (f.op != ir::Op::Field || v.op != ir::Op::ConstStr || f.kids.size() != 1) continue;
-    const ir::Node& root = ir.node(f.kids[0]);
-    if (root.op != ir::Op::Root || root.imm != ir::kRootToken) continue;
-    return FirstClaimTest{f.imm, ir.text(f), ir.text(v)};
-  }
-  return std::nullopt;
-}
 
 void NativePolicy::resolve_candidates(NativeIssueRequest& request, const std::uint8_t* token) const {
   auto it = candidates_by_role_.find(request.role);
@@ -209,7 +195,7 @@ void NativePolicy::index_by_claim(CandidateSet& set, std::size_t issuer, std::si
   // The claim and value a rule's first condition requires, if it is `token.f == "v"` on a
   // required string claim (so always bound, and compared as the cell's text).
   auto first_test = [&](std::uint32_t rule) -> std::optional<std::pair<std::int64_t, std::string>> {
-    auto test = first_claim_test(ir_, ir_.rules[rule]);
+    auto test = ir::first_claim_test(ir_, ir_.rules[rule]);
     if (!test) return std::nullopt;
     auto index = static_cast<std::size_t>(test->field);
     if (index >= token.fields.size() || token.fields[index].name != test->name || token.fields[index].optional ||

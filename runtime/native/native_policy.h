@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/codegen/compiled_policy.h"
+#include "compiler/ir/claim_test.h"
 #include "compiler/ir/ir.h"
 #include "compiler/ir/lower.h"
 #include "runtime/native/access_index.h"
@@ -52,14 +53,6 @@ struct OwnedIssueRequest {
   NativeIssueRequest request;
 };
 
-// `token.<name> == "<value>"` (either way round) as a rule's first condition: what the claim
-// index groups rules by (NativePolicy::CandidateSet).
-struct FirstClaimTest {
-  std::int64_t field;  // index in the rule's token type
-  std::string name;
-  std::string value;
-};
-std::optional<FirstClaimTest> first_claim_test(const ir::Policy& ir, const ir::Rule& rule);
 
 // The interpreter's constant values, for lowering to use as literals (ir::lower).
 ir::ConstantValues constant_values_of(const Interpreter& interpreter);

@@ -13,7 +13,7 @@
 
 #include "compiler/types/types.h"
 #include "compiler/codegen/abi.h"
-#include "runtime/fast_json/json_binder.h"
+#include "runtime/native/json_binder.h"
 #include "stdlib/arena.h"
 #include "writ/decision.h"
 

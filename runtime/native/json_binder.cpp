@@ -3,7 +3,7 @@
 // enums, integer ranges) and of the interpreter's token checks is repeated here; whatever fails
 // or looks unusual returns null, and the slow path then decides exactly. Values no schema
 // describes are walked in full, so the whole document is validated, as the strict reader does.
-#include "runtime/fast_json/json_binder.h"
+#include "runtime/native/json_binder.h"
 
 #include <algorithm>
 #include <bit>
