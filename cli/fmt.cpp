@@ -32,7 +32,7 @@ std::optional<std::string> format_text(const std::string& path, std::string text
   SourceManager sources;
   FileId id = sources.add(path, std::move(text));
   diag::DiagnosticSink sink;
-  ast::File file = parse_file(sources, id, sink);
+  ast::File file = syntax::parse_file(sources, id, sink);
   if (sink.has_errors() || file.had_syntax_errors) {
     std::cerr << render_text(sink.diagnostics(), sources, diag::TextRenderOptions{color});
     std::cerr << "writ fmt: " << path << ": not formatted because it has syntax errors\n";
@@ -44,7 +44,7 @@ std::optional<std::string> format_text(const std::string& path, std::string text
   SourceManager again;
   FileId id2 = again.add(path, formatted);
   diag::DiagnosticSink sink2;
-  ast::File reparsed = parse_file(again, id2, sink2);
+  ast::File reparsed = syntax::parse_file(again, id2, sink2);
   if (sink2.has_errors() || format_file(reparsed, again.file(id2)) != formatted ||
       reparsed.comments.size() != file.comments.size() || reparsed.items.size() != file.items.size()) {
     std::cerr << "writ fmt: " << path

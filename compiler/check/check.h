@@ -7,7 +7,7 @@
 #include "compiler/check/program.h"
 #include "compiler/diag/diagnostic.h"
 
-namespace writ {
+namespace writ::check {
 
 struct CheckOptions {
   // Files whose index is below this count are the built-in library: no style warnings there.
@@ -20,4 +20,4 @@ struct CheckOptions {
 // Every problem goes to `sink`; the returned program is usable only if the sink has no errors.
 Program check_program(std::vector<ast::File> files, diag::DiagnosticSink& sink, CheckOptions options = {});
 
-}  // namespace writ
+}  // namespace writ::check

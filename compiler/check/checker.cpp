@@ -2,7 +2,7 @@
 #include "compiler/check/internal/checker.h"
 #include "compiler/check/check.h"
 
-namespace writ {
+namespace writ::check {
 
 Program check_program(std::vector<ast::File> files, diag::DiagnosticSink& sink, CheckOptions options) {
   Program program;
@@ -16,4 +16,4 @@ Program check_program(std::vector<ast::File> files, diag::DiagnosticSink& sink, 
   return program;
 }
 
-}  // namespace writ
+}  // namespace writ::check

@@ -11,7 +11,7 @@
 #include "stdlib/glob.h"
 #include "stdlib/spiffe_id.h"
 
-namespace writ {
+namespace writ::check {
 namespace {
 
 // Asymmetric algorithms a broker can verify with an issuer's published keys (RFC 8725 §3.1).
@@ -682,4 +682,4 @@ void Checker::run() {
   check_rules();
 }
 
-}  // namespace writ
+}  // namespace writ::check

@@ -11,7 +11,7 @@
 #include "stdlib/spiffe_id.h"
 #include "stdlib/time_zone.h"
 
-namespace writ {
+namespace writ::check {
 
 std::string claim_path(const ast::Expr& e) {
   if (e.kind == ast::ExprKind::Name) return e.text;
@@ -865,4 +865,4 @@ void Checker::report_unused_lets(const ExprScope& scope) {
   }
 }
 
-}  // namespace writ
+}  // namespace writ::check

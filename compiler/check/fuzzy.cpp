@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace writ {
+namespace writ::check {
 namespace {
 
 std::size_t distance(std::string_view a, std::string_view b) {
@@ -45,4 +45,4 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
   return best;
 }
 
-}  // namespace writ
+}  // namespace writ::check

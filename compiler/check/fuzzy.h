@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-namespace writ {
+namespace writ::check {
 
 // The candidate closest to `word`, if it is close enough to be a plausible typo.
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
-}  // namespace writ
+}  // namespace writ::check

@@ -9,7 +9,7 @@
 #include "compiler/check/internal/checker.h"
 #include "stdlib/glob.h"
 
-namespace writ {
+namespace writ::check {
 namespace {
 
 // A literal as a comparable key: strings, ints and bools never collide.
@@ -219,4 +219,4 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
   }
 }
 
-}  // namespace writ
+}  // namespace writ::check

@@ -6,7 +6,7 @@
 #include "compiler/check/fuzzy.h"
 #include "compiler/check/internal/checker.h"
 
-namespace writ {
+namespace writ::check {
 
 void Checker::collect_schemas() {
   for (const ast::File& file : program_.files) {
@@ -226,4 +226,4 @@ Type Checker::schema_type(const std::string& name) const {
   return record ? Type::record(record) : Type::error();
 }
 
-}  // namespace writ
+}  // namespace writ::check

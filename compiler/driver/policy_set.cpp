@@ -117,7 +117,7 @@ const std::vector<ast::File>& parsed_builtins() {
     std::vector<ast::File> parsed;
     for (const stdlib::EmbeddedFile& builtin : stdlib::builtin_schema_files()) {
       FileId id = sources.add(std::string(builtin.path), std::string(builtin.text));
-      parsed.push_back(parse_file(sources, id, sink));
+      parsed.push_back(syntax::parse_file(sources, id, sink));
     }
     return parsed;
   }();
@@ -136,9 +136,9 @@ void parse_and_check(LoadedPolicySet& set, std::vector<SourceText> inputs) {
     set.version_names.push_back(input.version_name.empty() ? input.path : input.version_name);
     FileId id = set.sources.add(std::move(input.path), std::move(input.text));
     set.user_files.push_back(id);
-    files.push_back(parse_file(set.sources, id, set.diagnostics));
+    files.push_back(syntax::parse_file(set.sources, id, set.diagnostics));
   }
-  CheckOptions options;
+  check::CheckOptions options;
   options.builtin_file_count = builtin_count;
   options.sources = &set.sources;
   // A file with syntax errors is checked too, but what the checker says about it is mostly
@@ -146,7 +146,7 @@ void parse_and_check(LoadedPolicySet& set, std::vector<SourceText> inputs) {
   std::vector<bool> broken(set.sources.size(), false);
   for (const ast::File& f : files) broken[f.file] = f.had_syntax_errors;
   diag::DiagnosticSink semantic;
-  set.program = check_program(std::move(files), semantic, options);
+  set.program = check::check_program(std::move(files), semantic, options);
   for (const diag::Diagnostic& d : semantic.diagnostics()) {
     if (!d.span.valid() || !broken[d.span.file]) set.diagnostics.add(d);
   }

@@ -8,7 +8,7 @@
 
 #include "stdlib/literals.h"
 
-namespace writ {
+namespace writ::syntax {
 namespace {
 
 ast::Op binary_op(const std::string& text) {
@@ -557,4 +557,4 @@ ast::ExprPtr AstBuilder::build_literal(WritParser::LiteralContext* ctx) {
   return e;
 }
 
-}  // namespace writ
+}  // namespace writ::syntax

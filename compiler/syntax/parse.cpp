@@ -9,7 +9,7 @@
 #include "compiler/syntax/internal/ast_builder.h"
 #include "compiler/syntax/internal/offsets.h"
 
-namespace writ {
+namespace writ::syntax {
 namespace {
 
 // Turns ANTLR's syntax errors into E0002 diagnostics with readable messages.
@@ -202,4 +202,4 @@ ast::File parse_file(const SourceManager& sources, FileId file_id, diag::Diagnos
   return result;
 }
 
-}  // namespace writ
+}  // namespace writ::syntax

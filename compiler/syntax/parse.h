@@ -8,7 +8,7 @@
 #include "compiler/source/source.h"
 #include "stdlib/limits.h"
 
-namespace writ {
+namespace writ::syntax {
 
 struct ParseLimits {
   std::size_t max_file_bytes = limits::kMaxPolicyFileBytes;
@@ -19,4 +19,4 @@ struct ParseLimits {
 // `had_syntax_errors` is set; the diagnostics go to `sink`.
 ast::File parse_file(const SourceManager& sources, FileId file, diag::DiagnosticSink& sink, ParseLimits limits = {});
 
-}  // namespace writ
+}  // namespace writ::syntax

@@ -26,13 +26,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   writ::diag::DiagnosticSink parse_sink;
   writ::SourceManager alone;
   writ::FileId alone_id = alone.add("fuzz.writ", text);
-  (void)writ::parse_file(alone, alone_id, parse_sink);
+  (void)writ::syntax::parse_file(alone, alone_id, parse_sink);
   if (syntax_errors || parse_sink.has_errors()) return 0;
   std::string once = writ::format_file(file, set.sources.file(id));
   writ::SourceManager again;
   writ::FileId id2 = again.add("fuzz.writ", once);
   writ::diag::DiagnosticSink sink;
-  writ::ast::File reparsed = writ::parse_file(again, id2, sink);
+  writ::ast::File reparsed = writ::syntax::parse_file(again, id2, sink);
   if (sink.has_errors()) std::abort();  // the formatter produced text that does not parse
   if (writ::format_file(reparsed, again.file(id2)) != once) std::abort();  // not idempotent
   return 0;

@@ -25,7 +25,7 @@ bool parses_cleanly(const fs::path& p) {
   SourceManager sources;
   FileId id = sources.add(p.string(), read(p));
   diag::DiagnosticSink sink;
-  ast::File file = parse_file(sources, id, sink);
+  ast::File file = syntax::parse_file(sources, id, sink);
   return !file.had_syntax_errors && !sink.has_errors();
 }
 
@@ -72,7 +72,7 @@ TEST_P(RoundTrip, FormatIsIdempotentAndPreservesTheProgram) {
   SourceManager sources;
   FileId id = sources.add(GetParam().filename().string(), original);
   diag::DiagnosticSink sink;
-  ast::File file = parse_file(sources, id, sink);
+  ast::File file = syntax::parse_file(sources, id, sink);
   ASSERT_FALSE(file.had_syntax_errors || sink.has_errors());
   std::string once = format_file(file, sources.file(id));
   // A deep copy of the AST prints the same (the driver copies the parsed built-in schemas).
@@ -81,7 +81,7 @@ TEST_P(RoundTrip, FormatIsIdempotentAndPreservesTheProgram) {
   SourceManager sources2;
   FileId id2 = sources2.add(GetParam().filename().string(), once);
   diag::DiagnosticSink sink2;
-  ast::File file2 = parse_file(sources2, id2, sink2);
+  ast::File file2 = syntax::parse_file(sources2, id2, sink2);
   ASSERT_FALSE(sink2.has_errors()) << once;
   EXPECT_EQ(format_file(file2, sources2.file(id2)), once) << "not idempotent";
   EXPECT_EQ(file2.comments.size(), file.comments.size()) << "lost comments";

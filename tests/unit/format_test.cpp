@@ -11,7 +11,7 @@ std::string fmt_text(const std::string& text) {
   SourceManager sources;
   FileId id = sources.add("t.writ", text);
   diag::DiagnosticSink sink;
-  ast::File file = parse_file(sources, id, sink);
+  ast::File file = syntax::parse_file(sources, id, sink);
   EXPECT_FALSE(sink.has_errors());
   return format_file(file, sources.file(id));
 }

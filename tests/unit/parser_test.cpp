@@ -15,7 +15,7 @@ struct Parsed {
 std::unique_ptr<Parsed> parse(std::string text) {
   auto p = std::make_unique<Parsed>();
   FileId id = p->sources.add("t.writ", std::move(text));
-  p->file = parse_file(p->sources, id, p->sink);
+  p->file = syntax::parse_file(p->sources, id, p->sink);
   return p;
 }
 

@@ -11,7 +11,7 @@
 #include "compiler/check/check.h"
 #include "compiler/check/program.h"
 
-namespace writ {
+namespace writ::check {
 
 // A name visible inside an expression: a root (token, request, ...), a `let`, or a
 // quantifier variable.
@@ -99,4 +99,4 @@ std::string claim_path(const ast::Expr& e);
 // A claim path as users write it (`token.a.b`), for messages.
 std::string show_path(std::string path);
 
-}  // namespace writ
+}  // namespace writ::check

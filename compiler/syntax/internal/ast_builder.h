@@ -6,7 +6,7 @@
 #include "compiler/syntax/internal/antlr.h"
 #include "compiler/syntax/internal/offsets.h"
 
-namespace writ {
+namespace writ::syntax {
 
 class AstBuilder {
  public:
@@ -60,4 +60,4 @@ class AstBuilder {
   bool reported_depth_ = false;
 };
 
-}  // namespace writ
+}  // namespace writ::syntax

@@ -8,7 +8,7 @@
 #include "compiler/source/source.h"
 #include "compiler/syntax/internal/antlr.h"
 
-namespace writ {
+namespace writ::syntax {
 
 class OffsetMap {
  public:
@@ -45,4 +45,4 @@ class OffsetMap {
   std::vector<std::uint32_t> byte_of_;
 };
 
-}  // namespace writ
+}  // namespace writ::syntax
