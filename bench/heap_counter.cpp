@@ -46,8 +46,12 @@ void counted_delete(void* p) noexcept {
 
 }  // namespace
 
-void* operator new(std::size_t size) { return counted_new(size); }
-void* operator new[](std::size_t size) { return counted_new(size); }
+void* operator new(std::size_t size) {
+  return counted_new(size);
+}
+void* operator new[](std::size_t size) {
+  return counted_new(size);
+}
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
   try {
     return counted_new(size);
@@ -62,22 +66,46 @@ void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
     return nullptr;
   }
 }
-void* operator new(std::size_t size, std::align_val_t align) { return counted_aligned_new(size, align); }
-void* operator new[](std::size_t size, std::align_val_t align) { return counted_aligned_new(size, align); }
-void operator delete(void* p) noexcept { counted_delete(p); }
-void operator delete[](void* p) noexcept { counted_delete(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_delete(p); }
-void operator delete[](void* p, std::size_t) noexcept { counted_delete(p); }
-void operator delete(void* p, std::align_val_t) noexcept { counted_delete(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { counted_delete(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { counted_delete(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { counted_delete(p); }
+void* operator new(std::size_t size, std::align_val_t align) {
+  return counted_aligned_new(size, align);
+}
+void* operator new[](std::size_t size, std::align_val_t align) {
+  return counted_aligned_new(size, align);
+}
+void operator delete(void* p) noexcept {
+  counted_delete(p);
+}
+void operator delete[](void* p) noexcept {
+  counted_delete(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  counted_delete(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  counted_delete(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  counted_delete(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  counted_delete(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  counted_delete(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  counted_delete(p);
+}
 
 namespace writ::bench {
 
-std::int64_t heap_bytes_in_use() { return g_in_use.load(std::memory_order_relaxed); }
+std::int64_t heap_bytes_in_use() {
+  return g_in_use.load(std::memory_order_relaxed);
+}
 
-HeapPhase::HeapPhase() : start_bytes_(heap_bytes_in_use()) { g_peak.store(start_bytes_, std::memory_order_relaxed); }
+HeapPhase::HeapPhase() : start_bytes_(heap_bytes_in_use()) {
+  g_peak.store(start_bytes_, std::memory_order_relaxed);
+}
 
 HeapUsage HeapPhase::finish() const {
   return {g_peak.load(std::memory_order_relaxed) - start_bytes_, heap_bytes_in_use() - start_bytes_};

@@ -76,8 +76,12 @@ void load_from_source(benchmark::State& state, writ::Tiers tiers) {
   }
 }
 
-void BM_LoadFromSourceFast(benchmark::State& state) { load_from_source(state, writ::Tiers::Fast); }
-void BM_LoadFromSourceInterpreter(benchmark::State& state) { load_from_source(state, writ::Tiers::Interpreter); }
+void BM_LoadFromSourceFast(benchmark::State& state) {
+  load_from_source(state, writ::Tiers::Fast);
+}
+void BM_LoadFromSourceInterpreter(benchmark::State& state) {
+  load_from_source(state, writ::Tiers::Interpreter);
+}
 
 // An engine loaded from a bundle (no parsing, checking or code generation).
 void BM_LoadFromBundle(benchmark::State& state) {

@@ -71,9 +71,9 @@ struct ExprDetails {
 struct Expr {
   ExprKind kind = ExprKind::Error;
   Op op = Op::None;
-  bool method_syntax = false;  // Call written as `receiver.f(args)`
-  bool quoted = false;         // Field or Record key written as a quoted name
-  bool parenthesized = false;  // written inside (...), kept by the formatter
+  bool method_syntax = false;       // Call written as `receiver.f(args)`
+  bool quoted = false;              // Field or Record key written as a quoted name
+  bool parenthesized = false;       // written inside (...), kept by the formatter
   Builtin builtin = Builtin::None;  // Call and Quantifier: the built-in named (None: unknown)
   // Where the checker recorded this expression's type (Program::type_of); set by the checker.
   mutable std::uint32_t type_slot = UINT32_MAX;

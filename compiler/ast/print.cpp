@@ -124,7 +124,8 @@ class FlatPrinter {
       case ExprKind::Range:
         return flat_text(*e.operands[0]) + ".." + flat_text(*e.operands[1]);
       case ExprKind::Quantifier:
-        return e.text + "(" + e.details().var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) + ")";
+        return e.text + "(" + e.details().var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) +
+               ")";
     }
     return "";
   }

@@ -16,9 +16,13 @@ static_assert(std::size(kBuiltins) == static_cast<std::size_t>(Builtin::None));
 
 }  // namespace
 
-std::span<const BuiltinInfo> builtins() { return kBuiltins; }
+std::span<const BuiltinInfo> builtins() {
+  return kBuiltins;
+}
 
-const BuiltinInfo& builtin_info(Builtin id) { return kBuiltins[static_cast<std::size_t>(id)]; }
+const BuiltinInfo& builtin_info(Builtin id) {
+  return kBuiltins[static_cast<std::size_t>(id)];
+}
 
 Builtin find_builtin(std::string_view name) {
   for (const BuiltinInfo& b : kBuiltins) {

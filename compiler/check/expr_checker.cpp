@@ -573,7 +573,7 @@ class ExprChecker {
     std::size_t n = e.operands.size();
     if (n < fn->min_args || n > fn->max_args) {
       std::string expected = fn->min_args == fn->max_args ? fmt::format("{}", fn->min_args)
-                             : fn->max_args == kVariadic   ? fmt::format("at least {}", fn->min_args)
+                             : fn->max_args == kVariadic  ? fmt::format("at least {}", fn->min_args)
                                                           : fmt::format("{} or {}", fn->min_args, fn->max_args);
       sink()
           .report(diag::DiagId::WrongArity, e.span,

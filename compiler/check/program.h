@@ -74,8 +74,7 @@ struct Program {
 
  private:
   std::uint32_t intern_type(Type t) {
-    auto [it, inserted] =
-        type_index_.emplace(t.identity(), static_cast<std::uint32_t>(distinct_types.size()));
+    auto [it, inserted] = type_index_.emplace(t.identity(), static_cast<std::uint32_t>(distinct_types.size()));
     if (inserted) distinct_types.push_back(std::move(t));
     return it->second;
   }

@@ -12,7 +12,6 @@
 
 namespace writ::ir {
 
-
 // How a value is represented in native code (compiler/codegen/abi.h).
 enum class Rep : std::uint8_t {
   Bool,    // i1

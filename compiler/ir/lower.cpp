@@ -442,8 +442,7 @@ class Lowerer {
       case Builtin::Size:
         return add(first_rep() == Rep::List ? Op::SizeList : Op::SizeStr, t, args);
       case Builtin::String:
-        return add(Op::ToString, t, args,
-                   static_cast<std::int64_t>(to_string_kind(policy_.type_of(node(args[0])))));
+        return add(Op::ToString, t, args, static_cast<std::int64_t>(to_string_kind(policy_.type_of(node(args[0])))));
       default:
         break;
     }
@@ -508,8 +507,8 @@ class Lowerer {
   Policy policy_;
   std::unordered_map<std::string, std::uint32_t> text_index_;  // Policy::texts, each once
   std::map<Type::Identity, std::uint32_t> type_index_;         // Policy::types, each once
-  std::map<std::string, std::uint32_t> site_index_;           // message (and its second) -> site
-  std::vector<std::pair<std::string, std::uint32_t>> scope_;  // lets and quantifier variables
+  std::map<std::string, std::uint32_t> site_index_;            // message (and its second) -> site
+  std::vector<std::pair<std::string, std::uint32_t>> scope_;   // lets and quantifier variables
   std::vector<std::string> root_names_;
   std::uint32_t locals_ = 0;
 };

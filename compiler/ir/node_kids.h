@@ -17,7 +17,9 @@ class NodeKids {
  public:
   NodeKids() = default;
   NodeKids(std::initializer_list<NodeId> ids) { assign(ids.begin(), ids.size()); }
-  NodeKids(const std::vector<NodeId>& ids) { assign(ids.data(), ids.size()); }  // NOLINT: reads as the vector it replaces
+  NodeKids(const std::vector<NodeId>& ids) {
+    assign(ids.data(), ids.size());
+  }  // NOLINT: reads as the vector it replaces
   NodeKids(const NodeKids& other) { assign(other.begin(), other.size()); }
   NodeKids(NodeKids&& other) noexcept { take(other); }
   NodeKids& operator=(const NodeKids& other) {

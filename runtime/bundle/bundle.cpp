@@ -8,9 +8,9 @@
 
 #include "compiler/codegen/abi.h"
 #include "compiler/codegen/jit_session.h"
-#include "stdlib/version.h"
 #include "runtime/bundle/byte_codec.h"
 #include "stdlib/sha256.h"
+#include "stdlib/version.h"
 
 namespace writ::engine {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "runtime/bundle/byte_codec.h"
 #include "compiler/ir/claim_test.h"
+#include "runtime/bundle/byte_codec.h"
 
 namespace writ::engine {
 namespace {

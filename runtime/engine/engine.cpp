@@ -80,20 +80,19 @@ void Engine::optimize_in_background(std::shared_ptr<const Interpreter> front_end
   options.cancel = &cancel_;
   std::promise<void> done;
   optimizer_done_ = done.get_future().share();
-  optimizer_ =
-      std::thread([this, front_end = std::move(front_end), options, index_from, cache_path = std::move(cache_path),
-                   done = std::move(done)]() mutable {
-        auto optimized = NativePolicy::create(front_end, options, index_from);
-        if (optimized) {
-          optimized_ = std::move(optimized).value();
-          current_.store(optimized_.get(), std::memory_order_release);
-          if (!cache_path.empty()) cache_code(cache_path, *optimized_, *front_end);
-        } else {
-          optimizer_error_ = optimized.error();  // the fast tier keeps serving
-        }
-        front_end.reset();  // the checked program is not needed any more (see create)
-        done.set_value();
-      });
+  optimizer_ = std::thread([this, front_end = std::move(front_end), options, index_from,
+                            cache_path = std::move(cache_path), done = std::move(done)]() mutable {
+    auto optimized = NativePolicy::create(front_end, options, index_from);
+    if (optimized) {
+      optimized_ = std::move(optimized).value();
+      current_.store(optimized_.get(), std::memory_order_release);
+      if (!cache_path.empty()) cache_code(cache_path, *optimized_, *front_end);
+    } else {
+      optimizer_error_ = optimized.error();  // the fast tier keeps serving
+    }
+    front_end.reset();  // the checked program is not needed any more (see create)
+    done.set_value();
+  });
 }
 
 Engine::~Engine() {

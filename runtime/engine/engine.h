@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/bundle/bundle.h"
-#include "runtime/native/native_policy.h"
 #include "runtime/interp/interpreter.h"
+#include "runtime/native/native_policy.h"
 
 namespace writ::engine {
 

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "compiler/codegen/jit_session.h"
-#include "runtime/engine/engine.h"
 #include "runtime/bundle/policy_image.h"
+#include "runtime/engine/engine.h"
 #include "stdlib/files.h"
 #include "stdlib/limits.h"
 #include "stdlib/version.h"

@@ -1,8 +1,8 @@
 // Lays out a bound value in native cells (compiler/codegen/abi.h), in an arena.
 #pragma once
 
-#include "compiler/types/types.h"
 #include "compiler/codegen/abi.h"
+#include "compiler/types/types.h"
 #include "runtime/value/value.h"
 #include "stdlib/arena.h"
 

@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/lower.h"
-#include "runtime/native/cells.h"
 #include "runtime/bundle/policy_image.h"
+#include "runtime/native/cells.h"
 
 namespace writ::engine {
 
@@ -84,9 +84,9 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr
   if (!code) return std::move(code).take_error();
   // A statement of its own, so the whole IR is freed before the policy's tables are built.
   ir::Policy skeleton = runtime_skeleton(std::move(lowered).value());
-  return std::shared_ptr<const NativePolicy>(new NativePolicy(interpreter->runtime_policy(),
-                                                              interpreter->options().max_ttl_seconds,
-                                                              std::move(skeleton), std::move(code).value(), index_from));
+  return std::shared_ptr<const NativePolicy>(
+      new NativePolicy(interpreter->runtime_policy(), interpreter->options().max_ttl_seconds, std::move(skeleton),
+                       std::move(code).value(), index_from));
 }
 
 Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(PolicyImage image, std::int64_t max_ttl,
@@ -173,7 +173,6 @@ bool NativePolicy::decide_json(std::string_view text, DecisionContext& context, 
   }
   return false;
 }
-
 
 void NativePolicy::resolve_candidates(NativeIssueRequest& request, const std::uint8_t* token) const {
   auto it = candidates_by_role_.find(request.role);

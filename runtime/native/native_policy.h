@@ -16,11 +16,11 @@
 #include "compiler/ir/claim_test.h"
 #include "compiler/ir/ir.h"
 #include "compiler/ir/lower.h"
-#include "runtime/native/access_index.h"
-#include "runtime/fast_json/bind_plan.h"
 #include "runtime/bundle/policy_image.h"
-#include "runtime/native/verdict.h"
+#include "runtime/fast_json/bind_plan.h"
 #include "runtime/interp/interpreter.h"
+#include "runtime/native/access_index.h"
+#include "runtime/native/verdict.h"
 #include "stdlib/arena.h"
 
 namespace writ::engine {
@@ -52,7 +52,6 @@ struct OwnedIssueRequest {
   stdlib::Arena arena;
   NativeIssueRequest request;
 };
-
 
 // The interpreter's constant values, for lowering to use as literals (ir::lower).
 ir::ConstantValues constant_values_of(const Interpreter& interpreter);

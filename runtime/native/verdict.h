@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/types/types.h"
 #include "compiler/codegen/abi.h"
+#include "compiler/types/types.h"
 #include "runtime/native/json_binder.h"
 #include "stdlib/arena.h"
 #include "writ/decision.h"

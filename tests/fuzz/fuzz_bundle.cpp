@@ -14,8 +14,8 @@
 
 #include "compiler/driver/policy_set.h"
 #include "runtime/bundle/bundle.h"
-#include "runtime/engine/engine.h"
 #include "runtime/bundle/policy_image.h"
+#include "runtime/engine/engine.h"
 #include "stdlib/sha256.h"
 
 namespace {
