@@ -4,21 +4,20 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "compiler/builtins/builtins.h"
+#include "stdlib/files.h"
 
 namespace writ {
 namespace {
 
+// The project's bounded reader, as every other file read goes.
 std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = stdlib::read_file_limited(path.string(), 16u << 20);
+  EXPECT_TRUE(text) << path;
+  return text ? std::move(text).value() : std::string();
 }
 
 TEST(Builtins, NamesResolveBothWaysAndUnknownNamesDoNot) {
