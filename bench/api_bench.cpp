@@ -93,7 +93,7 @@ void BM_InternalDecideWithContext(benchmark::State& state) {
   options.tiers = writ::engine::Tiers::Optimized;
   options.require_native = true;
   auto policy = std::make_shared<writ::LoadedPolicySet>(
-      writ::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100), false)));
+      writ::driver::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100), false)));
   auto engine = writ::engine::Engine::create(policy, options);
   if (!engine) return state.SkipWithError(engine.error().c_str());
   std::string text = request_for(rules / 2);

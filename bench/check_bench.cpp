@@ -14,7 +14,7 @@ void BM_CheckPolicySet(benchmark::State& state) {
   std::size_t bytes = 0;
   for (const auto& s : sources) bytes += s.text.size();
   for (auto _ : state) {
-    writ::LoadedPolicySet set = writ::check_sources(sources);
+    writ::LoadedPolicySet set = writ::driver::check_sources(sources);
     if (set.diagnostics.has_errors()) state.SkipWithError("generated policy set has errors");
     benchmark::DoNotOptimize(set.program.rules.size());
   }

@@ -19,7 +19,7 @@ std::vector<writ::SourceText> sources_for(int rules) {
 void BM_SourceToServingFastTier(benchmark::State& state) {
   auto sources = sources_for(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources));
+    auto set = std::make_shared<writ::LoadedPolicySet>(writ::driver::check_sources(sources));
     writ::engine::EngineOptions options;
     options.require_native = true;
     options.tiers = writ::engine::Tiers::Fast;
@@ -31,7 +31,7 @@ void BM_SourceToServingFastTier(benchmark::State& state) {
 }
 
 void compile_only(benchmark::State& state, bool optimize, unsigned threads = 0, std::string cache = {}) {
-  auto set = writ::check_sources(sources_for(static_cast<int>(state.range(0))));
+  auto set = writ::driver::check_sources(sources_for(static_cast<int>(state.range(0))));
   auto ir = writ::ir::lower(set.program);
   if (!ir) return state.SkipWithError(ir.error().c_str());
   for (auto _ : state) {
@@ -58,7 +58,7 @@ void BM_CompileOptimizedTier(benchmark::State& state) {
 void BM_CompileOptimizedTierFromCache(benchmark::State& state) {
   std::string cache = (std::filesystem::temp_directory_path() / "writ_compile_bench_cache").string();
   std::filesystem::remove_all(cache);
-  auto set = writ::check_sources(sources_for(static_cast<int>(state.range(0))));
+  auto set = writ::driver::check_sources(sources_for(static_cast<int>(state.range(0))));
   auto ir = writ::ir::lower(set.program);
   if (!ir) return state.SkipWithError(ir.error().c_str());
   writ::codegen::CompileOptions options;
@@ -82,8 +82,8 @@ void BM_CompileOptimizedTierFromCache(benchmark::State& state) {
 void BM_EngineRestartFromCodeCache(benchmark::State& state) {
   std::string cache = (std::filesystem::temp_directory_path() / "writ_engine_bench_cache").string();
   std::filesystem::remove_all(cache);
-  auto set =
-      std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources_for(static_cast<int>(state.range(0)))));
+  auto set = std::make_shared<writ::LoadedPolicySet>(
+      writ::driver::check_sources(sources_for(static_cast<int>(state.range(0)))));
   writ::engine::EngineOptions options;
   options.require_native = true;
   options.cache_directory = cache;
@@ -112,8 +112,8 @@ void BM_CompileOptimizedTierTwoThreads(benchmark::State& state) {
 // A broker starting from a compiled bundle (`writ compile`): read and verify it, decode its
 // runtime image (no source is parsed or checked), link its code. No code is generated. Both tiers.
 void load_bundle(benchmark::State& state, bool optimize) {
-  auto set =
-      std::make_shared<writ::LoadedPolicySet>(writ::check_sources(sources_for(static_cast<int>(state.range(0)))));
+  auto set = std::make_shared<writ::LoadedPolicySet>(
+      writ::driver::check_sources(sources_for(static_cast<int>(state.range(0)))));
   writ::engine::BundleOptions options;
   options.optimize = optimize;
   auto bytes = writ::engine::Engine::compile_bundle(set, options);

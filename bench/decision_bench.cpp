@@ -66,11 +66,11 @@ json github_request(int repo) {
 
 std::shared_ptr<const writ::LoadedPolicySet> policy_for(int rules, bool one_role = false) {
   return std::make_shared<writ::LoadedPolicySet>(
-      writ::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100), one_role)));
+      writ::driver::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100), one_role)));
 }
 
-std::shared_ptr<const writ::Interpreter> interpreter_for(int rules) {
-  auto interp = writ::Interpreter::create(policy_for(rules));
+std::shared_ptr<const writ::interp::Interpreter> interpreter_for(int rules) {
+  auto interp = writ::interp::Interpreter::create(policy_for(rules));
   return interp.ok() ? *interp : nullptr;
 }
 
@@ -96,8 +96,9 @@ void BM_InterpreterBound(benchmark::State& state) {
   auto interp = interpreter_for(rules);
   if (!interp) return state.SkipWithError("policy does not load");
   auto bound = interp->bind_issue(github_request(rules / 2));
-  if (!std::holds_alternative<writ::BoundIssueRequest>(bound)) return state.SkipWithError("request does not bind");
-  const auto& request = std::get<writ::BoundIssueRequest>(bound);
+  if (!std::holds_alternative<writ::interp::BoundIssueRequest>(bound))
+    return state.SkipWithError("request does not bind");
+  const auto& request = std::get<writ::interp::BoundIssueRequest>(bound);
   if (!interp->decide_bound(request).allow) return state.SkipWithError("request is not allowed");
   for (auto _ : state) benchmark::DoNotOptimize(interp->decide_bound(request));
   state.counters["rules"] = rules;
@@ -236,7 +237,7 @@ std::string access_request(int service) {
 }
 std::shared_ptr<const writ::LoadedPolicySet> access_policy_for(int rules) {
   return std::make_shared<writ::LoadedPolicySet>(
-      writ::check_sources(writ::bench::generate_access_policy_set(rules, std::max(1, rules / 100))));
+      writ::driver::check_sources(writ::bench::generate_access_policy_set(rules, std::max(1, rules / 100))));
 }
 // Fast tier: the rules differ only in their constants. Cached, as engine_for.
 std::shared_ptr<const writ::engine::Engine> access_engine_for(int rules) {
@@ -283,7 +284,7 @@ void BM_NativeFastTierAccessBound(benchmark::State& state) {
 }
 void BM_InterpreterAccessFromJson(benchmark::State& state) {
   int rules = static_cast<int>(state.range(0));
-  auto interp = writ::Interpreter::create(access_policy_for(rules));
+  auto interp = writ::interp::Interpreter::create(access_policy_for(rules));
   if (!interp) return state.SkipWithError(interp.error().c_str());
   std::string text = access_request(rules / 2);
   if (!(*interp)->decide_text(text).allow) return state.SkipWithError("request is not allowed");

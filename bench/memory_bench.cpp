@@ -36,7 +36,7 @@ const std::string& bundle_of(int rules) {
   auto& bundle = bundles[rules];
   if (bundle.empty()) {
     auto checked = std::make_shared<const writ::LoadedPolicySet>(
-        writ::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100), false)));
+        writ::driver::check_sources(writ::bench::generate_policy_set(rules, std::max(1, rules / 100), false)));
     writ::engine::BundleOptions options;
     options.optimize = false;  // the fast tier: what a bundle-loaded engine serves is not the point here
     auto bytes = writ::engine::Engine::compile_bundle(checked, options);
@@ -52,7 +52,7 @@ void BM_CheckFromSource(benchmark::State& state) {
   for (auto _ : state) {
     auto copy = sources;
     writ::bench::HeapPhase phase;
-    writ::LoadedPolicySet checked = writ::check_sources(std::move(copy));
+    writ::LoadedPolicySet checked = writ::driver::check_sources(std::move(copy));
     if (checked.diagnostics.has_errors()) state.SkipWithError("the generated policy has errors");
     report(state, phase.finish());
   }

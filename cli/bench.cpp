@@ -48,19 +48,20 @@ struct Latency {
   double bound = 0, from_json = 0;  // ns per decision
 };
 
-Latency time_interpreter(const Interpreter& interp, const json& request, const std::string& text, double seconds) {
+Latency time_interpreter(const interp::Interpreter& interp, const json& request, const std::string& text,
+                         double seconds) {
   Latency l;
   l.from_json = ns_per_call(seconds, [&] { (void)interp.decide_text(text); });
   if (request.value("kind", "") == "issue") {
     auto bound = interp.bind_issue(request);
-    if (auto* b = std::get_if<BoundIssueRequest>(&bound)) {
+    if (auto* b = std::get_if<interp::BoundIssueRequest>(&bound)) {
       l.bound = ns_per_call(seconds, [&] { (void)interp.decide_bound(*b); });
       return l;
     }
   }
   if (request.value("kind", "") == "access") {
     auto bound = interp.bind_access(request);
-    if (auto* b = std::get_if<BoundAccessRequest>(&bound)) {
+    if (auto* b = std::get_if<interp::BoundAccessRequest>(&bound)) {
       l.bound = ns_per_call(seconds, [&] { (void)interp.decide_access_bound(*b); });
       return l;
     }
@@ -109,7 +110,7 @@ int run_bench(const BenchArgs& args) {
   std::optional<std::string> input = read_input(args.input, limits::kMaxRequestBytes, "bench");
   if (!input) return kExitUsage;
   const std::string& text = *input;
-  auto request = read_json_strict(text);
+  auto request = bind::read_json_strict(text);
   if (!request) {
     std::cerr << "writ bench: " << args.input << ": " << request.error() << "\n";
     return kExitUsage;
@@ -133,10 +134,10 @@ int run_bench(const BenchArgs& args) {
   if (!fast || !optimized) return kExitPolicyErrors;
   bool native = fast->native() != nullptr;
 
-  const Interpreter& interp = *fast->interpreter();  // built from sources: never null
-  json decision = decision_to_json(interp.decide(*request));
+  const interp::Interpreter& interp = *fast->interpreter();  // built from sources: never null
+  json decision = interp::decision_to_json(interp.decide(*request));
   for (const auto* engine : {fast.get(), optimized.get()}) {
-    if (decision_to_json(engine->decide(*request)) != decision) {
+    if (interp::decision_to_json(engine->decide(*request)) != decision) {
       std::cerr << "writ bench: native code and the interpreter disagree on this request; please report it\n";
       return kExitPolicyErrors;
     }

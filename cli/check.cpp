@@ -26,7 +26,7 @@ struct CheckArgs {
 // from loading the policy set: evaluated here as the loader does, it is E4008 at the constant.
 void report_constants_that_do_not_evaluate(LoadedPolicySet& set) {
   if (set.diagnostics.has_errors()) return;
-  auto evaluator = Evaluator::create(set.program);
+  auto evaluator = interp::Evaluator::create(set.program);
   if (evaluator) return;
   std::string message = evaluator.error();
   Span span;
@@ -41,7 +41,7 @@ void report_constants_that_do_not_evaluate(LoadedPolicySet& set) {
 }
 
 int run_check(const CheckArgs& args) {
-  LoadedPolicySet set = load_policy_set(args.paths);
+  LoadedPolicySet set = driver::load_policy_set(args.paths);
   for (const std::string& e : set.io_errors) std::fprintf(stderr, "writ check: %s\n", e.c_str());
   if (!set.io_errors.empty()) return kExitUsage;
   if (set.user_files.empty()) {

@@ -27,7 +27,7 @@ struct CompileArgs {
   std::string sign;  // an Ed25519 private key (PEM file)
 };
 
-int emit_ir(const Interpreter& interpreter) {
+int emit_ir(const interp::Interpreter& interpreter) {
   // With the constants' values, as the engine lowers them.
   ir::ConstantValues constants = engine::constant_values_of(interpreter);
   auto lowered = ir::lower(interpreter.policy().program, &constants);

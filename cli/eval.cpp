@@ -50,9 +50,10 @@ int run_eval(const EvalArgs& args) {
   const std::string& text = *input;
   Decision decision = loaded.engine->decide_text(text, DecideOptions{args.explain});
   if (args.format == "text") {
-    std::cout << decision_to_text(decision);
+    std::cout << interp::decision_to_text(decision);
   } else {
-    std::cout << decision_to_json(decision).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << interp::decision_to_json(decision).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   }
   if (decision.reason == Reason::RequestInvalid) {
     std::cerr << "writ eval: " << args.input << ": " << stdlib::printable(decision.detail) << "\n";

@@ -100,7 +100,7 @@ int run_fmt(const FmtArgs& args) {
     else
       dirs_and_files.push_back(p);
   }
-  auto found = find_policy_files(dirs_and_files, errors);
+  auto found = driver::find_policy_files(dirs_and_files, errors);
   files.insert(files.end(), found.begin(), found.end());
   for (const auto& e : errors) std::cerr << "writ fmt: " << e << "\n";
   if (!errors.empty()) return kExitUsage;

@@ -22,13 +22,13 @@ namespace writ::cli {
 
 struct LoadedInterpreter {
   std::shared_ptr<LoadedPolicySet> policy;
-  std::shared_ptr<const Interpreter> interpreter;  // null on failure
-  int exit_code = kExitOk;                         // the exit code on failure
+  std::shared_ptr<const interp::Interpreter> interpreter;  // null on failure
+  int exit_code = kExitOk;                                 // the exit code on failure
 };
 
 // Reads and checks the policy set; false (with `exit_code` set) if it cannot be used.
 inline bool load_checked(const std::vector<std::string>& paths, const std::string& command, LoadedInterpreter& out) {
-  out.policy = std::make_shared<LoadedPolicySet>(load_policy_set(paths));
+  out.policy = std::make_shared<LoadedPolicySet>(driver::load_policy_set(paths));
   for (const auto& e : out.policy->io_errors) std::cerr << "writ " << command << ": " << e << "\n";
   if (!out.policy->io_errors.empty()) {
     out.exit_code = kExitUsage;
@@ -46,7 +46,7 @@ inline bool load_checked(const std::vector<std::string>& paths, const std::strin
 inline LoadedInterpreter load_interpreter(const std::vector<std::string>& paths, const std::string& command) {
   LoadedInterpreter out;
   if (!load_checked(paths, command, out)) return out;
-  auto interpreter = Interpreter::create(out.policy);
+  auto interpreter = interp::Interpreter::create(out.policy);
   if (!interpreter) {
     std::cerr << "writ " << command << ": " << interpreter.error() << "\n";
     out.exit_code = kExitPolicyErrors;
@@ -99,7 +99,7 @@ inline LoadedEngine load_bundle_engine(const std::string& bundle_path, const std
     out.exit_code = kExitUsage;
     return out;
   }
-  options.check_sources = check_sources;  // explanations and --engine interpreter re-check the sources
+  options.check_sources = driver::check_sources;  // explanations and --engine interpreter re-check the sources
   auto engine = engine::Engine::load_bundle(*bytes, options, expected_version);
   if (!engine) {
     std::cerr << "writ " << command << ": " << bundle_path << ": " << engine.error() << "\n";

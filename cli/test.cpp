@@ -24,10 +24,10 @@ struct TestArgs {
   std::string tier = "optimized";
 };
 
-void print_failure(const TestOutcome& o) {
+void print_failure(const interp::TestOutcome& o) {
   std::cout << o.location << ": test \"" << o.name << "\" failed\n";
   for (const auto& d : o.differences) std::cout << "  " << d << "\n";
-  std::string trace = decision_to_text(o.decision);
+  std::string trace = interp::decision_to_text(o.decision);
   // Indent the decision's explanation under the failure.
   std::size_t start = 0;
   while (start < trace.size()) {
@@ -58,8 +58,8 @@ int run_test(const TestArgs& args) {
       std::cerr << "writ test: native code does not serve this policy (" << native->fallback_reason()
                 << "); the tests ran on the interpreter only\n";
   }
-  TestReport report =
-      run_tests(*loaded.interpreter, *policy, native && native->native() != nullptr ? native.get() : nullptr);
+  interp::TestReport report =
+      interp::run_tests(*loaded.interpreter, *policy, native && native->native() != nullptr ? native.get() : nullptr);
   std::vector<const RuleInfo*> unexercised;
   for (const RuleInfo& rule : policy->program.rules) {
     if (report.matched_rules.count(rule.id) == 0) unexercised.push_back(&rule);
@@ -67,12 +67,12 @@ int run_test(const TestArgs& args) {
   if (args.format == "json") {
     nlohmann::json out;
     nlohmann::json tests = nlohmann::json::array();
-    for (const TestOutcome& o : report.outcomes) {
+    for (const interp::TestOutcome& o : report.outcomes) {
       tests.push_back({{"name", o.name},
                        {"location", o.location},
                        {"passed", o.passed},
                        {"differences", o.differences},
-                       {"decision", decision_to_json(o.decision)}});
+                       {"decision", interp::decision_to_json(o.decision)}});
     }
     out["tests"] = tests;
     out["passed"] = report.passed();
@@ -84,7 +84,7 @@ int run_test(const TestArgs& args) {
     }
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
-    for (const TestOutcome& o : report.outcomes) {
+    for (const interp::TestOutcome& o : report.outcomes) {
       if (!o.passed)
         print_failure(o);
       else if (args.verbose)

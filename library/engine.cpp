@@ -45,7 +45,7 @@ engine::EngineOptions internal_options(const EngineOptions& options) {
   out.cache_directory = options.cache_directory;
   out.trusted_bundle_keys = options.trusted_bundle_keys;
   out.interpreter.max_ttl_seconds = options.max_ttl_seconds;
-  out.check_sources = check_sources;  // a bundle's sources, when explaining
+  out.check_sources = driver::check_sources;  // a bundle's sources, when explaining
   return out;
 }
 
@@ -80,12 +80,12 @@ Built build(const PolicySource& source, const EngineOptions& options) {
   switch (source.kind()) {
     case PolicySource::Kind::Paths:
       if (source.path_list().empty()) return {nullptr, {library::error_diagnostic("no policy path is given")}};
-      return from_policy_set(std::make_shared<LoadedPolicySet>(load_policy_set(source.path_list())), options);
+      return from_policy_set(std::make_shared<LoadedPolicySet>(driver::load_policy_set(source.path_list())), options);
     case PolicySource::Kind::Texts: {
       std::vector<SourceText> files;
       for (const PolicyText& t : source.text_list()) files.push_back({t.name, t.text});
       if (files.empty()) return {nullptr, {library::error_diagnostic("no policy text is given")}};
-      return from_policy_set(std::make_shared<LoadedPolicySet>(check_sources(std::move(files))), options);
+      return from_policy_set(std::make_shared<LoadedPolicySet>(driver::check_sources(std::move(files))), options);
     }
     case PolicySource::Kind::BundleFile: {
       auto bytes = stdlib::read_file_limited(source.bundle(), limits::kMaxBundleBytes);
@@ -314,10 +314,10 @@ bool Engine::wait_for_optimized() const noexcept {
 // --- Free functions
 
 std::string to_json(const Decision& decision) {
-  return decision_to_json(decision).dump();
+  return interp::decision_to_json(decision).dump();
 }
 std::string to_text(const Decision& decision) {
-  return decision_to_text(decision);
+  return interp::decision_to_text(decision);
 }
 std::string_view version() noexcept {
   return WRIT_VERSION;

@@ -74,7 +74,7 @@ IssueRequest& IssueRequest::claim(std::string name, ClaimValue value) {
 
 IssueRequest& IssueRequest::claims_json(std::string_view payload) {
   // The strict reader refuses what the engine refuses in JSON text (duplicate keys, bad UTF-8).
-  auto claims = read_json_strict(payload);
+  auto claims = bind::read_json_strict(payload);
   if (!claims) {
     impl_->claims_problem = fmt::format("the claims are not JSON: {}", claims.error());
   } else if (!claims->is_object()) {

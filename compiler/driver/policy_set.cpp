@@ -14,7 +14,7 @@
 #include "stdlib/limits.h"
 #include "stdlib/schemas.h"
 
-namespace writ {
+namespace writ::driver {
 namespace fs = std::filesystem;
 
 namespace {
@@ -176,4 +176,4 @@ LoadedPolicySet load_policy_set(const std::vector<std::string>& paths) {
   return set;
 }
 
-}  // namespace writ
+}  // namespace writ::driver

@@ -7,7 +7,7 @@
 
 #include "compiler/check/checked_policy.h"
 
-namespace writ {
+namespace writ::driver {
 
 // Every path is a `.writ` file or a directory searched recursively for `.writ` files.
 LoadedPolicySet load_policy_set(const std::vector<std::string>& paths);
@@ -26,4 +26,4 @@ struct FoundPolicyFile {
 std::vector<FoundPolicyFile> find_named_policy_files(const std::vector<std::string>& paths,
                                                      std::vector<std::string>& errors);
 
-}  // namespace writ
+}  // namespace writ::driver

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace writ {
+namespace writ::bind {
 namespace {
 
 using nlohmann::json;
@@ -133,4 +133,4 @@ Result<Value> bind_json(const json& j, const Type& type, const std::string& path
   return Error{fmt::format("`{}` has a type that cannot come from JSON", path)};
 }
 
-}  // namespace writ
+}  // namespace writ::bind

@@ -9,9 +9,9 @@
 #include "runtime/value/value.h"
 #include "stdlib/result.h"
 
-namespace writ {
+namespace writ::bind {
 
 // Binds `json` to `type`; `path` names the value in errors (e.g. "token").
 Result<Value> bind_json(const nlohmann::json& json, const Type& type, const std::string& path);
 
-}  // namespace writ
+}  // namespace writ::bind

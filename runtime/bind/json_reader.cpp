@@ -11,7 +11,7 @@
 #include "stdlib/printable.h"
 #include "stdlib/strings.h"
 
-namespace writ {
+namespace writ::bind {
 namespace {
 
 using nlohmann::json;
@@ -173,4 +173,4 @@ Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits
   return std::move(builder.result);
 }
 
-}  // namespace writ
+}  // namespace writ::bind

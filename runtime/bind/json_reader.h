@@ -11,7 +11,7 @@
 #include "stdlib/result.h"
 #include "writ/decision.h"
 
-namespace writ {
+namespace writ::bind {
 
 struct JsonLimits {
   std::size_t max_bytes = limits::kMaxRequestBytes;
@@ -27,4 +27,4 @@ Result<nlohmann::json> read_json_strict(std::string_view text, JsonLimits limits
 // its `claims` (docs/semantics.md §3: a duplicate key, a bad number, ...), else `request.invalid`.
 Reason unreadable_request_reason(std::string_view error_at);
 
-}  // namespace writ
+}  // namespace writ::bind

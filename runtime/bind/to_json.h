@@ -5,8 +5,8 @@
 
 #include "runtime/value/value.h"
 
-namespace writ {
+namespace writ::bind {
 
 nlohmann::json value_to_json(const Value& value);
 
-}  // namespace writ
+}  // namespace writ::bind

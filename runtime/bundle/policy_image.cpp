@@ -77,12 +77,12 @@ void write_type(ByteWriter& w, const Type& type) {
   }
 }
 
-void write_patterns(ByteWriter& w, const NamePatterns& p) {
+void write_patterns(ByteWriter& w, const interp::NamePatterns& p) {
   w.put<std::uint8_t>(p.any ? 1 : 0);
   w.strings(p.items);
 }
 
-void write_runtime_policy(ByteWriter& w, const RuntimePolicy& policy) {
+void write_runtime_policy(ByteWriter& w, const interp::RuntimePolicy& policy) {
   w.bytes(policy.version);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(policy.schemas.size()));
   for (const auto& [name, record] : policy.schemas) w.bytes(name);
@@ -99,7 +99,7 @@ void write_runtime_policy(ByteWriter& w, const RuntimePolicy& policy) {
     w.strings(issuer.types);
   }
   w.put<std::uint32_t>(static_cast<std::uint32_t>(policy.rules.size()));
-  for (const RuleHead& r : policy.rules) {
+  for (const interp::RuleHead& r : policy.rules) {
     w.bytes(r.id);
     w.put<std::uint8_t>(r.forbid ? 1 : 0);
     w.put<std::uint8_t>(r.access ? 1 : 0);
@@ -173,7 +173,7 @@ class ImageReader {
 
   Result<PolicyImage> read() {
     if (in_.get<std::uint32_t>() != kImageMagic) return Error{"the bundle's runtime image is not one"};
-    auto policy = std::make_shared<RuntimePolicy>();
+    auto policy = std::make_shared<interp::RuntimePolicy>();
     read_runtime_policy(*policy);
     PolicyImage image;
     read_ir_skeleton(image.ir);
@@ -255,14 +255,14 @@ class ImageReader {
     }
   }
 
-  NamePatterns read_patterns() {
-    NamePatterns p;
+  interp::NamePatterns read_patterns() {
+    interp::NamePatterns p;
     p.any = flag();
     p.items = in_.strings();
     return p;
   }
 
-  void read_runtime_policy(RuntimePolicy& policy) {
+  void read_runtime_policy(interp::RuntimePolicy& policy) {
     policy.version = in_.string();
     std::uint32_t schemas = in_.count(8);
     std::vector<std::shared_ptr<RecordType>> records;
@@ -293,7 +293,7 @@ class ImageReader {
     }
     std::uint32_t rules = in_.count(40);
     for (std::uint32_t i = 0; i < rules && in_.ok(); ++i) {
-      RuleHead r;
+      interp::RuleHead r;
       r.id = in_.string();
       r.forbid = flag();
       r.access = flag();
@@ -389,7 +389,7 @@ class ImageReader {
 
 }  // namespace
 
-std::string encode_policy_image(const RuntimePolicy& policy, const ir::Policy& ir,
+std::string encode_policy_image(const interp::RuntimePolicy& policy, const ir::Policy& ir,
                                 const codegen::FunctionLayout& layout) {
   ByteWriter w;
   w.put<std::uint32_t>(kImageMagic);

@@ -16,14 +16,14 @@
 namespace writ::engine {
 
 struct PolicyImage {
-  std::shared_ptr<const RuntimePolicy> policy;
+  std::shared_ptr<const interp::RuntimePolicy> policy;
   // Rules without steps; nodes only for the types of grant tags. Enough for NativePolicy and
   // CompiledPolicy::load, not for code generation.
   ir::Policy ir;
   codegen::FunctionLayout layout;
 };
 
-std::string encode_policy_image(const RuntimePolicy& policy, const ir::Policy& ir,
+std::string encode_policy_image(const interp::RuntimePolicy& policy, const ir::Policy& ir,
                                 const codegen::FunctionLayout& layout);
 // Fails, never crashes, on bytes that are not an image this Writ wrote.
 Result<PolicyImage> decode_policy_image(std::string_view bytes);

@@ -8,7 +8,7 @@ namespace writ::engine {
 
 Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const LoadedPolicySet> policy,
                                                      EngineOptions options) {
-  auto interpreter = Interpreter::create(std::move(policy), options.interpreter);
+  auto interpreter = interp::Interpreter::create(std::move(policy), options.interpreter);
   if (!interpreter) return std::move(interpreter).take_error();
   auto engine = std::shared_ptr<Engine>(new Engine());
   engine->interpreter_ = std::move(interpreter).value();
@@ -42,7 +42,7 @@ Result<std::shared_ptr<const Engine>> Engine::create(std::shared_ptr<const Loade
   engine->current_.store(tier.get(), std::memory_order_release);
   if (compile.keep_objects) cache_code(cache_path, *tier, *engine->interpreter_);
   // The optimiser below keeps its own reference until it has built the optimised tier.
-  std::shared_ptr<const Interpreter> front_end = engine->interpreter_;
+  std::shared_ptr<const interp::Interpreter> front_end = engine->interpreter_;
   engine->release_front_end(options);
   if (options.tiers == Tiers::Tiered) {
     compile.optimize = true;
@@ -75,8 +75,8 @@ bool Engine::serve_cached_code(const std::string& cache_path, bool shared_shapes
   return true;
 }
 
-void Engine::optimize_in_background(std::shared_ptr<const Interpreter> front_end, codegen::CompileOptions options,
-                                    std::size_t index_from, std::string cache_path) {
+void Engine::optimize_in_background(std::shared_ptr<const interp::Interpreter> front_end,
+                                    codegen::CompileOptions options, std::size_t index_from, std::string cache_path) {
   options.cancel = &cancel_;
   std::promise<void> done;
   optimizer_done_ = done.get_future().share();
@@ -111,11 +111,11 @@ const char* Engine::serving_tier() const {
   return serving->code().optimized() ? "optimized" : "fast";
 }
 
-const Interpreter* Engine::interpreter() const {
+const interp::Interpreter* Engine::interpreter() const {
   std::call_once(interpreter_once_, [this] {
     if (interpreter_ != nullptr || sources_.empty() || !check_sources_) return;
     auto policy = std::make_shared<LoadedPolicySet>(check_sources_(sources_));
-    auto interpreter = Interpreter::create(std::move(policy), interpreter_options_);
+    auto interpreter = interp::Interpreter::create(std::move(policy), interpreter_options_);
     // The sources must be those the native code was compiled from; if not, explain nothing.
     if (interpreter && native() != nullptr && (*interpreter)->policy_version() == native()->policy().version) {
       interpreter_ = std::move(interpreter).value();
@@ -161,9 +161,9 @@ Decision Engine::decide_text(std::string_view request_json, DecideOptions option
     return decide_text(request_json, context, options);
   }
   std::string error_at;
-  auto parsed = read_json_strict(request_json, {}, &error_at);
+  auto parsed = bind::read_json_strict(request_json, {}, &error_at);
   if (!parsed) {
-    Decision d = deny(unreadable_request_reason(error_at), parsed.error());
+    Decision d = deny(bind::unreadable_request_reason(error_at), parsed.error());
     d.explained = options.explain;
     return d;
   }
@@ -180,9 +180,9 @@ Decision Engine::decide_text(std::string_view request_json, DecisionContext& con
     }
   }
   std::string error_at;
-  auto parsed = read_json_strict(request_json, {}, &error_at);
+  auto parsed = bind::read_json_strict(request_json, {}, &error_at);
   if (!parsed) {
-    Decision d = deny(unreadable_request_reason(error_at), parsed.error());
+    Decision d = deny(bind::unreadable_request_reason(error_at), parsed.error());
     d.explained = options.explain;
     return d;
   }

@@ -50,13 +50,13 @@ struct EngineOptions {
   // the CLI). The runtime never parses; without it, a bundle explains nothing and cannot serve
   // with the interpreter.
   std::function<LoadedPolicySet(std::vector<SourceText>)> check_sources;
-  InterpreterOptions interpreter;
+  interp::InterpreterOptions interpreter;
   // A role's candidate rules get a claim index from this many (NativePolicy::CandidateSet);
   // tests lower it so that small generated policies exercise the index.
   std::size_t claim_index_from = kClaimIndexFrom;
 };
 
-class Engine final : public Decider {
+class Engine final : public interp::Decider {
  public:
   static Result<std::shared_ptr<const Engine>> create(std::shared_ptr<const LoadedPolicySet> policy,
                                                       EngineOptions options = {});
@@ -88,7 +88,7 @@ class Engine final : public Decider {
   const std::string& fallback_reason() const { return fallback_reason_; }
   // The reference interpreter of the policy. An engine loaded from a bundle builds it from the
   // bundle's sources on first use (explanations need it); null only if they fail to check.
-  const Interpreter* interpreter() const;
+  const interp::Interpreter* interpreter() const;
   // The native code serving now (null with the interpreter). Read once per decision.
   const NativePolicy* native() const { return current_.load(std::memory_order_acquire); }
   // "interpreter", "fast" or "optimized": what serves now.
@@ -105,7 +105,7 @@ class Engine final : public Decider {
   // Once native code serves: keeps the sources instead of the interpreter, when they can be checked again.
   void release_front_end(const EngineOptions& options);
   // Builds the optimised tier from `front_end`, which it keeps until then.
-  void optimize_in_background(std::shared_ptr<const Interpreter> front_end, codegen::CompileOptions options,
+  void optimize_in_background(std::shared_ptr<const interp::Interpreter> front_end, codegen::CompileOptions options,
                               std::size_t index_from, std::string cache_path);
   // Serves the optimised tier cached at `cache_path` (if any) when it loads; false otherwise.
   bool serve_cached_code(const std::string& cache_path, bool shared_shapes, const EngineOptions& options);
@@ -118,15 +118,15 @@ class Engine final : public Decider {
   static Result<std::shared_ptr<const NativePolicy>> load_cached_code(const std::string& path,
                                                                       std::string_view policy_version,
                                                                       bool shared_shapes, const EngineOptions& options);
-  static void cache_code(const std::string& path, const NativePolicy& native, const Interpreter& interpreter);
+  static void cache_code(const std::string& path, const NativePolicy& native, const interp::Interpreter& interpreter);
 
   // Set at creation when only the interpreter serves; otherwise on first use of interpreter(),
   // checked again from `sources_` (as a bundle's are).
-  mutable std::shared_ptr<const Interpreter> interpreter_;
+  mutable std::shared_ptr<const interp::Interpreter> interpreter_;
   mutable std::once_flag interpreter_once_;
   std::vector<SourceText> sources_;
   std::function<LoadedPolicySet(std::vector<SourceText>)> check_sources_;
-  InterpreterOptions interpreter_options_;
+  interp::InterpreterOptions interpreter_options_;
   // Both tiers stay alive as long as the engine: a decision that loaded `current_` may still
   // be running on the fast tier when the optimised one is swapped in.
   std::shared_ptr<const NativePolicy> fast_, optimized_;

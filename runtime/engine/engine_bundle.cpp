@@ -16,7 +16,7 @@
 namespace writ::engine {
 namespace {
 
-nlohmann::json manifest_of(const NativePolicy& native, const Interpreter& interpreter,
+nlohmann::json manifest_of(const NativePolicy& native, const interp::Interpreter& interpreter,
                            const codegen::TargetInfo& target, std::size_t modules) {
   nlohmann::json rules = nlohmann::json::array();
   for (const RuleInfo& rule : interpreter.policy().program.rules) rules.push_back(rule.id);
@@ -57,7 +57,7 @@ Result<codegen::LoadOptions> load_options(const nlohmann::json& manifest) {
 
 // The bundle of native code compiled with keep_objects (its objects are moved out), from the
 // policy set `interpreter` decides.
-Result<std::string> bundle_bytes(const NativePolicy& native, const Interpreter& interpreter,
+Result<std::string> bundle_bytes(const NativePolicy& native, const interp::Interpreter& interpreter,
                                  const stdlib::Ed25519Key* key = nullptr) {
   auto objects = native.code().take_objects();
   if (!objects) return std::move(objects).take_error();
@@ -105,7 +105,7 @@ Result<std::string> Engine::compile_bundle(std::shared_ptr<const LoadedPolicySet
     if (!read) return Error{"the signing key: " + read.error()};
     key = std::move(read).value();
   }
-  auto interpreter = Interpreter::create(policy);
+  auto interpreter = interp::Interpreter::create(policy);
   if (!interpreter) return std::move(interpreter).take_error();
   codegen::CompileOptions compile;
   compile.optimize = options.optimize;
@@ -152,7 +152,7 @@ Result<std::shared_ptr<const Engine>> Engine::load_bundle_unchecked(std::string_
     if (!options.check_sources)
       return Error{"the interpreter cannot serve a bundle without the front end to check its sources"};
     auto policy = std::make_shared<LoadedPolicySet>(options.check_sources(engine->sources_));
-    auto interpreter = Interpreter::create(policy, options.interpreter);
+    auto interpreter = interp::Interpreter::create(policy, options.interpreter);
     if (!interpreter) return Error{"the bundle's sources do not check with this Writ: " + interpreter.error()};
     if ((*interpreter)->policy_version() != recorded) {
       return Error{"the bundle is damaged or was modified: its sources do not give the policy version it records"};
@@ -207,7 +207,7 @@ Result<std::shared_ptr<const NativePolicy>> Engine::load_cached_code(const std::
   }
 }
 
-void Engine::cache_code(const std::string& path, const NativePolicy& native, const Interpreter& interpreter) {
+void Engine::cache_code(const std::string& path, const NativePolicy& native, const interp::Interpreter& interpreter) {
   // Best effort, and never an exception: this runs on the optimiser's thread.
   try {
     auto bytes = bundle_bytes(native, interpreter);

@@ -44,8 +44,8 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
   exchange_defaults_ = defaults_of(*exchange_, {{"audience", WritCell{0, 0}},
                                                 {"resource", WritCell{0, 0}},
                                                 {"scope", WritCell{0, 0}},
-                                                {"grant_type", text_cell(kDefaultGrantType)},
-                                                {"subject_token_type", text_cell(kDefaultSubjectTokenType)},
+                                                {"grant_type", text_cell(interp::kDefaultGrantType)},
+                                                {"subject_token_type", text_cell(interp::kDefaultSubjectTokenType)},
                                                 {"actor_token", WritCell{0, 0}}});
   access_ = plan_record(access);
   access_fields_ = {access_->table.find("principal"), access_->table.find("action"), access_->table.find("resource")};

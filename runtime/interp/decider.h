@@ -10,7 +10,7 @@
 
 #include "writ/decision.h"
 
-namespace writ {
+namespace writ::interp {
 
 class Decider {
  public:
@@ -21,4 +21,4 @@ class Decider {
   virtual const std::string& policy_version() const = 0;
 };
 
-}  // namespace writ
+}  // namespace writ::interp

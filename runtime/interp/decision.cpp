@@ -5,7 +5,7 @@
 
 #include "stdlib/printable.h"
 
-namespace writ {
+namespace writ::interp {
 
 nlohmann::json decision_to_json(const Decision& d) {
   nlohmann::json out;
@@ -83,4 +83,4 @@ std::string decision_to_text(const Decision& d) {
   return out;
 }
 
-}  // namespace writ
+}  // namespace writ::interp

@@ -8,11 +8,11 @@
 
 #include "writ/decision.h"
 
-namespace writ {
+namespace writ::interp {
 
 nlohmann::json decision_to_json(const Decision& decision);
 
 // A human-readable rendering of a decision and its explanation.
 std::string decision_to_text(const Decision& decision);
 
-}  // namespace writ
+}  // namespace writ::interp

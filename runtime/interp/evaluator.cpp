@@ -14,7 +14,7 @@
 #include "stdlib/spiffe_id.h"
 #include "stdlib/strings.h"
 
-namespace writ {
+namespace writ::interp {
 namespace {
 
 constexpr const char* kWeekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -468,4 +468,4 @@ Result<Value> Evaluator::eval_builtin(const ast::Expr& e, const std::vector<Valu
   return fail(fmt::format("unknown function `{}`", e.text));
 }
 
-}  // namespace writ
+}  // namespace writ::interp

@@ -17,7 +17,7 @@
 #include "stdlib/result.h"
 #include "stdlib/time_zone.h"
 
-namespace writ {
+namespace writ::interp {
 
 // Names in scope during one evaluation: roots (token, request, ...), `let`s and quantifier
 // variables, innermost last.
@@ -71,4 +71,4 @@ class Evaluator {
   std::map<std::string, stdlib::TimeZone, std::less<>> zones_;
 };
 
-}  // namespace writ
+}  // namespace writ::interp

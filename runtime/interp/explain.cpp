@@ -5,7 +5,7 @@
 
 #include "compiler/ast/print.h"
 
-namespace writ {
+namespace writ::interp {
 namespace {
 
 bool is_literal(const ast::Expr& e) {
@@ -74,4 +74,4 @@ std::string explain_false(const Evaluator& evaluator, const ast::Expr& e, Env& e
   return values;
 }
 
-}  // namespace writ
+}  // namespace writ::interp

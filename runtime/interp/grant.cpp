@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace writ {
+namespace writ::interp {
 
 std::string grant_refusal_detail(Reason reason, std::string_view refused) {
   switch (reason) {
@@ -74,4 +74,4 @@ void settle_grant(Decision& d, const std::vector<Grant>& grants, const Requested
   d.grant = std::move(grant);
 }
 
-}  // namespace writ
+}  // namespace writ::interp

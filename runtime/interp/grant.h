@@ -10,7 +10,7 @@
 
 #include "runtime/interp/decision.h"
 
-namespace writ {
+namespace writ::interp {
 
 struct RequestedGrant {
   std::int64_t max_ttl = 3600;  // the global cap
@@ -27,4 +27,4 @@ void settle_grant(Decision& d, const std::vector<Grant>& grants, const Requested
 // wording for both engines.
 std::string grant_refusal_detail(Reason reason, std::string_view refused);
 
-}  // namespace writ
+}  // namespace writ::interp

@@ -15,7 +15,7 @@
 #include "stdlib/glob.h"
 #include "stdlib/spiffe_id.h"
 
-namespace writ {
+namespace writ::interp {
 namespace {
 
 using nlohmann::json;
@@ -215,9 +215,9 @@ std::string Interpreter::location(const RuleInfo& rule) const {
 
 Decision Interpreter::decide_text(std::string_view request_json, DecideOptions options) const {
   std::string error_at;
-  auto parsed = read_json_strict(request_json, {}, &error_at);
+  auto parsed = bind::read_json_strict(request_json, {}, &error_at);
   if (!parsed) {
-    Decision d = deny(unreadable_request_reason(error_at), parsed.error());
+    Decision d = deny(bind::unreadable_request_reason(error_at), parsed.error());
     d.explained = options.explain;
     return d;
   }
@@ -295,4 +295,4 @@ Decision Interpreter::decide_access_bound(const BoundAccessRequest& request, Dec
   return tally.effect(runtime_->version);
 }
 
-}  // namespace writ
+}  // namespace writ::interp

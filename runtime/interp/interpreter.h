@@ -20,7 +20,7 @@
 #include "runtime/interp/runtime_policy.h"
 #include "stdlib/result.h"
 
-namespace writ {
+namespace writ::interp {
 
 struct InterpreterOptions {
   std::int64_t max_ttl_seconds = 3600;  // the global TTL cap of every grant
@@ -86,4 +86,4 @@ class Interpreter final : public Decider {
 RuleTrace rule_trace(const RuleInfo& rule, std::string outcome, const ast::Condition* failed, std::string because,
                      std::string location);
 
-}  // namespace writ
+}  // namespace writ::interp

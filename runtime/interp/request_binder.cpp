@@ -11,7 +11,7 @@
 #include "stdlib/path.h"
 #include "stdlib/spiffe_id.h"
 
-namespace writ {
+namespace writ::interp {
 namespace {
 
 using nlohmann::json;
@@ -99,7 +99,7 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
                                              text_of(header_json, "typ"))) {
     return deny(refused->reason, refused->detail());
   }
-  auto token = bind_json(*claims, issuer.token_type, "token");
+  auto token = bind::bind_json(*claims, issuer.token_type, "token");
   if (!token) return deny(Reason::TokenInvalidClaims, token.error());
   if (const char* claim = mistyped_registered_claim(*token))
     return deny(Reason::TokenInvalidClaims,
@@ -109,9 +109,9 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   json request_json = in.value("request", json::object());
   if (!request_json.is_object()) return deny(Reason::RequestInvalid, "`request` must be an object");
   if (!request_json.contains("scopes")) request_json["scopes"] = json::array();
-  auto request = bind_json(request_json, schema_type(*policy_, "writ_issue_request"), "request");
+  auto request = bind::bind_json(request_json, schema_type(*policy_, "writ_issue_request"), "request");
   if (!request) return deny(Reason::RequestInvalid, request.error());
-  auto header_value = bind_json(*header, schema_type(*policy_, "writ_jose_header"), "header");
+  auto header_value = bind::bind_json(*header, schema_type(*policy_, "writ_jose_header"), "header");
   if (!header_value) return deny(Reason::RequestInvalid, header_value.error());
   json exchange_json = in.value("exchange", json::object());
   if (!exchange_json.is_object()) return deny(Reason::RequestInvalid, "`exchange` must be an object");
@@ -121,7 +121,7 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   if (!exchange_json.contains("grant_type")) exchange_json["grant_type"] = kDefaultGrantType;
   if (!exchange_json.contains("subject_token_type")) exchange_json["subject_token_type"] = kDefaultSubjectTokenType;
   if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
-  auto exchange = bind_json(exchange_json, schema_type(*policy_, "writ_token_exchange"), "exchange");
+  auto exchange = bind::bind_json(exchange_json, schema_type(*policy_, "writ_token_exchange"), "exchange");
   if (!exchange) return deny(Reason::RequestInvalid, exchange.error());
 
   // Audience and times (token_checks.h), on the bound claims.
@@ -160,7 +160,7 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
     if (in.contains(key)) request_json[key] = in[key];
   }
   request_json["principal"] = bound.principal_name;
-  auto request = bind_json(request_json, schema_type(*policy_, "writ_access_request"), "request");
+  auto request = bind::bind_json(request_json, schema_type(*policy_, "writ_access_request"), "request");
   if (!request) return deny(Reason::RequestInvalid, request.error());
   bound.request = std::move(request).value();
   bound.action = field(bound.request, "action")->as_string();
@@ -190,4 +190,4 @@ bool access_rule_applies(const RuleHead& r, const AccessSubject& request) {
   return true;
 }
 
-}  // namespace writ
+}  // namespace writ::interp

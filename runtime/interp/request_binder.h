@@ -16,7 +16,7 @@
 #include "runtime/interp/runtime_policy.h"
 #include "runtime/value/value.h"
 
-namespace writ {
+namespace writ::interp {
 
 // What an issuance request's `exchange` part says when it leaves these out (RFC 8693's values
 // for a JWT subject token); every binder fills in the same.
@@ -75,4 +75,4 @@ std::optional<std::string> principal_problem(std::string_view kind, std::string_
 // What an issuance request asks for (ttl, audience, scopes), read from its bound `request`.
 RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl);
 
-}  // namespace writ
+}  // namespace writ::interp

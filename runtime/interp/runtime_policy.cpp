@@ -8,7 +8,7 @@
 #include "stdlib/glob.h"
 #include "stdlib/sha256.h"
 
-namespace writ {
+namespace writ::interp {
 namespace {
 
 NamePatterns patterns_of(const ast::NameSet& set) {
@@ -92,4 +92,4 @@ std::string policy_version_hash(const LoadedPolicySet& policy) {
   return "sha256:" + stdlib::hex(stdlib::sha256(hashed));
 }
 
-}  // namespace writ
+}  // namespace writ::interp

@@ -12,7 +12,7 @@
 #include "compiler/check/checked_policy.h"
 #include "compiler/check/program.h"
 
-namespace writ {
+namespace writ::interp {
 
 // `*` or a list of names or glob patterns (roles, actions, resources, principals).
 struct NamePatterns {
@@ -49,4 +49,4 @@ std::shared_ptr<const RuntimePolicy> runtime_policy_of(const LoadedPolicySet& po
 // "sha256:<hex>" over the user files of a policy set (paths and contents, in load order).
 std::string policy_version_hash(const LoadedPolicySet& policy);
 
-}  // namespace writ
+}  // namespace writ::interp

@@ -7,7 +7,7 @@
 
 #include "runtime/bind/to_json.h"
 
-namespace writ {
+namespace writ::interp {
 namespace {
 
 using nlohmann::json;
@@ -32,7 +32,7 @@ json build_request(const Interpreter& interp, const LoadedPolicySet& policy, con
       problems.push_back(fmt::format("`{}` cannot be evaluated: {}", key, v.error()));
       return nullptr;
     }
-    return value_to_json(*v);
+    return bind::value_to_json(*v);
   };
   json request;
   if (test.access) {
@@ -219,4 +219,4 @@ TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& poli
   return report;
 }
 
-}  // namespace writ
+}  // namespace writ::interp

@@ -9,7 +9,7 @@
 #include "compiler/check/checked_policy.h"
 #include "runtime/interp/interpreter.h"
 
-namespace writ {
+namespace writ::interp {
 
 struct TestOutcome {
   std::string name;
@@ -30,4 +30,4 @@ struct TestReport {
 // a test passes only if both give the same decision.
 TestReport run_tests(const Interpreter& interpreter, const LoadedPolicySet& policy, const Decider* native = nullptr);
 
-}  // namespace writ
+}  // namespace writ::interp

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-namespace writ {
+namespace writ::interp {
 
 std::string TokenRefusal::detail() const {
   switch (reason) {
@@ -27,4 +27,4 @@ std::string TokenRefusal::detail() const {
   }
 }
 
-}  // namespace writ
+}  // namespace writ::interp

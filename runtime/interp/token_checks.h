@@ -14,7 +14,7 @@
 #include "stdlib/saturating.h"
 #include "writ/decision.h"
 
-namespace writ {
+namespace writ::interp {
 
 // Why a token is refused. The detail is worded only when asked for (the fast path never asks:
 // it leaves refusals to the interpreter's binder, which words them).
@@ -60,4 +60,4 @@ std::optional<TokenRefusal> check_audience_and_times(const IssuerInfo& issuer, A
   return std::nullopt;
 }
 
-}  // namespace writ
+}  // namespace writ::interp

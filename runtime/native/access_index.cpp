@@ -27,7 +27,7 @@ namespace {
 // How well a set of patterns narrows the candidates when filed by their literal prefixes: the
 // shortest prefix among them (a pattern with no wildcard counts as the longest); 0 when some
 // pattern (or `*`) starts with a wildcard and so cannot be filed.
-std::size_t selectivity(const NamePatterns& patterns) {
+std::size_t selectivity(const interp::NamePatterns& patterns) {
   if (patterns.any || patterns.items.empty()) return 0;
   std::size_t shortest = SIZE_MAX;
   for (const std::string& p : patterns.items) {
@@ -37,7 +37,7 @@ std::size_t selectivity(const NamePatterns& patterns) {
   return shortest;
 }
 
-void file_under(PrefixIndex& index, const NamePatterns& patterns, std::uint32_t rule) {
+void file_under(PrefixIndex& index, const interp::NamePatterns& patterns, std::uint32_t rule) {
   for (const std::string& p : patterns.items) index.add(stdlib::glob_literal_prefix(p), rule);
 }
 
@@ -60,11 +60,11 @@ NameMatcher::NameMatcher(const std::string& pattern) : shape_(Shape::Glob), text
   }
 }
 
-NamesMatcher::NamesMatcher(const NamePatterns& patterns) : any(patterns.any) {
+NamesMatcher::NamesMatcher(const interp::NamePatterns& patterns) : any(patterns.any) {
   for (const std::string& p : patterns.items) items.emplace_back(p);
 }
 
-AccessHead::AccessHead(const RuleHead& rule)
+AccessHead::AccessHead(const interp::RuleHead& rule)
     : actions(rule.actions),
       resources(rule.resources),
       principals(rule.principals),
@@ -72,10 +72,10 @@ AccessHead::AccessHead(const RuleHead& rule)
                 : rule.principal_kind == "role" ? Principal::Role
                                                 : Principal::Any) {}
 
-AccessIndex::AccessIndex(const RuntimePolicy& policy, const std::vector<std::uint32_t>& rules) {
+AccessIndex::AccessIndex(const interp::RuntimePolicy& policy, const std::vector<std::uint32_t>& rules) {
   head_slot_.assign(policy.rules.size(), UINT32_MAX);
   for (std::uint32_t index : rules) {
-    const RuleHead& rule = policy.rules[index];
+    const interp::RuleHead& rule = policy.rules[index];
     head_slot_[index] = static_cast<std::uint32_t>(heads_.size());
     heads_.emplace_back(rule);
     PrefixIndex* principals = rule.principal_kind == "spiffe" ? &spiffe_principals_
@@ -97,7 +97,7 @@ AccessIndex::AccessIndex(const RuntimePolicy& policy, const std::vector<std::uin
   }
 }
 
-void AccessIndex::candidates(const AccessSubject& request, std::vector<std::uint32_t>& out) const {
+void AccessIndex::candidates(const interp::AccessSubject& request, std::vector<std::uint32_t>& out) const {
   out.clear();
   resources_.find(request.resource, out);
   actions_.find(request.action, out);

@@ -61,7 +61,7 @@ class NameMatcher {
 
 // Names patterns (`*` or a list), compiled.
 struct NamesMatcher {
-  explicit NamesMatcher(const NamePatterns& patterns);
+  explicit NamesMatcher(const interp::NamePatterns& patterns);
   bool matches(std::string_view value) const {
     if (any) return true;
     for (const NameMatcher& m : items) {
@@ -75,8 +75,8 @@ struct NamesMatcher {
 
 // An access rule's head, compiled: selects a request exactly when access_rule_applies does.
 struct AccessHead {
-  explicit AccessHead(const RuleHead& rule);
-  bool applies(const AccessSubject& request) const {
+  explicit AccessHead(const interp::RuleHead& rule);
+  bool applies(const interp::AccessSubject& request) const {
     if (!actions.matches(request.action) || !resources.matches(request.resource)) return false;
     switch (principal) {
       case Principal::Any:
@@ -96,10 +96,10 @@ class AccessIndex {
  public:
   AccessIndex() = default;
   // `rules` are the access rules' indices into `policy.rules`, ascending.
-  AccessIndex(const RuntimePolicy& policy, const std::vector<std::uint32_t>& rules);
+  AccessIndex(const interp::RuntimePolicy& policy, const std::vector<std::uint32_t>& rules);
 
   // The rules that may apply to `request`, ascending (policy order), each once.
-  void candidates(const AccessSubject& request, std::vector<std::uint32_t>& out) const;
+  void candidates(const interp::AccessSubject& request, std::vector<std::uint32_t>& out) const;
   // The compiled head of access rule `rule` (an index into the policy's rules).
   const AccessHead& head(std::uint32_t rule) const { return heads_[head_slot_[rule]]; }
 

@@ -85,7 +85,7 @@ const WritCell* field(const std::uint8_t* record, std::int32_t index) {
 }  // namespace
 
 struct JsonBinder::Impl {
-  JsonLimits limits;
+  bind::JsonLimits limits;
   JsonTokens tokens;
   stdlib::Arena arena{8192};
   NativeIssueRequest request;
@@ -471,8 +471,8 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
     return cell != nullptr ? std::optional<std::string_view>(cell_text(*cell)) : std::nullopt;
   };
   const WritCell* typ = field(parts.header, jose.typ);
-  if (check_issuer_and_header(issuer, text_of(field(parts.token, claim.iss)), text_of(field(parts.header, jose.alg)),
-                              text_of(typ))) {
+  if (interp::check_issuer_and_header(issuer, text_of(field(parts.token, claim.iss)),
+                                      text_of(field(parts.header, jose.alg)), text_of(typ))) {
     return false;
   }
   const WritCell* aud = field(parts.token, claim.aud);
@@ -490,8 +490,8 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
   };
   const WritCell* time = field(parts.request, plan->request_fields().time);
   if (time == nullptr) return false;
-  return !check_audience_and_times(issuer, any_audience, static_cast<std::int64_t>(time->a), time_of(claim.exp),
-                                   time_of(claim.nbf), time_of(claim.iat));
+  return !interp::check_audience_and_times(issuer, any_audience, static_cast<std::int64_t>(time->a), time_of(claim.exp),
+                                           time_of(claim.nbf), time_of(claim.iat));
 }
 
 JsonBinder::Bound JsonBinder::Impl::bind(std::string_view text) {
@@ -582,7 +582,7 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
   if (action == nullptr || resource == nullptr) return nullptr;  // required by the schema, so never
   r.roots[0] = record;
   // Refused principals and resources are left to the slow path, which says why.
-  if (principal_problem(r.subject.principal_kind, r.subject.principal_name)) return nullptr;
+  if (interp::principal_problem(r.subject.principal_kind, r.subject.principal_name)) return nullptr;
   r.subject.valid_spiffe = r.subject.principal_kind == "spiffe";
   r.subject.action = cell_text(*action);
   r.subject.resource = cell_text(*resource);

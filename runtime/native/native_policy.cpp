@@ -68,13 +68,13 @@ ir::ConstantValue constant_value_of(const Value& v) {
 
 }  // namespace
 
-ir::ConstantValues constant_values_of(const Interpreter& interpreter) {
+ir::ConstantValues constant_values_of(const interp::Interpreter& interpreter) {
   ir::ConstantValues out;
   for (const auto& [name, value] : interpreter.evaluator().constants()) out.emplace(name, constant_value_of(value));
   return out;
 }
 
-Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr<const Interpreter> interpreter,
+Result<std::shared_ptr<const NativePolicy>> NativePolicy::create(std::shared_ptr<const interp::Interpreter> interpreter,
                                                                  codegen::CompileOptions options,
                                                                  std::size_t index_from) {
   ir::ConstantValues constants = constant_values_of(*interpreter);
@@ -99,10 +99,10 @@ Result<std::shared_ptr<const NativePolicy>> NativePolicy::load(PolicyImage image
       new NativePolicy(std::move(image.policy), max_ttl, std::move(image.ir), std::move(code).value(), index_from));
 }
 
-NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
+NativePolicy::NativePolicy(std::shared_ptr<const interp::RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
                            std::unique_ptr<codegen::CompiledPolicy> code, std::size_t index_from)
     : policy_(std::move(policy)), binder_(policy_), max_ttl_(max_ttl), ir_(std::move(ir)), code_(std::move(code)) {
-  const RuntimePolicy& program = *policy_;
+  const interp::RuntimePolicy& program = *policy_;
   for (const auto& [name, info] : program.issuers) {
     issuer_names_.push_back(name);
     issuers_.push_back(&info);
@@ -113,7 +113,7 @@ NativePolicy::NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int
   std::vector<std::uint32_t> any_role, access_rules;
   std::unordered_map<std::string, std::vector<std::uint32_t>> named;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
-    const RuleHead& head = program.rules[i];
+    const interp::RuleHead& head = program.rules[i];
     auto index = static_cast<std::uint32_t>(i);
     if (head.access) {
       access_rules.push_back(index);
@@ -232,7 +232,7 @@ void NativePolicy::index_by_claim(CandidateSet& set, std::size_t issuer, std::si
   set.field = static_cast<std::int32_t>(best->first);
 }
 
-Decision NativePolicy::decide(const json& request, DecideOptions options, const Interpreter* explainer) const {
+Decision NativePolicy::decide(const json& request, DecideOptions options, const interp::Interpreter* explainer) const {
   Decision d;
   try {
     auto kind = request.is_object() ? request.find("kind") : request.end();
@@ -253,7 +253,7 @@ Decision NativePolicy::decide(const json& request, DecideOptions options, const 
 }
 
 Decision NativePolicy::decide_issue_json(const json& request, DecideOptions options,
-                                         const Interpreter* explainer) const {
+                                         const interp::Interpreter* explainer) const {
   auto bound = bind_issue(request);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
   const OwnedIssueRequest& owned = *std::get<std::unique_ptr<OwnedIssueRequest>>(bound);
@@ -266,7 +266,7 @@ Decision NativePolicy::decide_issue_json(const json& request, DecideOptions opti
   decide_issue(request_view, context, verdict);
   Decision d = to_decision(context, verdict);
   if (options.explain && explainer != nullptr) {
-    Env env;
+    interp::Env env;
     env.push("token", owned.bound.token);
     env.push("request", owned.bound.request);
     env.push("header", owned.bound.header);
@@ -276,8 +276,8 @@ Decision NativePolicy::decide_issue_json(const json& request, DecideOptions opti
   return d;
 }
 
-std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, Env& env,
-                                             const Interpreter& explainer) const {
+std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, interp::Env& env,
+                                             const interp::Interpreter& explainer) const {
   const Program& program = explainer.policy().program;
   std::vector<RuleTrace> trace;
   auto error = context.errors.begin();  // errors are in the order of the outcomes that erred
@@ -298,7 +298,7 @@ std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, Env
     } else {
       failed = nullptr;
     }
-    trace.push_back(rule_trace(rule, outcome, failed, std::move(because), policy_->rules[o.rule].location));
+    trace.push_back(interp::rule_trace(rule, outcome, failed, std::move(because), policy_->rules[o.rule].location));
   }
   return trace;
 }
@@ -306,8 +306,8 @@ std::vector<RuleTrace> NativePolicy::explain(const DecisionContext& context, Env
 std::variant<std::unique_ptr<OwnedIssueRequest>, Decision> NativePolicy::bind_issue(const json& request) const {
   auto bound = binder_.bind_issue(request);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
-  auto owned = std::make_unique<OwnedIssueRequest>(std::move(std::get<BoundIssueRequest>(bound)));
-  const BoundIssueRequest& b = owned->bound;
+  auto owned = std::make_unique<OwnedIssueRequest>(std::move(std::get<interp::BoundIssueRequest>(bound)));
+  const interp::BoundIssueRequest& b = owned->bound;
   NativeIssueRequest* native = &owned->request;
   auto schema = [&](const char* name) { return Type::record(policy_->schemas.at(name)); };
   auto root = [&](const Value& v, const Type& t) {
@@ -439,7 +439,7 @@ Decision NativePolicy::decide_bound(const NativeIssueRequest& request) const {
 }
 
 Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict& verdict) const {
-  const RuntimePolicy& program = *policy_;
+  const interp::RuntimePolicy& program = *policy_;
   Decision d = binder_.deny(verdict.reason, "");
   d.allow = verdict.allow;
   for (const NativeRuleError& e : context.errors) d.errors.push_back({program.rules[e.rule].id, e.message});
@@ -448,7 +448,7 @@ Decision NativePolicy::to_decision(const DecisionContext& context, const Verdict
     d.rules.push_back(program.rules[index].id);
   }
   if (reason_code(verdict.reason).starts_with("grant."))
-    d.detail = grant_refusal_detail(verdict.reason, verdict.refused);
+    d.detail = interp::grant_refusal_detail(verdict.reason, verdict.refused);
   if (verdict.allow && !context.grants.empty()) {
     Grant g;
     g.ttl = verdict.ttl;
@@ -470,10 +470,11 @@ void NativePolicy::decide_access(const NativeAccessRequest& request, DecisionCon
   tally_effect(context, verdict);
 }
 
-Decision NativePolicy::decide_access_json(const json& in, DecideOptions options, const Interpreter* explainer) const {
+Decision NativePolicy::decide_access_json(const json& in, DecideOptions options,
+                                          const interp::Interpreter* explainer) const {
   auto bound = binder_.bind_access(in);
   if (auto* denied = std::get_if<Decision>(&bound)) return std::move(*denied);
-  const BoundAccessRequest& request = std::get<BoundAccessRequest>(bound);
+  const interp::BoundAccessRequest& request = std::get<interp::BoundAccessRequest>(bound);
   stdlib::Arena arena;
   NativeAccessRequest native;
   native.roots[0] = reinterpret_cast<const void*>(
@@ -484,7 +485,7 @@ Decision NativePolicy::decide_access_json(const json& in, DecideOptions options,
   decide_access(native, context, verdict);
   Decision d = to_decision(context, verdict);
   if (options.explain && explainer != nullptr) {
-    Env env;
+    interp::Env env;
     env.push("request", request.request);
     d.explanation = explain(context, env, *explainer);
   }

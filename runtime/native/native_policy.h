@@ -42,19 +42,19 @@ struct NativeIssueRequest {
 // matched against; views into storage its binder owns.
 struct NativeAccessRequest {
   const void* roots[1] = {};
-  AccessSubject subject;
+  interp::AccessSubject subject;
 };
 
 // A request bound by the interpreter's binder, with the values and cells its views point into.
 struct OwnedIssueRequest {
-  explicit OwnedIssueRequest(BoundIssueRequest b) : bound(std::move(b)) {}
-  BoundIssueRequest bound;
+  explicit OwnedIssueRequest(interp::BoundIssueRequest b) : bound(std::move(b)) {}
+  interp::BoundIssueRequest bound;
   stdlib::Arena arena;
   NativeIssueRequest request;
 };
 
 // The interpreter's constant values, for lowering to use as literals (ir::lower).
-ir::ConstantValues constant_values_of(const Interpreter& interpreter);
+ir::ConstantValues constant_values_of(const interp::Interpreter& interpreter);
 
 // Shorter candidate lists run about as fast as an index lookup.
 inline constexpr std::size_t kClaimIndexFrom = 8;
@@ -64,7 +64,7 @@ class NativePolicy {
   // Lowers and compiles the interpreter's policy set; fails if a construct is not supported
   // natively or code generation fails (the engine then keeps the interpreter).
   // `index_from`: candidate lists of at least this many rules get a claim index (CandidateSet).
-  static Result<std::shared_ptr<const NativePolicy>> create(std::shared_ptr<const Interpreter> interpreter,
+  static Result<std::shared_ptr<const NativePolicy>> create(std::shared_ptr<const interp::Interpreter> interpreter,
                                                             codegen::CompileOptions options = {},
                                                             std::size_t index_from = kClaimIndexFrom);
 
@@ -72,7 +72,7 @@ class NativePolicy {
   // returned; the interpreter only words why a condition was false.
   // Explanations need the interpreter (`explainer`), which words why conditions were false.
   Decision decide(const nlohmann::json& request, DecideOptions options = {},
-                  const Interpreter* explainer = nullptr) const;
+                  const interp::Interpreter* explainer = nullptr) const;
   // The same policy from a bundle's runtime image and object code: nothing parsed, checked,
   // lowered or generated.
   static Result<std::shared_ptr<const NativePolicy>> load(PolicyImage image, std::int64_t max_ttl,
@@ -91,7 +91,8 @@ class NativePolicy {
   void decide_access(const NativeAccessRequest& request, DecisionContext& context, Verdict& verdict) const;
   // Why each candidate rule matched or not, from the outcomes `context` recorded and the
   // request's values in `env` (the roots by name): the interpreter's explanation, to the letter.
-  std::vector<RuleTrace> explain(const DecisionContext& context, Env& env, const Interpreter& explainer) const;
+  std::vector<RuleTrace> explain(const DecisionContext& context, interp::Env& env,
+                                 const interp::Interpreter& explainer) const;
 
   // Straight from JSON text (issue or access), the fast way: false if `context`'s binder cannot
   // bind the request (it is invalid or unusual), and the caller must then take `decide` for the
@@ -107,16 +108,18 @@ class NativePolicy {
   // How the JSON fast path reads this policy's requests.
   const BindPlan& bind_plan() const { return *bind_plan_; }
   std::int64_t max_ttl() const { return max_ttl_; }
-  const RuntimePolicy& policy() const { return *policy_; }
+  const interp::RuntimePolicy& policy() const { return *policy_; }
 
   const ir::Policy& ir() const { return ir_; }
   const codegen::CompiledPolicy& code() const { return *code_; }
 
  private:
-  NativePolicy(std::shared_ptr<const RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
+  NativePolicy(std::shared_ptr<const interp::RuntimePolicy> policy, std::int64_t max_ttl, ir::Policy ir,
                std::unique_ptr<codegen::CompiledPolicy> code, std::size_t index_from);
-  Decision decide_issue_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
-  Decision decide_access_json(const nlohmann::json& request, DecideOptions options, const Interpreter* explainer) const;
+  Decision decide_issue_json(const nlohmann::json& request, DecideOptions options,
+                             const interp::Interpreter* explainer) const;
+  Decision decide_access_json(const nlohmann::json& request, DecideOptions options,
+                              const interp::Interpreter* explainer) const;
   void run_rule(std::uint32_t rule, const void* const* roots, DecisionContext& context) const;
   // The cold path of run_rule: a rule that erred (or returned an outcome it cannot).
   [[gnu::cold, gnu::noinline]] void record_error(std::uint32_t rule, std::uint32_t outcome,
@@ -133,8 +136,8 @@ class NativePolicy {
   // Fills `g` (default-constructed) with what a rule's grant computed into `scratch`.
   static void grant_of(const RuleFacts& facts, const WritScratch& scratch, GrantPart& g);
 
-  std::shared_ptr<const RuntimePolicy> policy_;
-  RequestBinder binder_;
+  std::shared_ptr<const interp::RuntimePolicy> policy_;
+  interp::RequestBinder binder_;
   std::int64_t max_ttl_;
   ir::Policy ir_;
   std::unique_ptr<codegen::CompiledPolicy> code_;

@@ -70,7 +70,7 @@ std::shared_ptr<const Engine> engine_for(const fs::path& file, const json& doc, 
           {file.stem().string() + "_" + std::to_string(i) + ".writ", doc["policy"][i].get<std::string>()});
     }
   }
-  auto set = std::make_shared<LoadedPolicySet>(check_sources(std::move(sources)));
+  auto set = std::make_shared<LoadedPolicySet>(driver::check_sources(std::move(sources)));
   EXPECT_FALSE(set->diagnostics.has_errors()) << render_text(set->diagnostics.diagnostics(), set->sources);
   EngineOptions options;
   options.backend = tier == Tier::Interpreter ? Backend::Interpreter : Backend::Native;
@@ -113,7 +113,7 @@ void run_case(const Case& c, Tier tier) {
   json request = spec.contains("request") ? spec["request"] : doc.value("base", json::object());
   if (spec.contains("patch")) request.merge_patch(spec["patch"]);
   for (const auto& s : spec.value("set", json::array())) request[json::json_pointer(s[0].get<std::string>())] = s[1];
-  json decision = decision_to_json(engine->decide(request));
+  json decision = interp::decision_to_json(engine->decide(request));
   const json& expect = spec["expect"];
   for (const char* key : {"decision", "reason", "rules", "grant"}) {
     if (expect.contains(key)) {
@@ -129,20 +129,21 @@ void run_case(const Case& c, Tier tier) {
   }
   // Native code must also give the interpreter's exact decision: same errors, same messages.
   if (tier != Tier::Interpreter) {
-    json oracle = decision_to_json(engine_for(c.file, doc, Tier::Interpreter)->decide(request));
+    json oracle = interp::decision_to_json(engine_for(c.file, doc, Tier::Interpreter)->decide(request));
     EXPECT_EQ(decision, oracle) << "native and interpreter disagree";
     // And from JSON text, where requests take the fast binder when they can.
     DecisionContext context;
-    EXPECT_EQ(decision_to_json(engine->decide_text(request.dump(), context)), oracle) << "the JSON fast path disagrees";
+    EXPECT_EQ(interp::decision_to_json(engine->decide_text(request.dump(), context)), oracle)
+        << "the JSON fast path disagrees";
     if (oracle["decision"] == "allow") {
       EXPECT_EQ(context.fast_binds, 1u) << "an allowed request should bind on the fast path";
     }
     // Explained from the outcomes native code recorded, to the letter of the interpreter's.
     DecideOptions explain{.explain = true};
-    json explained = decision_to_json(engine->decide(request, explain));
-    EXPECT_EQ(explained, decision_to_json(engine_for(c.file, doc, Tier::Interpreter)->decide(request, explain)))
+    json explained = interp::decision_to_json(engine->decide(request, explain));
+    EXPECT_EQ(explained, interp::decision_to_json(engine_for(c.file, doc, Tier::Interpreter)->decide(request, explain)))
         << "native and interpreter explain differently";
-    EXPECT_EQ(decision_to_json(engine->decide_text(request.dump(), explain)), explained);
+    EXPECT_EQ(interp::decision_to_json(engine->decide_text(request.dump(), explain)), explained);
   }
 }
 

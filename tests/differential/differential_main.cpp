@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     std::uint64_t seed = o.seed + n;
     writ::fuzz::PolicyFuzzer fuzzer(seed);
     std::string source = fuzzer.policy();
-    auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", source}}));
+    auto set = std::make_shared<writ::LoadedPolicySet>(writ::driver::check_sources({{"fuzz.writ", source}}));
     if (fuzzer.retyped_registered_claim() && !set->diagnostics.has_errors()) {
       std::cerr << fmt::format("seed {}: a schema retyping a registered claim was accepted\n{}\n", seed, source);
       return 1;
@@ -104,21 +104,21 @@ int main(int argc, char** argv) {
     writ::engine::DecisionContext context;
     for (int k = 0; k < o.requests; ++k, ++cases) {
       json request = fuzzer.request();
-      json expected = writ::decision_to_json(oracle->decide(request));
-      json actual = writ::decision_to_json(native->decide(request));
+      json expected = writ::interp::decision_to_json(oracle->decide(request));
+      json actual = writ::interp::decision_to_json(native->decide(request));
       // The same request as JSON text, written as a hostile client might (members in any order,
       // strings escaped every way), through the fast binder when it can take it and through the
       // strict reader; both must decide as the interpreter does on the parsed request.
       std::string text = fuzzer.text(request);
-      json from_text = writ::decision_to_json(native->decide_text(text, context));
+      json from_text = writ::interp::decision_to_json(native->decide_text(text, context));
       if (expected == actual && expected != from_text) actual = std::move(from_text);
-      json oracle_text = writ::decision_to_json(oracle->decide_text(text));
+      json oracle_text = writ::interp::decision_to_json(oracle->decide_text(text));
       if (expected == actual && expected != oracle_text) actual = std::move(oracle_text);
       // One request in eight is also explained, by both: same rules, same outcomes, same words.
       if (expected == actual && k % 8 == 0) {
         writ::DecideOptions explain{.explain = true};
-        expected = writ::decision_to_json(oracle->decide(request, explain));
-        actual = writ::decision_to_json(native->decide(request, explain));
+        expected = writ::interp::decision_to_json(oracle->decide(request, explain));
+        actual = writ::interp::decision_to_json(native->decide(request, explain));
         ++explained;
       }
       if (expected["decision"] == "allow") ++allowed;

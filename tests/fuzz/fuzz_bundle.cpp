@@ -41,12 +41,12 @@ struct Compiled {
 
 const Compiled& compiled() {
   static const Compiled c = [] {
-    auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", kPolicy}}));
+    auto set = std::make_shared<writ::LoadedPolicySet>(writ::driver::check_sources({{"fuzz.writ", kPolicy}}));
     auto bytes = writ::engine::Engine::compile_bundle(set, writ::engine::BundleOptions{.optimize = false});
     if (!bytes) std::abort();
     auto bundle = writ::engine::read_bundle(*bytes);
     writ::engine::EngineOptions options;
-    options.check_sources = writ::check_sources;
+    options.check_sources = writ::driver::check_sources;
     auto loaded = writ::engine::Engine::load_bundle(*bytes, options);
     writ::engine::EngineOptions native;
     native.require_native = true;
@@ -94,9 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // engine compiled in memory and by the interpreter, identically.
   static writ::engine::DecisionContext context;
   const Compiled& c = compiled();
-  auto from_bundle = writ::decision_to_json(c.from_bundle->decide_text(input, context));
-  auto in_memory = writ::decision_to_json(c.in_memory->decide_text(input, context));
-  auto oracle = writ::decision_to_json(c.interpreter->decide_text(input));
+  auto from_bundle = writ::interp::decision_to_json(c.from_bundle->decide_text(input, context));
+  auto in_memory = writ::interp::decision_to_json(c.in_memory->decide_text(input, context));
+  auto oracle = writ::interp::decision_to_json(c.interpreter->decide_text(input));
   if (from_bundle != in_memory || in_memory != oracle) std::abort();
   return 0;
 }

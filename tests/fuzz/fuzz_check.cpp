@@ -12,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  writ::LoadedPolicySet set = writ::check_sources({{"fuzz.writ", text}});
+  writ::LoadedPolicySet set = writ::driver::check_sources({{"fuzz.writ", text}});
   if (set.user_files.empty()) return 0;
   writ::FileId id = set.user_files.front();
   const writ::ast::File& file = set.program.files.back();

@@ -29,10 +29,10 @@ issuer k8s = "https://kubernetes.default.svc" { schema: kubernetes audience: "a"
 @id("svc") permit access * on * by spiffe "spiffe://prod.acme/*" when { spiffe(request.principal).path under "/ns" }
 )";
 
-const writ::Interpreter& interpreter() {
-  static const std::shared_ptr<const writ::Interpreter> interp = [] {
-    auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", kPolicy}}));
-    auto created = writ::Interpreter::create(set);
+const writ::interp::Interpreter& interpreter() {
+  static const std::shared_ptr<const writ::interp::Interpreter> interp = [] {
+    auto set = std::make_shared<writ::LoadedPolicySet>(writ::driver::check_sources({{"fuzz.writ", kPolicy}}));
+    auto created = writ::interp::Interpreter::create(set);
     if (!created) std::abort();
     return *created;
   }();
@@ -43,7 +43,7 @@ const writ::Interpreter& interpreter() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto parsed = writ::read_json_strict(text);
+  auto parsed = writ::bind::read_json_strict(text);
   writ::Decision d = interpreter().decide_text(text);
   if (!parsed && d.allow) std::abort();  // malformed input must never be allowed
   if (d.allow && d.reason != writ::Reason::Permit) std::abort();

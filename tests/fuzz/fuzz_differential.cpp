@@ -28,7 +28,7 @@ const Engines* engines_for(std::uint64_t seed, writ::fuzz::PolicyFuzzer& fuzzer)
   std::string source = fuzzer.policy();  // always drawn, so the requests follow the same stream
   if (auto it = cache.find(seed); it != cache.end()) return it->second.native ? &it->second : nullptr;
   if (cache.size() > 256) cache.clear();
-  auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", source}}));
+  auto set = std::make_shared<writ::LoadedPolicySet>(writ::driver::check_sources({{"fuzz.writ", source}}));
   Engines& e = cache[seed];
   if (fuzzer.retyped_registered_claim() && !set->diagnostics.has_errors()) std::abort();  // must be E2009
   if (set->diagnostics.has_errors()) return nullptr;
@@ -86,8 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     nlohmann::json request = fuzzer.request();
     std::string text = damaged(fuzzer.text(request), data + 9, size - 9);
     static writ::engine::DecisionContext context;
-    auto native = writ::decision_to_json(e->native->decide_text(text, context));
-    auto oracle = writ::decision_to_json(e->interpreter->decide_text(text));
+    auto native = writ::interp::decision_to_json(e->native->decide_text(text, context));
+    auto oracle = writ::interp::decision_to_json(e->interpreter->decide_text(text));
     if (native != oracle) std::abort();
     if (oracle["decision"] == "allow" && oracle["reason"] != "permit") std::abort();
   }

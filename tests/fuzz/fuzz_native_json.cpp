@@ -35,7 +35,7 @@ struct Engines {
 
 const Engines& engines() {
   static const Engines e = [] {
-    auto set = std::make_shared<writ::LoadedPolicySet>(writ::check_sources({{"fuzz.writ", kPolicy}}));
+    auto set = std::make_shared<writ::LoadedPolicySet>(writ::driver::check_sources({{"fuzz.writ", kPolicy}}));
     writ::engine::EngineOptions native;
     native.require_native = true;
     native.tiers = writ::engine::Tiers::Fast;
@@ -54,8 +54,8 @@ const Engines& engines() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   static writ::engine::DecisionContext context;
-  auto native = writ::decision_to_json(engines().native->decide_text(text, context));
-  auto oracle = writ::decision_to_json(engines().interpreter->decide_text(text));
+  auto native = writ::interp::decision_to_json(engines().native->decide_text(text, context));
+  auto oracle = writ::interp::decision_to_json(engines().interpreter->decide_text(text));
   if (native != oracle) std::abort();
   return 0;
 }

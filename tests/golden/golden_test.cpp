@@ -37,7 +37,7 @@ std::vector<fs::path> golden_inputs() {
 }
 
 std::string render_golden(const fs::path& input) {
-  LoadedPolicySet set = check_sources({{input.filename().string(), read(input)}});
+  LoadedPolicySet set = driver::check_sources({{input.filename().string(), read(input)}});
   std::string out = render_text(set.diagnostics.diagnostics(), set.sources);
   return out + summary_line(set.diagnostics.diagnostics()) + "\n";
 }
@@ -71,7 +71,7 @@ INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, ::testing::ValuesIn(golden_inputs()
 // in tests/golden/generated/.
 void expect_generated(const std::string& name, const std::string& text) {
   fs::path expected_path = golden_dir() / "generated" / (name + ".expected");
-  LoadedPolicySet set = check_sources({{name + ".writ", text}});
+  LoadedPolicySet set = driver::check_sources({{name + ".writ", text}});
   std::string actual =
       render_text(set.diagnostics.diagnostics(), set.sources) + summary_line(set.diagnostics.diagnostics()) + "\n";
   const char* update = std::getenv("WRIT_UPDATE_GOLDEN");

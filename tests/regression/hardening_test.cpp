@@ -38,8 +38,8 @@ struct Engines {
   // The decision on `text` (as JSON), the same from both engines and both native paths.
   json decide(const std::string& text) const {
     DecisionContext context;
-    json fast = decision_to_json(native->decide_text(text, context));
-    json oracle = decision_to_json(interpreter->decide_text(text));
+    json fast = interp::decision_to_json(native->decide_text(text, context));
+    json oracle = interp::decision_to_json(interpreter->decide_text(text));
     EXPECT_EQ(fast, oracle) << text;
     return oracle;
   }
@@ -243,7 +243,7 @@ TEST(Hardening, ReviewCompositeConstantChainsAreBounded) {
     EXPECT_NE(refused.error().find("expands to more than 10000 IR nodes"), std::string::npos) << refused.error();
     auto served = Engine::create(set, {});  // tiered: the interpreter serves it
     ASSERT_TRUE(served.ok()) << served.error();
-    EXPECT_EQ(decision_to_json((*served)->decide_text(github_request("r")))["decision"], "allow");
+    EXPECT_EQ(interp::decision_to_json((*served)->decide_text(github_request("r")))["decision"], "allow");
     auto too_large = Engine::create(std::make_shared<LoadedPolicySet>(testing::check_text(chain(20, record))), {});
     ASSERT_FALSE(too_large.ok());
     EXPECT_NE(too_large.error().find("too large: it holds more than 1048576 values"), std::string::npos)
@@ -321,7 +321,7 @@ TEST(Hardening, Finding05And11DamagedBytesGiveADecisionThatPrints) {
     json d = engines.decide(text);
     EXPECT_EQ(d["reason"], "request.invalid") << d.dump(-1, ' ', false, json::error_handler_t::replace);
     EXPECT_NO_THROW((void)d.dump()) << "the decision must print as it is";
-    std::string shown = decision_to_text(engines.interpreter->decide_text(text));
+    std::string shown = interp::decision_to_text(engines.interpreter->decide_text(text));
     EXPECT_EQ(shown.find('\x1b'), std::string::npos) << shown;
   }
   // A duplicate key with control characters: named with escapes, not raw bytes.
@@ -363,7 +363,7 @@ TEST(Hardening, ReviewLargeConstantsUsedByManyRulesAreBounded) {
   EXPECT_NE(refused.error().find("more than 67108864 bytes in all"), std::string::npos) << refused.error();
   auto served = Engine::create(set, {});
   ASSERT_TRUE(served.ok()) << served.error();
-  EXPECT_EQ(decision_to_json((*served)->decide_text(github_request("r")))["reason"], "no_permit");
+  EXPECT_EQ(interp::decision_to_json((*served)->decide_text(github_request("r")))["reason"], "no_permit");
 }
 
 // Found by the second review: `- -9223372036854775808` folded to a wrapped value; its negation

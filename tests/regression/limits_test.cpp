@@ -61,8 +61,8 @@ struct Engines {
   }
   json decide(const std::string& text) const {
     DecisionContext context;
-    json a = decision_to_json(native->decide_text(text, context));
-    json b = decision_to_json(interpreter->decide_text(text));
+    json a = interp::decision_to_json(native->decide_text(text, context));
+    json b = interp::decision_to_json(interpreter->decide_text(text));
     EXPECT_EQ(a, b);
     return b;
   }
@@ -79,8 +79,8 @@ TEST(Limits, PolicyFileBytes) {
   TempDir dir;
   std::string at = dir.file("at.writ", limits::kMaxPolicyFileBytes);
   std::string past = dir.file("past.writ", limits::kMaxPolicyFileBytes + 1);
-  EXPECT_TRUE(load_policy_set({at}).io_errors.empty());
-  auto refused = load_policy_set({past}).io_errors;
+  EXPECT_TRUE(driver::load_policy_set({at}).io_errors.empty());
+  auto refused = driver::load_policy_set({past}).io_errors;
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_NE(refused[0].find("is larger than the limit of 8388608 bytes"), std::string::npos) << refused[0];
 }
@@ -89,11 +89,11 @@ TEST(Limits, PolicyFileCount) {
   TempDir dir;
   for (std::size_t i = 0; i < limits::kMaxPolicyFiles; ++i) dir.file(fmt::format("p{:05}.writ", i), 0);
   std::vector<std::string> errors;
-  EXPECT_EQ(find_policy_files({dir.path().string()}, errors).size(), limits::kMaxPolicyFiles);
+  EXPECT_EQ(driver::find_policy_files({dir.path().string()}, errors).size(), limits::kMaxPolicyFiles);
   EXPECT_TRUE(errors.empty());
   dir.file("one-more.writ", 0);
   errors.clear();
-  find_policy_files({dir.path().string()}, errors);
+  driver::find_policy_files({dir.path().string()}, errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("more than 10000 policy files"), std::string::npos) << errors[0];
 }

@@ -87,8 +87,8 @@ TEST_P(RoundTrip, FormatIsIdempotentAndPreservesTheProgram) {
   EXPECT_EQ(file2.comments.size(), file.comments.size()) << "lost comments";
 
   if (GetParam().parent_path().filename() == "schemas") return;  // built-ins: checked as the stdlib
-  auto before = check_sources({{GetParam().filename().string(), original}});
-  auto after = check_sources({{GetParam().filename().string(), once}});
+  auto before = driver::check_sources({{GetParam().filename().string(), original}});
+  auto after = driver::check_sources({{GetParam().filename().string(), once}});
   EXPECT_EQ(program_shape(after), program_shape(before));
 }
 

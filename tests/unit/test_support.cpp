@@ -15,7 +15,7 @@ issuer github = "https://token.actions.githubusercontent.com" {
 )";
 
 LoadedPolicySet check_text(const std::string& text) {
-  return check_sources({{"test.writ", text}});
+  return driver::check_sources({{"test.writ", text}});
 }
 
 std::vector<std::string> codes(const LoadedPolicySet& set) {

@@ -8,16 +8,16 @@
 namespace writ::engine {
 namespace {
 
-NamePatterns patterns(std::vector<std::string> items) {
-  NamePatterns p;
+interp::NamePatterns patterns(std::vector<std::string> items) {
+  interp::NamePatterns p;
   p.any = items.empty();
   p.items = std::move(items);
   return p;
 }
 
-RuleHead access_rule(std::vector<std::string> actions, std::vector<std::string> resources, std::string kind,
-                     std::vector<std::string> principals) {
-  RuleHead r;
+interp::RuleHead access_rule(std::vector<std::string> actions, std::vector<std::string> resources, std::string kind,
+                             std::vector<std::string> principals) {
+  interp::RuleHead r;
   r.access = true;
   r.actions = patterns(std::move(actions));
   r.resources = patterns(std::move(resources));
@@ -26,8 +26,9 @@ RuleHead access_rule(std::vector<std::string> actions, std::vector<std::string> 
   return r;
 }
 
-BoundAccessRequest access_request(std::string kind, std::string name, std::string action, std::string resource) {
-  BoundAccessRequest r;
+interp::BoundAccessRequest access_request(std::string kind, std::string name, std::string action,
+                                          std::string resource) {
+  interp::BoundAccessRequest r;
   r.principal_kind = std::move(kind);
   r.principal_name = std::move(name);
   r.valid_spiffe = r.principal_kind == "spiffe" && r.principal_name.starts_with("spiffe://");
@@ -37,8 +38,8 @@ BoundAccessRequest access_request(std::string kind, std::string name, std::strin
 }
 
 TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
-  RuntimePolicy policy;
-  policy.rules.push_back(RuleHead{});  // an issue rule: never a candidate
+  interp::RuntimePolicy policy;
+  policy.rules.push_back(interp::RuleHead{});  // an issue rule: never a candidate
   // Filed by resource, by principal, by action, and not at all; literals, prefixes, escapes,
   // inner and leading wildcards, several patterns with shared prefixes.
   policy.rules.push_back(access_rule({"read"}, {"data/a/*"}, "spiffe", {"spiffe://acme/ns/a/*"}));
@@ -73,16 +74,16 @@ TEST(AccessIndex, CandidatesCoverEveryRuleThatAppliesInPolicyOrder) {
   for (const auto& [kind, name] : principals) {
     for (const std::string& action : actions) {
       for (const std::string& resource : resources) {
-        BoundAccessRequest request = access_request(kind, name, action, resource);
+        interp::BoundAccessRequest request = access_request(kind, name, action, resource);
         index.candidates(request.subject(), found);
         SCOPED_TRACE(kind + " " + name + " / " + action + " / " + resource);
         EXPECT_TRUE(std::is_sorted(found.begin(), found.end()));
         EXPECT_EQ(std::adjacent_find(found.begin(), found.end()), found.end());
         for (std::uint32_t rule : access) {
           EXPECT_EQ(index.head(rule).applies(request.subject()),
-                    access_rule_applies(policy.rules[rule], request.subject()))
+                    interp::access_rule_applies(policy.rules[rule], request.subject()))
               << "rule " << rule;
-          if (!access_rule_applies(policy.rules[rule], request.subject())) continue;
+          if (!interp::access_rule_applies(policy.rules[rule], request.subject())) continue;
           ++applying;
           EXPECT_TRUE(std::binary_search(found.begin(), found.end(), rule)) << "rule " << rule;
         }

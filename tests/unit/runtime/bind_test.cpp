@@ -35,7 +35,7 @@ schema sample {
                            "nested": {"n": 1}, "unknown": {"anything": [1, {"x": null}]}})");
   }
 
-  Result<Value> bind(const json& j) const { return bind_json(j, type_, "token"); }
+  Result<Value> bind(const json& j) const { return bind::bind_json(j, type_, "token"); }
 
   LoadedPolicySet set_;
   Type type_;

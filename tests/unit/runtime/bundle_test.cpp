@@ -69,18 +69,20 @@ TEST(Bundle, DecidesAsThePolicyItWasCompiledFromWithoutGeneratingCode) {
   ASSERT_TRUE(oracle.ok());
   for (const json& r :
        {request("deployer", "5"), request("deployer", "6"), request("deployer", "5", "forks"), request("other", "5")}) {
-    EXPECT_EQ(decision_to_json((*loaded)->decide(r)), decision_to_json((*oracle)->decide(r))) << r.dump();
+    EXPECT_EQ(interp::decision_to_json((*loaded)->decide(r)), interp::decision_to_json((*oracle)->decide(r)))
+        << r.dump();
     DecideOptions explain{.explain = true};
-    EXPECT_EQ(decision_to_json((*loaded)->decide(r, explain)), decision_to_json((*oracle)->decide(r, explain)));
+    EXPECT_EQ(interp::decision_to_json((*loaded)->decide(r, explain)),
+              interp::decision_to_json((*oracle)->decide(r, explain)));
   }
-  json allowed = decision_to_json((*loaded)->decide(request("deployer", "5")));
+  json allowed = interp::decision_to_json((*loaded)->decide(request("deployer", "5")));
   EXPECT_EQ(allowed["decision"], "allow") << allowed.dump(2);
   ASSERT_NE((*loaded)->interpreter(), nullptr);  // built from the bundle's sources on first use
   EXPECT_EQ((*loaded)->interpreter()->policy_version(), (*oracle)->interpreter()->policy_version());
 }
 
 TEST(Bundle, ManyModulesAndBothTiersLoad) {
-  auto policy = std::make_shared<LoadedPolicySet>(check_sources(bench::generate_policy_set(60, 3)));
+  auto policy = std::make_shared<LoadedPolicySet>(driver::check_sources(bench::generate_policy_set(60, 3)));
   ASSERT_FALSE(policy->diagnostics.has_errors());
   for (bool optimize : {false, true}) {
     BundleOptions options;
@@ -99,7 +101,7 @@ TEST(Bundle, ManyModulesAndBothTiersLoad) {
     ASSERT_TRUE(fresh.ok());
     for (int repo : {0, 7, 31, 59}) {
       json r = request("deployer-" + std::to_string(repo), std::to_string(100000 + repo));
-      EXPECT_EQ(decision_to_json((*loaded)->decide(r)), decision_to_json((*fresh)->decide(r)));
+      EXPECT_EQ(interp::decision_to_json((*loaded)->decide(r)), interp::decision_to_json((*fresh)->decide(r)));
     }
   }
 }
@@ -116,7 +118,7 @@ TEST(Bundle, TheManifestRecordsVersionsTargetAndPolicy) {
   EXPECT_EQ(m["native_abi"], native::kAbiVersion);
   EXPECT_FALSE(m["target"]["triple"].get<std::string>().empty());
   EXPECT_EQ(m["rules"], json::array({"deploy", "no-forks"}));
-  auto interpreter = Interpreter::create(policy);
+  auto interpreter = interp::Interpreter::create(policy);
   ASSERT_TRUE(interpreter.ok());
   EXPECT_EQ(m["policy_version"], (*interpreter)->policy_version());
   // Compiling the same sources again gives the same bundle, byte for byte.
@@ -229,7 +231,7 @@ TEST(Bundle, RefusesSourcesCodeOrRulesThatDoNotBelongTogether) {
       rewritten(bytes, [](Bundle& b) { b.sources.back().text += "\npermit issue * to github when { true }\n"; });
   auto edited = Engine::load_bundle(edited_sources, testing::with_front_end());
   ASSERT_TRUE(edited.ok()) << edited.error();
-  EXPECT_EQ(decision_to_json((*edited)->decide(request("other", "5")))["decision"], "deny");
+  EXPECT_EQ(interp::decision_to_json((*edited)->decide(request("other", "5")))["decision"], "deny");
   EXPECT_EQ((*edited)->interpreter(), nullptr);
   EXPECT_TRUE((*edited)->decide(request("other", "5"), DecideOptions{.explain = true}).explanation.empty());
   EngineOptions interpreter;
@@ -263,7 +265,7 @@ TEST(Bundle, RefusesSourcesCodeOrRulesThatDoNotBelongTogether) {
 
 TEST(Bundle, RefusesAStaleBundleWhenThePolicyHasChanged) {
   std::string bytes = compiled(small_policy());
-  auto current = Interpreter::create(small_policy());
+  auto current = interp::Interpreter::create(small_policy());
   ASSERT_TRUE(current.ok());
   EXPECT_EQ(load_error(bytes, (*current)->policy_version()), "(loaded)");
   std::string stale = load_error(bytes, "sha256:0000");
@@ -277,7 +279,7 @@ TEST(Bundle, TheInterpreterBackendUsesOnlyTheSources) {
   auto loaded = Engine::load_bundle(compiled(small_policy()), testing::with_front_end(options));
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_EQ((*loaded)->native(), nullptr);
-  EXPECT_EQ(decision_to_json((*loaded)->decide(request("deployer", "5")))["decision"], "allow");
+  EXPECT_EQ(interp::decision_to_json((*loaded)->decide(request("deployer", "5")))["decision"], "allow");
 }
 
 }  // namespace

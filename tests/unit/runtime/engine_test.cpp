@@ -38,18 +38,18 @@ TEST(Engine, TieredServesFromTheFastTierThenSwapsInTheOptimisedOne) {
   ASSERT_TRUE(engine.ok()) << engine.error();
   std::string first = (*engine)->serving_tier();
   EXPECT_TRUE(first == "fast" || first == "optimized") << first;
-  json allowed = decision_to_json((*engine)->decide(request("deployer", "5")));
+  json allowed = interp::decision_to_json((*engine)->decide(request("deployer", "5")));
   EXPECT_EQ(allowed["decision"], "allow");
   ASSERT_TRUE((*engine)->wait_for_optimized());
   EXPECT_STREQ((*engine)->serving_tier(), "optimized");
-  EXPECT_EQ(decision_to_json((*engine)->decide(request("deployer", "5"))), allowed);
-  EXPECT_EQ(decision_to_json((*engine)->decide(request("deployer", "6")))["decision"], "deny");
+  EXPECT_EQ(interp::decision_to_json((*engine)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(interp::decision_to_json((*engine)->decide(request("deployer", "6")))["decision"], "deny");
 }
 
 TEST(Engine, DestroyingATieredEngineCancelsItsOptimiser) {
   // 2,000 rules of one shape: the fast tier is ready at once, the optimised one would take
   // seconds; the engine must not wait for it when dropped.
-  auto set = std::make_shared<LoadedPolicySet>(check_sources(bench::generate_policy_set(2000, 20)));
+  auto set = std::make_shared<LoadedPolicySet>(driver::check_sources(bench::generate_policy_set(2000, 20)));
   ASSERT_FALSE(set->diagnostics.has_errors());
   auto started = std::chrono::steady_clock::now();
   {
@@ -70,7 +70,7 @@ TEST(Engine, FallsBackToTheInterpreterForWhatNativeCodeDoesNotSupport) {
   EXPECT_EQ((*engine)->backend(), Backend::Interpreter);
   EXPECT_STREQ((*engine)->serving_tier(), "interpreter");
   EXPECT_NE((*engine)->fallback_reason().find("does not support"), std::string::npos) << (*engine)->fallback_reason();
-  EXPECT_EQ(decision_to_json((*engine)->decide(request("r", "5")))["decision"], "allow");
+  EXPECT_EQ(interp::decision_to_json((*engine)->decide(request("r", "5")))["decision"], "allow");
 
   EngineOptions strict;
   strict.require_native = true;
@@ -85,7 +85,7 @@ TEST(Engine, TheInterpreterBackendCompilesNothing) {
   auto engine = Engine::create(policy(kRules), options);
   ASSERT_TRUE(engine.ok());
   EXPECT_EQ((*engine)->native(), nullptr);
-  EXPECT_EQ(decision_to_json((*engine)->decide(request("deployer", "5")))["decision"], "allow");
+  EXPECT_EQ(interp::decision_to_json((*engine)->decide(request("deployer", "5")))["decision"], "allow");
 }
 
 TEST(Engine, ExplanationsComeFromTheInterpreter) {
@@ -135,8 +135,8 @@ TEST(Engine, ARestartServesTheCachedOptimisedTierAtOnce) {
   auto first = Engine::create(policy(kRules), options);
   ASSERT_TRUE(first.ok()) << first.error();
   ASSERT_TRUE((*first)->wait_for_optimized());
-  json allowed = decision_to_json((*first)->decide(request("deployer", "5")));
-  json denied = decision_to_json((*first)->decide(request("deployer", "6"), {.explain = true}));
+  json allowed = interp::decision_to_json((*first)->decide(request("deployer", "5")));
+  json denied = interp::decision_to_json((*first)->decide(request("deployer", "6"), {.explain = true}));
   ASSERT_EQ(cache.files(".bundle").size(), 1u);  // written by the optimiser's thread
   EXPECT_NE(cache.files(".bundle")[0].filename().string().find("-optimized.bundle"), std::string::npos);
 
@@ -145,8 +145,8 @@ TEST(Engine, ARestartServesTheCachedOptimisedTierAtOnce) {
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_STREQ((*second)->serving_tier(), "optimized");
   EXPECT_EQ((*second)->native()->code().cache_hits() + (*second)->native()->code().cache_misses(), 0);
-  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
-  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "6"), {.explain = true})), denied);
+  EXPECT_EQ(interp::decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(interp::decision_to_json((*second)->decide(request("deployer", "6"), {.explain = true})), denied);
 
   // Another policy has a file of its own and never serves this one's code.
   auto other = Engine::create(policy(R"(
@@ -165,7 +165,7 @@ TEST(Engine, ACachedTierThatDoesNotLoadIsCompiledAgainAndReplaced) {
   EngineOptions options = cached_native(cache, Tiers::Optimized);
   auto first = Engine::create(policy(kRules), options);
   ASSERT_TRUE(first.ok()) << first.error();
-  json allowed = decision_to_json((*first)->decide(request("deployer", "5")));
+  json allowed = interp::decision_to_json((*first)->decide(request("deployer", "5")));
   ASSERT_EQ(cache.files(".bundle").size(), 1u);
   fs::path cached = cache.files(".bundle")[0];
 
@@ -174,7 +174,7 @@ TEST(Engine, ACachedTierThatDoesNotLoadIsCompiledAgainAndReplaced) {
   auto second = Engine::create(policy(kRules), options);
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_GT((*second)->native()->code().cache_hits(), 0);
-  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(interp::decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
   auto third = Engine::create(policy(kRules), options);
   ASSERT_TRUE(third.ok()) << third.error();
   EXPECT_EQ((*third)->native()->code().cache_hits() + (*third)->native()->code().cache_misses(), 0);
@@ -194,7 +194,7 @@ TEST(Engine, ACachedTierThatDoesNotLoadIsCompiledAgainAndReplaced) {
   auto fourth = Engine::create(policy(kRules), options);
   ASSERT_TRUE(fourth.ok()) << fourth.error();
   EXPECT_GT((*fourth)->native()->code().cache_hits(), 0);  // compiled again: the copy did not serve
-  EXPECT_EQ(decision_to_json((*fourth)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(interp::decision_to_json((*fourth)->decide(request("deployer", "5"))), allowed);
 }
 
 // A cache that cannot be written (here a file stands where the directory should be) costs the
@@ -226,7 +226,7 @@ TEST(Engine, AChangedPolicyRecompilesOnlyModulesNotInTheObjectCache) {
   ASSERT_TRUE(first.ok()) << first.error();
   EXPECT_EQ((*first)->native()->code().cache_hits(), 0);
   EXPECT_GT((*first)->native()->code().cache_misses(), 0);
-  json allowed = decision_to_json((*first)->decide(request("deployer", "5")));
+  json allowed = interp::decision_to_json((*first)->decide(request("deployer", "5")));
 
   // Without the whole tier cached, its modules come from the module cache.
   for (const fs::path& f : cache.files(".bundle")) fs::remove(f);
@@ -234,7 +234,7 @@ TEST(Engine, AChangedPolicyRecompilesOnlyModulesNotInTheObjectCache) {
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_GT((*second)->native()->code().cache_hits(), 0);
   EXPECT_EQ((*second)->native()->code().cache_misses(), 0);
-  EXPECT_EQ(decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(interp::decision_to_json((*second)->decide(request("deployer", "5"))), allowed);
 
   // A damaged file is never loaded: it is compiled again.
   for (const fs::path& f : cache.files(".bundle")) fs::remove(f);
@@ -242,7 +242,7 @@ TEST(Engine, AChangedPolicyRecompilesOnlyModulesNotInTheObjectCache) {
   auto third = Engine::create(policy(kRules), options);
   ASSERT_TRUE(third.ok()) << third.error();
   EXPECT_EQ((*third)->native()->code().cache_hits(), 0);
-  EXPECT_EQ(decision_to_json((*third)->decide(request("deployer", "5"))), allowed);
+  EXPECT_EQ(interp::decision_to_json((*third)->decide(request("deployer", "5"))), allowed);
 }
 
 }  // namespace
@@ -273,9 +273,9 @@ TEST(Engine, RulesForOneRoleAreIndexedByTheirFirstClaimTest) {
     const NativeIssueRequest& r = std::get<std::unique_ptr<OwnedIssueRequest>>(bound)->request;
     EXPECT_EQ(r.all_candidates->size(), 41u);
     EXPECT_EQ(*r.candidates, (std::vector<std::uint32_t>{0, 8}));  // "bot", then r7
-    json decision = decision_to_json(e->decide(request("deploy", "7")));
+    json decision = interp::decision_to_json(e->decide(request("deploy", "7")));
     EXPECT_EQ(decision["rules"], json::array({"r7"})) << decision.dump(2);
-    EXPECT_EQ(decision_to_json(e->decide(request("deploy", "99")))["decision"], "deny");
+    EXPECT_EQ(interp::decision_to_json(e->decide(request("deploy", "99")))["decision"], "deny");
     // An explanation still reports on every candidate, as the interpreter's does.
     EXPECT_EQ(e->decide(request("deploy", "7"), DecideOptions{.explain = true}).explanation.size(), 41u);
   }
@@ -308,14 +308,14 @@ TEST(Engine, GeneratedCodeAllocatesPastTheArenasChunk) {
   ASSERT_TRUE(interpreter.ok()) << interpreter.error();
   json input = request("deployer", "5");
   for (int i = 0; i < 300; ++i) input["request"]["scopes"].push_back("scope-" + std::to_string(i));
-  json expected = decision_to_json((*interpreter)->decide(input));
+  json expected = interp::decision_to_json((*interpreter)->decide(input));
   ASSERT_EQ(expected["decision"], "allow") << expected.dump(2);
   ASSERT_EQ(expected["grant"]["scopes"].size(), 300u);
   DecisionContext context;
   for (int round = 0; round < 3; ++round) {
-    EXPECT_EQ(decision_to_json((*native)->decide_text(input.dump(), context)), expected) << "round " << round;
+    EXPECT_EQ(interp::decision_to_json((*native)->decide_text(input.dump(), context)), expected) << "round " << round;
   }
-  EXPECT_EQ(decision_to_json((*native)->decide(input)), expected);
+  EXPECT_EQ(interp::decision_to_json((*native)->decide(input)), expected);
 }
 
 }  // namespace

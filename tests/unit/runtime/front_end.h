@@ -8,7 +8,7 @@
 namespace writ::testing {
 
 inline engine::EngineOptions with_front_end(engine::EngineOptions options = {}) {
-  options.check_sources = check_sources;
+  options.check_sources = driver::check_sources;
   return options;
 }
 

@@ -10,10 +10,10 @@ namespace {
 
 using nlohmann::json;
 
-std::shared_ptr<const Interpreter> make(const std::string& rules) {
+std::shared_ptr<const interp::Interpreter> make(const std::string& rules) {
   auto set = std::make_shared<LoadedPolicySet>(testing::check_text(std::string(testing::kGithubIssuer) + rules));
   EXPECT_FALSE(set->diagnostics.has_errors()) << testing::rendered(*set);
-  auto interp = Interpreter::create(set);
+  auto interp = interp::Interpreter::create(set);
   EXPECT_TRUE(interp.ok());
   return interp.ok() ? *interp : nullptr;
 }
@@ -82,7 +82,7 @@ TEST(Interpreter, GrantTakesTheLeastTtlAndUnionsScopes) {
 
 TEST(Interpreter, RefusesPolicySetsWithErrors) {
   auto set = std::make_shared<LoadedPolicySet>(testing::check_text("const x = nope"));
-  EXPECT_FALSE(Interpreter::create(set).ok());
+  EXPECT_FALSE(interp::Interpreter::create(set).ok());
 }
 
 TEST(Interpreter, MalformedRequestsAreDeniedNeverThrown) {

@@ -32,8 +32,8 @@ class JsonFastPath : public ::testing::Test {
   // Decides `text` both ways, expects the same decision, and says whether the fast path bound it.
   bool fast(const std::string& text) {
     std::uint64_t before = context_.fast_binds;
-    json a = decision_to_json(native_->decide_text(text, context_));
-    json b = decision_to_json(interpreter_->decide_text(text));
+    json a = interp::decision_to_json(native_->decide_text(text, context_));
+    json b = interp::decision_to_json(interpreter_->decide_text(text));
     EXPECT_EQ(a, b) << text;
     return context_.fast_binds > before;
   }

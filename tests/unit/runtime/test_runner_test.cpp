@@ -28,27 +28,27 @@ test "payments deploys" {
 )";
 
 // An engine that gets every request wrong in one way: it denies everything.
-class DenyingDecider final : public Decider {
+class DenyingDecider final : public interp::Decider {
  public:
-  explicit DenyingDecider(const Interpreter& oracle) : oracle_(oracle) {}
+  explicit DenyingDecider(const interp::Interpreter& oracle) : oracle_(oracle) {}
   Decision decide(const nlohmann::json&, DecideOptions) const override { return oracle_.deny(Reason::NoPermit, ""); }
   Decision decide_text(std::string_view, DecideOptions) const override { return oracle_.deny(Reason::NoPermit, ""); }
   const std::string& policy_version() const override { return oracle_.policy_version(); }
 
  private:
-  const Interpreter& oracle_;
+  const interp::Interpreter& oracle_;
 };
 
 struct Loaded {
   std::shared_ptr<LoadedPolicySet> policy;
-  std::shared_ptr<const Interpreter> interpreter;
+  std::shared_ptr<const interp::Interpreter> interpreter;
 };
 
 Loaded load() {
   Loaded out;
   out.policy = std::make_shared<LoadedPolicySet>(testing::check_text(kPolicy));
   EXPECT_FALSE(out.policy->diagnostics.has_errors()) << testing::rendered(*out.policy);
-  out.interpreter = *Interpreter::create(out.policy);
+  out.interpreter = *interp::Interpreter::create(out.policy);
   return out;
 }
 
@@ -60,7 +60,7 @@ TEST(TestRunner, PassesWhenNativeCodeAgreesWithTheInterpreter) {
     auto native = engine::Engine::create(loaded.policy, options);
     ASSERT_TRUE(native.ok()) << native.error();
     ASSERT_NE((*native)->native(), nullptr);
-    TestReport report = run_tests(*loaded.interpreter, *loaded.policy, native->get());
+    interp::TestReport report = interp::run_tests(*loaded.interpreter, *loaded.policy, native->get());
     ASSERT_EQ(report.outcomes.size(), 1u);
     EXPECT_TRUE(report.outcomes[0].passed) << report.outcomes[0].differences.front();
   }
@@ -69,7 +69,7 @@ TEST(TestRunner, PassesWhenNativeCodeAgreesWithTheInterpreter) {
 TEST(TestRunner, ADisagreementBetweenTheEnginesFailsTheTest) {
   Loaded loaded = load();
   DenyingDecider wrong(*loaded.interpreter);
-  TestReport report = run_tests(*loaded.interpreter, *loaded.policy, &wrong);
+  interp::TestReport report = interp::run_tests(*loaded.interpreter, *loaded.policy, &wrong);
   ASSERT_EQ(report.outcomes.size(), 1u);
   EXPECT_FALSE(report.outcomes[0].passed);
   ASSERT_EQ(report.outcomes[0].differences.size(), 1u);
@@ -78,7 +78,7 @@ TEST(TestRunner, ADisagreementBetweenTheEnginesFailsTheTest) {
       std::string::npos)
       << report.outcomes[0].differences[0];
   // Without a second engine the same test passes: the interpreter alone is right.
-  EXPECT_TRUE(run_tests(*loaded.interpreter, *loaded.policy).outcomes[0].passed);
+  EXPECT_TRUE(interp::run_tests(*loaded.interpreter, *loaded.policy).outcomes[0].passed);
 }
 
 }  // namespace
