@@ -229,10 +229,11 @@ void BM_NativeFromJson(benchmark::State& state) {
 std::string access_request(int service) {
   return json{{"kind", "access"},
               {"principal", {{"spiffe", fmt::format("spiffe://prod.acme.example/ns/team-{}/sa/api", service)}}},
-              {"action", fmt::format("svc-{}.read", service)},
-              {"resource", fmt::format("data/svc-{}/orders/42", service)},
-              {"time", 1767261700},
-              {"broker", "broker-prod"}}
+              {"request",
+               {{"action", fmt::format("svc-{}.read", service)},
+                {"resource", fmt::format("data/svc-{}/orders/42", service)},
+                {"time", 1767261700},
+                {"broker", "broker-prod"}}}}
       .dump();
 }
 std::shared_ptr<const writ::LoadedPolicySet> access_policy_for(int rules) {

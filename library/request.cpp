@@ -154,7 +154,11 @@ std::string IssueRequest::to_json() const {
 
 // --- AccessRequest
 
-AccessRequest::AccessRequest() : impl_(std::make_unique<Impl>()) {}
+AccessRequest::AccessRequest(const char* principal_kind, std::string principal_name) : impl_(std::make_unique<Impl>()) {
+  impl_->document["kind"] = "access";
+  impl_->document["principal"] = {{principal_kind, std::move(principal_name)}};
+  impl_->document["request"] = json::object();
+}
 AccessRequest::~AccessRequest() = default;
 AccessRequest::AccessRequest(const AccessRequest& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
 AccessRequest& AccessRequest::operator=(const AccessRequest& other) {
@@ -164,25 +168,16 @@ AccessRequest& AccessRequest::operator=(const AccessRequest& other) {
 AccessRequest::AccessRequest(AccessRequest&&) noexcept = default;
 AccessRequest& AccessRequest::operator=(AccessRequest&&) noexcept = default;
 
-namespace {
-
-AccessRequest make_access(const char* kind, std::string name, std::string action, std::string resource,
-                          AccessRequest request) {
-  request.field("kind", "access");
-  request.field("principal", ClaimValue::Object{{kind, ClaimValue(std::move(name))}});
-  request.field("action", std::move(action));
-  request.field("resource", std::move(resource));
+AccessRequest AccessRequest::spiffe(std::string id, std::string action, std::string resource) {
+  AccessRequest request("spiffe", std::move(id));
+  request.field("action", std::move(action)).field("resource", std::move(resource));
   return request;
 }
 
-}  // namespace
-
-AccessRequest AccessRequest::spiffe(std::string id, std::string action, std::string resource) {
-  return make_access("spiffe", std::move(id), std::move(action), std::move(resource), AccessRequest());
-}
-
 AccessRequest AccessRequest::role(std::string name, std::string action, std::string resource) {
-  return make_access("role", std::move(name), std::move(action), std::move(resource), AccessRequest());
+  AccessRequest request("role", std::move(name));
+  request.field("action", std::move(action)).field("resource", std::move(resource));
+  return request;
 }
 
 AccessRequest& AccessRequest::time(std::int64_t unix_seconds) {
@@ -197,7 +192,7 @@ AccessRequest& AccessRequest::broker(std::string name) {
 
 AccessRequest& AccessRequest::field(std::string name, ClaimValue value) {
   if (name == "time") impl_->has_time = true;
-  impl_->document[std::move(name)] = to_document(value, impl_->problem);
+  impl_->document["request"][std::move(name)] = to_document(value, impl_->problem);
   return *this;
 }
 
@@ -211,8 +206,7 @@ nlohmann::json with_time(const nlohmann::json& document, bool has_time) {
   if (has_time) return document;
   json out = document;
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  json& target = out.contains("request") && out["kind"] == "issue" ? out["request"] : out;
-  target["time"] = static_cast<std::int64_t>(now.count());
+  out["request"]["time"] = static_cast<std::int64_t>(now.count());
   return out;
 }
 

@@ -111,7 +111,7 @@ class WRIT_API AccessRequest {
   const Impl& impl() const noexcept { return *impl_; }
 
  private:
-  AccessRequest();
+  AccessRequest(const char* principal_kind, std::string principal_name);
   std::unique_ptr<Impl> impl_;
 };
 

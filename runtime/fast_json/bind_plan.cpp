@@ -35,7 +35,9 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
     common_token_ = tokens_[0];
   header_ = plan_record(header);
   header_fields_ = {header_->table.find("alg"), header_->table.find("typ")};
-  request_ = plan_record(request);
+  RecordPlan* issue_request = plan_record(request);
+  accept_rfc3339_time(*issue_request);
+  request_ = issue_request;
   const FieldTable& asked = request_->table;
   request_fields_ = {asked.find("role"), asked.find("time"), asked.find("ttl"), asked.find("audience"),
                      asked.find("scopes")};
@@ -47,7 +49,9 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
                                                 {"grant_type", text_cell(interp::kDefaultGrantType)},
                                                 {"subject_token_type", text_cell(interp::kDefaultSubjectTokenType)},
                                                 {"actor_token", WritCell{0, 0}}});
-  access_ = plan_record(access);
+  RecordPlan* access_request = plan_record(access);
+  accept_rfc3339_time(*access_request);
+  access_ = access_request;
   access_fields_ = {access_->table.find("principal"), access_->table.find("action"), access_->table.find("resource")};
 }
 
@@ -67,7 +71,17 @@ TokenFields BindPlan::registered_fields(const RecordPlan& token) {
   return f;
 }
 
-const RecordPlan* BindPlan::plan_record(const RecordType& type) {
+// `request.time` may be an RFC 3339 string, as the interpreter's binder accepts it.
+void BindPlan::accept_rfc3339_time(RecordPlan& request) {
+  std::int32_t time = request.table.find("time");
+  if (time < 0) return;
+  ValuePlan plan = *request.fields[static_cast<std::size_t>(time)];
+  if (plan.kind != TypeKind::Timestamp) return;
+  plan.rfc3339 = true;
+  request.fields[static_cast<std::size_t>(time)] = &values_.emplace_back(plan);
+}
+
+RecordPlan* BindPlan::plan_record(const RecordType& type) {
   if (auto it = by_type_.find(&type); it != by_type_.end()) return it->second;
   RecordPlan& plan = records_.emplace_back(type);
   by_type_.emplace(&type, &plan);  // before the fields: a field may refer back to this type

@@ -22,6 +22,7 @@ struct RecordPlan;
 struct ValuePlan {
   TypeKind kind = TypeKind::Error;
   bool one_or_many = false;                 // a list that may be given as one item
+  bool rfc3339 = false;                     // a timestamp that may be given as an RFC 3339 string
   const FieldTable* enum_values = nullptr;  // Enum: the values allowed
   const ValuePlan* element = nullptr;       // List
   const RecordPlan* record = nullptr;       // Record
@@ -77,20 +78,21 @@ class BindPlan {
   const std::vector<FieldDefault>& request_defaults() const { return request_defaults_; }
   const RecordPlan& exchange() const { return *exchange_; }
   const std::vector<FieldDefault>& exchange_defaults() const { return exchange_defaults_; }
-  // An access request's `request` record, whose fields come from the request object's own
-  // members (docs/semantics.md §5.2).
+  // An access request's `request` record (docs/semantics.md §5.2); its `principal` comes from
+  // the request's principal.
   const RecordPlan& access() const { return *access_; }
   const AccessFields& access_fields() const { return access_fields_; }
 
  private:
-  const RecordPlan* plan_record(const RecordType& type);
+  RecordPlan* plan_record(const RecordType& type);
   static TokenFields registered_fields(const RecordPlan& token);
   const ValuePlan* plan_value(const Type& type);
+  void accept_rfc3339_time(RecordPlan& request);
 
   std::deque<RecordPlan> records_;  // deques: plans point at each other
   std::deque<ValuePlan> values_;
   std::deque<FieldTable> enums_;
-  std::unordered_map<const RecordType*, const RecordPlan*> by_type_;
+  std::unordered_map<const RecordType*, RecordPlan*> by_type_;
   std::vector<const RecordPlan*> tokens_;
   std::vector<TokenFields> token_fields_;
   const RecordPlan* common_token_ = nullptr;

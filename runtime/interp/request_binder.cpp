@@ -6,10 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "compiler/check/fuzzy.h"
 #include "runtime/bind/bind.h"
 #include "runtime/interp/token_checks.h"
 #include "stdlib/path.h"
 #include "stdlib/spiffe_id.h"
+#include "stdlib/strings.h"
 
 namespace writ::interp {
 namespace {
@@ -43,6 +45,40 @@ const char* mistyped_registered_claim(const Value& token) {
   return nullptr;
 }
 
+// The first key of `object` that is not one of `known`, worded with where it is and the name
+// most likely meant: a misspelt `reqeust` is named, not reported as a missing `request.time`.
+std::optional<std::string> unknown_key(const json& object, const std::vector<std::string>& known,
+                                       std::string_view where) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string message = fmt::format("unknown key `{}` in {}", key, where);
+    if (auto meant = check::closest_match(key, known)) message += fmt::format(" (did you mean `{}`?)", *meant);
+    return message;
+  }
+  return std::nullopt;
+}
+
+// The keys a part the broker builds may carry: its schema's fields. Tokens and headers carry
+// what their issuer puts in them, and what no schema declares is ignored; the request and the
+// exchange are written by the broker, and a key no schema declares there is a mistake.
+std::vector<std::string> field_names(const Type& type) {
+  std::vector<std::string> out;
+  if (type.is(TypeKind::Record))
+    for (const FieldInfo& f : type.record().fields) out.push_back(f.name);
+  return out;
+}
+
+// `request.time` may be epoch seconds or an RFC 3339 string; the schema says timestamp, which
+// JSON carries as a number, so a string is converted before binding.
+std::optional<std::string> normalise_time(json& request) {
+  auto time = request.find("time");
+  if (time == request.end() || !time->is_string()) return std::nullopt;
+  auto seconds = stdlib::parse_rfc3339(time->get_ref<const std::string&>());
+  if (!seconds) return fmt::format("`request.time` is not an RFC 3339 time: {}", seconds.error());
+  *time = *seconds;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> principal_problem(std::string_view kind, std::string_view name) {
@@ -74,6 +110,8 @@ Decision RequestBinder::deny(Reason reason, std::string detail) const {
 
 std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& in) const {
   const RuntimePolicy& program = *policy_;
+  if (auto unknown = unknown_key(in, {"kind", "issuer", "claims", "header", "request", "exchange"}, "the request"))
+    return deny(Reason::RequestInvalid, *unknown);
   // The issuer that verified the token, as the broker says; the token does not choose it.
   auto issuer_name = in.find("issuer");
   if (issuer_name == in.end() || !issuer_name->is_string())
@@ -108,20 +146,27 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   // The rest of the request, bound to its schema like the claims.
   json request_json = in.value("request", json::object());
   if (!request_json.is_object()) return deny(Reason::RequestInvalid, "`request` must be an object");
+  Type request_type = schema_type(*policy_, "writ_issue_request");
+  if (auto unknown = unknown_key(request_json, field_names(request_type), "`request`"))
+    return deny(Reason::RequestInvalid, *unknown);
+  if (auto problem = normalise_time(request_json)) return deny(Reason::RequestInvalid, *problem);
   if (!request_json.contains("scopes")) request_json["scopes"] = json::array();
-  auto request = bind::bind_json(request_json, schema_type(*policy_, "writ_issue_request"), "request");
+  auto request = bind::bind_json(request_json, request_type, "request");
   if (!request) return deny(Reason::RequestInvalid, request.error());
   auto header_value = bind::bind_json(*header, schema_type(*policy_, "writ_jose_header"), "header");
   if (!header_value) return deny(Reason::RequestInvalid, header_value.error());
   json exchange_json = in.value("exchange", json::object());
   if (!exchange_json.is_object()) return deny(Reason::RequestInvalid, "`exchange` must be an object");
+  Type exchange_type = schema_type(*policy_, "writ_token_exchange");
+  if (auto unknown = unknown_key(exchange_json, field_names(exchange_type), "`exchange`"))
+    return deny(Reason::RequestInvalid, *unknown);
   for (const char* list : {"audience", "resource", "scope"}) {
     if (!exchange_json.contains(list)) exchange_json[list] = json::array();
   }
   if (!exchange_json.contains("grant_type")) exchange_json["grant_type"] = kDefaultGrantType;
   if (!exchange_json.contains("subject_token_type")) exchange_json["subject_token_type"] = kDefaultSubjectTokenType;
   if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
-  auto exchange = bind::bind_json(exchange_json, schema_type(*policy_, "writ_token_exchange"), "exchange");
+  auto exchange = bind::bind_json(exchange_json, exchange_type, "exchange");
   if (!exchange) return deny(Reason::RequestInvalid, exchange.error());
 
   // Audience and times (token_checks.h), on the bound claims.
@@ -144,6 +189,8 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
 }
 
 std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json& in) const {
+  if (auto unknown = unknown_key(in, {"kind", "principal", "request"}, "the request"))
+    return deny(Reason::RequestInvalid, *unknown);
   auto principal = in.find("principal");
   if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
       !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
@@ -155,18 +202,24 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
   if (auto problem = principal_problem(bound.principal_kind, bound.principal_name))
     return deny(Reason::RequestInvalid, *problem);
   bound.valid_spiffe = bound.principal_kind == "spiffe";
-  json request_json = json::object();
-  for (const char* key : {"time", "action", "resource", "source_ip", "broker"}) {
-    if (in.contains(key)) request_json[key] = in[key];
-  }
+  auto request_it = in.find("request");
+  if (request_it == in.end() || !request_it->is_object())
+    return deny(Reason::RequestInvalid, "`request` must be an object with the `action`, `resource` and `time`");
+  json request_json = *request_it;
+  Type request_type = schema_type(*policy_, "writ_access_request");
+  // `principal` is filled in from the request's principal, never given.
+  std::vector<std::string> known = field_names(request_type);
+  std::erase(known, "principal");
+  if (auto unknown = unknown_key(request_json, known, "`request`")) return deny(Reason::RequestInvalid, *unknown);
+  if (auto problem = normalise_time(request_json)) return deny(Reason::RequestInvalid, *problem);
   request_json["principal"] = bound.principal_name;
-  auto request = bind::bind_json(request_json, schema_type(*policy_, "writ_access_request"), "request");
+  auto request = bind::bind_json(request_json, request_type, "request");
   if (!request) return deny(Reason::RequestInvalid, request.error());
   bound.request = std::move(request).value();
   bound.action = field(bound.request, "action")->as_string();
   bound.resource = field(bound.request, "resource")->as_string();
   if (auto problem = stdlib::resource_path_problem(bound.resource))
-    return deny(Reason::RequestInvalid, fmt::format("`resource` cannot be used: {}", *problem));
+    return deny(Reason::RequestInvalid, fmt::format("`request.resource` cannot be used: {}", *problem));
   return bound;
 }
 

@@ -38,9 +38,7 @@ json build_request(const Interpreter& interp, const LoadedPolicySet& policy, con
   if (test.access) {
     request = {{"kind", "access"},
                {"principal", value("principal")},
-               {"action", value("action")},
-               {"resource", value("resource")},
-               {"time", value("time")}};
+               {"request", {{"action", value("action")}, {"resource", value("resource")}, {"time", value("time")}}}};
     return request;
   }
   const ast::Setting* issuer_setting = find(t, "issuer");

@@ -109,6 +109,7 @@ struct JsonBinder::Impl {
   JsonBinder::Bound bind(std::string_view text);
   const NativeIssueRequest* bind_issue();
   const NativeAccessRequest* bind_access();
+  bool kind_is_access();
   bool bind_parts(Parts& parts);
   bool token_checks_pass(const Parts& parts) const;
 
@@ -245,7 +246,7 @@ struct JsonBinder::Impl {
         return true;
       }
       case TypeKind::Timestamp:
-        return bind_timestamp(out);
+        return plan.rfc3339 && tokens.peek() == '"' ? bind_rfc3339(out) : bind_timestamp(out);
       case TypeKind::Bool: {
         char c = tokens.peek();
         if (c != 't' && c != 'f') return false;
@@ -285,6 +286,16 @@ struct JsonBinder::Impl {
       out = {static_cast<std::uint64_t>(*floor), 0};
     }
     tokens.advance();
+    return true;
+  }
+
+  // `request.time` as an RFC 3339 string (stdlib::parse_rfc3339, as the interpreter's binder).
+  bool bind_rfc3339(WritCell& out) {
+    std::string_view s;
+    if (!string(s)) return false;
+    auto seconds = stdlib::parse_rfc3339(s);
+    if (!seconds) return false;
+    out = {static_cast<std::uint64_t>(*seconds), 0};
     return true;
   }
 
@@ -344,15 +355,24 @@ struct JsonBinder::Impl {
     return bind(value, cell, depth + 1);
   }
 
-  // A record block, or null.
-  std::uint8_t* bind_record(const RecordPlan& plan, std::size_t depth, const std::vector<FieldDefault>* defaults) {
+  // A record block, or null. `closed`: a key the plan does not know is refused (the parts the
+  // broker writes, `request` and `exchange`), not walked and ignored (claims, header).
+  std::uint8_t* bind_record(const RecordPlan& plan, std::size_t depth, const std::vector<FieldDefault>* defaults,
+                            bool closed = false) {
     std::uint8_t* record = new_record(plan);
+    if (!read_members(plan, record, depth, closed)) return nullptr;
+    return complete(record, plan, defaults) ? record : nullptr;
+  }
+
+  // The members of an object into `record`, not yet checked for completeness.
+  bool read_members(const RecordPlan& plan, std::uint8_t* record, std::size_t depth, bool closed) {
     KeyScope scope(*this);  // unknown keys: known ones are checked by their presence bytes
     bool ok = members(depth, [&](std::string_view key) {
-      return member(plan, record, plan.table.find_padded(key), key, depth);  // keys lie in padded buffers
+      std::int32_t i = plan.table.find_padded(key);  // keys lie in padded buffers
+      if (i < 0 && closed) return false;
+      return member(plan, record, i, key, depth);
     });
-    if (!ok || !scope.distinct()) return nullptr;
-    return complete(record, plan, defaults) ? record : nullptr;
+    return ok && scope.distinct();
   }
 
   // Fills in defaults for fields left out, and checks that every required field is there.
@@ -389,11 +409,8 @@ bool JsonBinder::Impl::bind_parts(Parts& parts) {
   KeyScope scope(*this);
   bool ok = members(1, [&](std::string_view key) {
     RootPart part = root_part(key);
-    if (part == kUnknownPart) {
-      keys.push_back(key);
-      return strict(2);
-    }
-    if (seen & (1u << part)) return false;  // a duplicate part
+    if (part == kUnknownPart) return false;  // refused, with its name, by the slow path
+    if (seen & (1u << part)) return false;   // a duplicate part
     seen |= 1u << part;
     std::string_view s;
     switch (part) {
@@ -424,10 +441,10 @@ bool JsonBinder::Impl::bind_parts(Parts& parts) {
         return parts.token != nullptr;
       }
       case kRequest:
-        parts.request = bind_record(plan->request(), 2, &plan->request_defaults());
+        parts.request = bind_record(plan->request(), 2, &plan->request_defaults(), true);
         return parts.request != nullptr;
       case kExchange:
-        parts.exchange = bind_record(plan->exchange(), 2, &plan->exchange_defaults());
+        parts.exchange = bind_record(plan->exchange(), 2, &plan->exchange_defaults(), true);
         return parts.exchange != nullptr;
       case kUnknownPart:
         break;
@@ -501,11 +518,25 @@ JsonBinder::Bound JsonBinder::Impl::bind(std::string_view text) {
   arena.reset();
   access_kind = false;
   if (const NativeIssueRequest* issue = bind_issue()) return {issue, nullptr};
-  if (!access_kind) return {};
+  if (!access_kind && !kind_is_access()) return {};
   // An access request: read again from the start, as one (its `kind` usually comes first).
   tokens.rewind();  // forgets the strings unescaped so far, which the arena's reset drops too
   arena.reset();
   return {nullptr, bind_access()};
+}
+
+// Whether the request object's `kind` is "access", found by skipping the other members: an
+// issuance read stops at the first member it cannot bind, which may come before `kind`.
+bool JsonBinder::Impl::kind_is_access() {
+  tokens.rewind();
+  bool access = false;
+  members(1, [&](std::string_view key) {
+    if (key != "kind") return skip();
+    std::string_view s;
+    access = string(s) && s == "access";
+    return false;  // found: stop reading
+  });
+  return access;
 }
 
 const NativeIssueRequest* JsonBinder::Impl::bind_issue() {
@@ -539,17 +570,16 @@ const NativeIssueRequest* JsonBinder::Impl::bind_issue() {
 }
 
 // An access request's members: `kind`, the `principal` object (one of `spiffe` or `role`, a
-// string), and the fields of its `request` record (`time`, `action`, `resource`, `source_ip`,
-// `broker`); anything else is walked and left unread, as the interpreter's binder leaves it.
+// string), and its `request` record (`time`, `action`, `resource`, `source_ip`, `broker`);
+// anything else is refused, by the slow path.
 const NativeAccessRequest* JsonBinder::Impl::bind_access() {
   const RecordPlan& plan_record = plan->access();
   const AccessFields& fields = plan->access_fields();
   if (fields.principal < 0 || fields.action < 0 || fields.resource < 0) return nullptr;
-  std::uint8_t* record = new_record(plan_record);
   NativeAccessRequest& r = access_request;
   r.subject = {};
+  std::uint8_t* record = nullptr;
   bool kind_seen = false, principal_seen = false;
-  KeyScope scope(*this);
   bool ok = members(1, [&](std::string_view key) {
     std::string_view s;
     if (key == "kind") {
@@ -557,8 +587,7 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
       kind_seen = true;
       return string(s) && s == "access";
     }
-    std::int32_t i = plan_record.table.find_padded(key);
-    if (i == fields.principal) {
+    if (key == "principal") {
       // {"spiffe": "..."} or {"role": "..."}: exactly one member, a string.
       if (principal_seen) return false;
       principal_seen = true;
@@ -569,18 +598,26 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
       }
       r.subject.principal_kind = kind == "spiffe" ? "spiffe" : "role";
       r.subject.principal_name = name;
-      presence_of(record, static_cast<std::size_t>(i)) = kPresent;
-      *reinterpret_cast<WritCell*>(record + native::field_offset(static_cast<std::size_t>(i))) = text_cell(name);
       return true;
     }
-    return member(plan_record, record, i, key, 1);
+    if (key == "request") {
+      if (record != nullptr) return false;
+      record = new_record(plan_record);
+      // `principal` is the request's principal, never given in `request`.
+      return read_members(plan_record, record, 2, true) &&
+             presence_of(record, static_cast<std::size_t>(fields.principal)) == kUnseen;
+    }
+    return false;
   });
-  if (!ok || !scope.distinct() || !kind_seen || !principal_seen || !tokens.at_end()) return nullptr;
+  if (!ok || !kind_seen || !principal_seen || record == nullptr || !tokens.at_end()) return nullptr;
+  auto p = static_cast<std::size_t>(fields.principal);
+  presence_of(record, p) = kPresent;
+  *reinterpret_cast<WritCell*>(record + native::field_offset(p)) = text_cell(r.subject.principal_name);
   if (!complete(record, plan_record, nullptr)) return nullptr;
   const WritCell* action = field(record, fields.action);
   const WritCell* resource = field(record, fields.resource);
   if (action == nullptr || resource == nullptr) return nullptr;  // required by the schema, so never
-  r.roots[0] = record;
+  r.roots[ir::kAccessRootRequest] = record;
   // Refused principals and resources are left to the slow path, which says why.
   if (interp::principal_problem(r.subject.principal_kind, r.subject.principal_name)) return nullptr;
   r.subject.valid_spiffe = r.subject.principal_kind == "spiffe";

@@ -193,7 +193,7 @@ TEST_F(Cli, EvalPrintsTheDecisionAsJson) {
   EXPECT_EQ(decision["policy_version"].get<std::string>().substr(0, 7), "sha256:");
   auto denied =
       run("eval --fail-on-deny --policy " + policy, write("d.json", R"({"kind": "access", "principal": {"role": "x"},
-    "action": "a", "resource": "r", "time": 1})"));
+    "request": {"action": "a", "resource": "r", "time": 1}})"));
   EXPECT_EQ(denied.exit_code, 3) << denied.out;
   auto bad = run("eval --policy " + policy, write("bad.json", "{\"kind\": \"issue\", \"kind\": \"issue\"}"));
   EXPECT_EQ(bad.exit_code, 2) << bad.out;
@@ -312,7 +312,7 @@ TEST_F(Cli, PolicyVersionFollowsTheOrderOfPolicyArguments) {
   write("a/p.writ", "@id(\"x\") permit access \"a\" on \"b\" by role \"c\"\n");
   write("b/p.writ", "@id(\"y\") permit access \"a\" on \"b\" by role \"c\"\n");
   std::string request =
-      write("r.json", R"({"kind":"access","principal":{"role":"c"},"action":"a","resource":"b","time":1})");
+      write("r.json", R"({"kind":"access","principal":{"role":"c"},"request":{"action":"a","resource":"b","time":1}})");
   auto ab = nlohmann::json::parse(
       run("eval -p " + (dir_ / "a").string() + " -p " + (dir_ / "b").string() + " -i " + request).out);
   auto ba = nlohmann::json::parse(

@@ -520,15 +520,18 @@ json PolicyFuzzer::request() {
                                     "spiffe://acme.org:8443/ns/x", "spiffe://acme.org/ns/../x", "spiffe://acme.org.//x",
                                     "spiffe://acme.org/ns/%78", "spiffe://acme.org/ns/x?q"})}}
             : json{{"role", pick({"r1", "r2", "x", "spiffe://acme.org/ns/prod/sa/api", "", "日本"})}};
-    json r = {{"kind", "access"},
-              {"principal", principal},
-              {"action", pick({"read", "write", "deploy.prod", "delete", "re", "readx", "dead"})},
-              {"resource", pick({"res/a", "res/b/c", "other", "res", "res/", "rxs/a", "x/a", "res/a/b", "res/../x/a",
-                                 "res/./a", "res/a%2F..", "res/.well-known", "res/" + std::string(300, 'a')})},
-              {"time", kNow + below(8) * 3 * 3600 + below(7) * 86400}};
-    if (chance(0.3)) r["broker"] = pick({"b1", "brokers/eu/../x", "b/" + std::string(200, 'b')});
-    if (chance(0.2)) r["source_ip"] = "10.0.0.1";
-    if (chance(0.2)) r["extra"] = {{"nested", json::array({1, "two", nullptr})}};
+    json context = {
+        {"action", pick({"read", "write", "deploy.prod", "delete", "re", "readx", "dead"})},
+        {"resource", pick({"res/a", "res/b/c", "other", "res", "res/", "rxs/a", "x/a", "res/a/b", "res/../x/a",
+                           "res/./a", "res/a%2F..", "res/.well-known", "res/" + std::string(300, 'a')})},
+        {"time", kNow + below(8) * 3 * 3600 + below(7) * 86400}};
+    if (chance(0.3)) context["broker"] = pick({"b1", "brokers/eu/../x", "b/" + std::string(200, 'b')});
+    if (chance(0.2)) context["source_ip"] = "10.0.0.1";
+    // RFC 3339 times, and keys no schema has (refused, named), now and then.
+    if (chance(0.1)) context["time"] = pick({"2026-01-01T10:00:00Z", "2026-01-01T10:00:00+02:00", "soon"});
+    if (chance(0.03)) context["extra"] = {{"nested", json::array({1, "two", nullptr})}};
+    json r = {{"kind", "access"}, {"principal", principal}, {"request", context}};
+    if (chance(0.03)) r["reqeust"] = json::object();
     return r;
   }
   json claims = {{"iss", chance(0.97) ? "https://issuer.test" : "https://other"},

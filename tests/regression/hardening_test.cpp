@@ -75,13 +75,13 @@ TEST(Hardening, Finding03AccessRequestReadTwiceWithEscapes) {
     std::string resource = R"("resource": "payments/intents/)" + escaped + R"(")";
     std::string first = std::string(order) == "action-first" ? action : resource;
     std::string second = std::string(order) == "action-first" ? resource : action;
-    std::string text =
-        "{" + first + ", " + second + R"(, "kind": "access", "principal": {"role": "x\u0041"}, "time": 5})";
+    std::string text = R"({"request": {)" + first + ", " + second +
+                       R"(, "time": 5}, "kind": "access", "principal": {"role": "x\u0041"}})";
     json d = engines.decide(text);
     EXPECT_EQ(d["decision"], "deny") << d;
     // The same, with strings that match a rule: a second pass must read what the first did.
-    std::string plain = R"({"action": "r\u0065ad", "resource": "payments\/intents\/42", "kind": "access",
-                           "principal": {"role": "\u0078"}, "time": 5})";
+    std::string plain = R"({"request": {"action": "r\u0065ad", "resource": "payments\/intents\/42", "time": 5},
+                           "kind": "access", "principal": {"role": "\u0078"}})";
     EXPECT_EQ(engines.decide(plain)["decision"], "allow");
   }
 }
@@ -259,8 +259,8 @@ std::string mesh_policy() {
 
 std::string access_request(const std::string& principal, const std::string& action, const std::string& resource,
                            std::int64_t time = 1767232800) {
-  return R"({"kind": "access", "principal": )" + principal + R"(, "action": ")" + action + R"(", "resource": ")" +
-         resource + R"(", "time": )" + std::to_string(time) + "}";
+  return R"({"kind": "access", "principal": )" + principal + R"(, "request": {"action": ")" + action +
+         R"(", "resource": ")" + resource + R"(", "time": )" + std::to_string(time) + "}}";
 }
 
 // Findings 7 and 12: a role spelled like a SPIFFE ID, or a `spiffe` principal that is not a valid

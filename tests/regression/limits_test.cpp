@@ -70,9 +70,9 @@ struct Engines {
 
 const char* const kAccessAll = "@id(\"any\") permit access * on * by *\n";
 
-std::string access(const std::string& principal, const std::string& resource, const std::string& extra = "") {
-  return R"({"kind": "access", "principal": )" + principal + R"(, "action": "a", "resource": ")" + resource +
-         R"(", "time": 1)" + extra + "}";
+std::string access(const std::string& principal, const std::string& resource) {
+  return R"({"kind": "access", "principal": )" + principal + R"(, "request": {"action": "a", "resource": ")" +
+         resource + R"(", "time": 1}})";
 }
 
 TEST(Limits, PolicyFileBytes) {
@@ -138,25 +138,41 @@ TEST(Limits, RequestBytes) {
   EXPECT_NE(past["detail"].get<std::string>().find("larger than the limit of 1048576 bytes"), std::string::npos);
 }
 
+// Claims the schema does not declare are ignored, whatever they hold, so they can carry values
+// at each limit (a request's other parts refuse unknown keys).
+const char* const kIssueAll = R"(issuer ci = "https://ci.example" { schema: jwt  audience: "b"  algorithms: [RS256] }
+@id("any") permit issue * to ci
+)";
+
+std::string issue(const std::string& sub, const std::string& extra = "") {
+  return R"({"kind": "issue", "issuer": "ci", "header": {"alg": "RS256"}, "request": {"role": "r", "time": 1},
+             "claims": {"iss": "https://ci.example", "aud": "b", "exp": 100, "sub": ")" +
+         sub + "\"" + extra + "}}";
+}
+
 TEST(Limits, JsonDepthStringsKeysAndArrays) {
-  Engines engines(kAccessAll);
-  // Depth: the request is level 1, `extra` level 2, then the nested arrays.
+  Engines engines(kIssueAll);
+  // Depth: the request is level 1, `claims` level 2, `extra` level 3, then the nested arrays.
   auto deep = [](std::size_t levels) { return ", \"extra\": " + std::string(levels, '[') + std::string(levels, ']'); };
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", "x", deep(limits::kMaxJsonDepth - 1)))["decision"], "allow");
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", "x", deep(limits::kMaxJsonDepth)))["reason"], "request.invalid");
+  EXPECT_EQ(engines.decide(issue("x", deep(limits::kMaxJsonDepth - 2)))["decision"], "allow");
+  // Past a limit inside the claims, the claims are refused (docs/semantics.md §3).
+  EXPECT_EQ(engines.decide(issue("x", deep(limits::kMaxJsonDepth - 1)))["reason"], "token.invalid_claims");
   std::string s(limits::kMaxJsonStringBytes, 'r');
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", s))["decision"], "allow");
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", s + "r"))["reason"], "request.invalid");
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", "x", ", \"" + s + "\": 1"))["decision"], "allow");
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", "x", ", \"" + s + "k\": 1"))["reason"], "request.invalid");
+  EXPECT_EQ(engines.decide(issue(s))["decision"], "allow");
+  EXPECT_EQ(engines.decide(issue(s + "r"))["reason"], "token.invalid_claims");
+  EXPECT_EQ(engines.decide(issue("x", ", \"" + s + "\": 1"))["decision"], "allow");
+  EXPECT_EQ(engines.decide(issue("x", ", \"" + s + "k\": 1"))["reason"], "token.invalid_claims");
   auto array = [](std::size_t n) {
     std::string out = ", \"extra\": [";
     for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "0" : ",0";
     return out + "]";
   };
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", "x", array(limits::kMaxJsonArrayItems)))["decision"], "allow");
-  EXPECT_EQ(engines.decide(access(R"({"role": "r"})", "x", array(limits::kMaxJsonArrayItems + 1)))["reason"],
-            "request.invalid");
+  EXPECT_EQ(engines.decide(issue("x", array(limits::kMaxJsonArrayItems)))["decision"], "allow");
+  EXPECT_EQ(engines.decide(issue("x", array(limits::kMaxJsonArrayItems + 1)))["reason"], "token.invalid_claims");
+  // A resource at the string limit, in an access request.
+  Engines access_engines(kAccessAll);
+  EXPECT_EQ(access_engines.decide(access(R"({"role": "r"})", s))["decision"], "allow");
+  EXPECT_EQ(access_engines.decide(access(R"({"role": "r"})", s + "r"))["reason"], "request.invalid");
 }
 
 TEST(Limits, SpiffeIdAndTrustDomainBytes) {
