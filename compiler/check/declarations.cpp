@@ -213,15 +213,25 @@ void Checker::check_issuers() {
           }
           info.types.push_back(*text);
         }
+      } else if (s.key == "require_type") {
+        if (value.kind != ast::ExprKind::Bool) {
+          sink_.report(diag::DiagId::IssuerSetting, value.span, "`require_type` takes `true` or `false`");
+          continue;
+        }
+        info.require_type = value.int_value != 0;
       } else {
         auto& d =
             sink_.report(diag::DiagId::IssuerSetting, s.key_span, fmt::format("unknown issuer setting `{}`", s.key));
-        if (auto m = closest_match(s.key, {"schema", "audience", "leeway", "algorithms", "types"})) {
+        if (auto m = closest_match(s.key, {"schema", "audience", "leeway", "algorithms", "types", "require_type"})) {
           d.with_help(fmt::format("did you mean `{}`?", *m));
         } else {
-          d.note("issuer settings are `schema`, `audience`, `leeway`, `algorithms` and `types`");
+          d.note("issuer settings are `schema`, `audience`, `leeway`, `algorithms`, `types` and `require_type`");
         }
       }
+    }
+    if (auto it = seen.find("require_type"); it != seen.end() && seen.count("types") == 0) {
+      sink_.report(diag::DiagId::IssuerSetting, it->second, "`require_type` needs `types` to say which `typ` is required")
+          .with_help("list the accepted types, e.g. `types: [\"JWT\"]`, or remove `require_type`");
     }
     // Required settings: without them the broker would have to guess.
     for (const char* required : {"schema", "audience", "algorithms"}) {

@@ -23,9 +23,30 @@ std::string claim_path(const ast::Expr& e) {
   return {};
 }
 
+std::string field_spelling(std::string_view name) {
+  bool identifier = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (char c : name) identifier = identifier && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  if (identifier) return std::string(name);
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+// A path as written in Writ: `token."kubernetes.io".node`, with names that are not identifiers
+// quoted, so that a help can be pasted as it is.
 std::string show_path(std::string path) {
-  std::replace(path.begin(), path.end(), '\x1f', '.');
-  return path;
+  std::string out;
+  std::size_t begin = 0;
+  while (true) {
+    std::size_t end = path.find('\x1f', begin);
+    std::string_view part = std::string_view(path).substr(begin, end == std::string::npos ? end : end - begin);
+    out += begin == 0 ? std::string(part) : "." + field_spelling(part);
+    if (end == std::string::npos) return out;
+    begin = end + 1;
+  }
 }
 
 namespace {
@@ -225,10 +246,28 @@ class ExprChecker {
       std::vector<std::string> names;
       for (const FieldInfo& f : record.fields) names.push_back(f.name);
       std::string owner = record.name.empty() ? "this record" : fmt::format("`{}`", record.name);
+      // The built-in parts have parameters (the header) and fields (the rest), tokens claims.
+      const char* noun = record.name == "writ_jose_header"  ? "parameter"
+                         : record.name.starts_with("writ_") ? "field"
+                                                            : "claim";
       auto& d = sink().report(diag::DiagId::UnknownClaim, e.var_span.valid() ? e.var_span : e.span,
-                              fmt::format("{} has no claim `{}`", owner, e.text));
+                              fmt::format("{} has no {} `{}`", owner, noun, e.text));
       if (auto m = closest_match(e.text, names)) {
-        d.with_help(fmt::format("did you mean `{}`?", *m));
+        std::string spelled = field_spelling(*m);
+        if (spelled == *m) {
+          d.with_help(fmt::format("did you mean `{}`?", *m));
+        } else {
+          std::string base = show_path(claim_path(*e.operands[0]));
+          d.with_help(fmt::format("did you mean `{}`? (a name that is not an identifier is quoted: `{}.{}`)", *m,
+                                  base.empty() ? "..." : base, spelled));
+        }
+      } else if (record.name == "writ_jose_header") {
+        // The built-in parts are not schemas a policy can extend: say what there is instead.
+        d.note(fmt::format("the header has the registered JOSE parameters: {}; a token's other header parameters "
+                           "are ignored, as RFC 7515 §4 requires",
+                           fmt::join(names, ", ")));
+      } else if (record.name.starts_with("writ_")) {
+        d.note(fmt::format("the broker fills these fields: {}", fmt::join(names, ", ")));
       } else if (!record.name.empty()) {
         d.note(
             fmt::format("to use a claim `{}` does not declare, extend it: `schema my_{} extends {} {{ {}: string? }}`",

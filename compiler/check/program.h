@@ -21,6 +21,7 @@ struct IssuerInfo {
   std::int64_t leeway_seconds = 0;
   std::vector<std::string> algorithms;
   std::vector<std::string> types;  // accepted `typ` header values; empty = any
+  bool require_type = true;        // with `types`: a token without `typ` is refused
   const ast::IssuerDecl* decl = nullptr;
 };
 

@@ -97,6 +97,7 @@ void write_runtime_policy(ByteWriter& w, const interp::RuntimePolicy& policy) {
     w.put<std::int64_t>(issuer.leeway_seconds);
     w.strings(issuer.algorithms);
     w.strings(issuer.types);
+    w.put<std::uint8_t>(issuer.require_type ? 1 : 0);
   }
   w.put<std::uint32_t>(static_cast<std::uint32_t>(policy.rules.size()));
   for (const interp::RuleHead& r : policy.rules) {
@@ -288,6 +289,7 @@ class ImageReader {
       issuer.leeway_seconds = in_.get<std::int64_t>();
       issuer.algorithms = in_.strings();
       issuer.types = in_.strings();
+      issuer.require_type = flag();
       if (!issuer.token_type.is(TypeKind::Record)) invalid("an issuer's token type is not a record");
       policy.issuers.emplace(issuer.name, std::move(issuer));
     }

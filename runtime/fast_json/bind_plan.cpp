@@ -34,7 +34,7 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
   if (!tokens_.empty() && std::all_of(tokens_.begin(), tokens_.end(), [&](auto* t) { return t == tokens_[0]; }))
     common_token_ = tokens_[0];
   header_ = plan_record(header);
-  header_fields_ = {header_->table.find("alg"), header_->table.find("typ")};
+  header_fields_ = {header_->table.find("alg"), header_->table.find("typ"), header_->table.find("crit")};
   RecordPlan* issue_request = plan_record(request);
   accept_rfc3339_time(*issue_request);
   request_ = issue_request;

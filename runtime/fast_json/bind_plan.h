@@ -50,7 +50,7 @@ struct TokenFields {
   bool valid = true;  // every one bound with its JWT type (see BindPlan::registered_fields)
 };
 struct HeaderFields {
-  std::int32_t alg = -1, typ = -1;
+  std::int32_t alg = -1, typ = -1, crit = -1;
 };
 struct RequestFields {
   std::int32_t role = -1, time = -1, ttl = -1, audience = -1, scopes = -1;

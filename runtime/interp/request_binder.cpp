@@ -133,10 +133,15 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   };
   auto header = in.find("header");
   const json* header_json = header != in.end() ? &*header : nullptr;
-  if (auto refused = check_issuer_and_header(issuer, text_of(&*claims, "iss"), text_of(header_json, "alg"),
-                                             text_of(header_json, "typ"))) {
-    return deny(refused->reason, refused->detail());
+  HeaderFacts facts{text_of(header_json, "alg"), text_of(header_json, "typ")};
+  if (header_json != nullptr && header_json->is_object()) {
+    auto crit = header_json->find("crit");
+    facts.critical = crit != header_json->end() && !crit->is_null();
+    if (facts.critical && crit->is_array() && !crit->empty() && crit->front().is_string())
+      facts.first_critical = crit->front().get_ref<const std::string&>();
   }
+  if (auto refused = check_issuer_and_header(issuer, text_of(&*claims, "iss"), facts))
+    return deny(refused->reason, refused->detail());
   auto token = bind::bind_json(*claims, issuer.token_type, "token");
   if (!token) return deny(Reason::TokenInvalidClaims, token.error());
   if (const char* claim = mistyped_registered_claim(*token))

@@ -14,6 +14,10 @@ std::string TokenRefusal::detail() const {
       return fmt::format("`{}` is not an algorithm issuer `{}` allows", *alg, issuer->name);
     case Reason::TokenType:
       return "the token's `typ` header is not one the issuer accepts";
+    case Reason::TokenCriticalHeader:
+      if (critical.empty()) return "the token's header has a `crit` parameter, and Writ understands no JWS extension";
+      return fmt::format("the token's header marks `{}` critical (`crit`), an extension Writ does not understand",
+                         critical);
     case Reason::TokenAudience:
       return fmt::format("the token's `aud` does not include an audience of issuer `{}`", issuer->name);
     case Reason::TokenExpired:

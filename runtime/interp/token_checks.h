@@ -23,6 +23,7 @@ struct TokenRefusal {
   const IssuerInfo* issuer;
   std::optional<std::string_view> alg = std::nullopt;  // token.algorithm: the refused one, if any
   bool absent = false;                                 // token.expired: there is no `exp`
+  std::string_view critical = {};                      // token.critical_header: the first one listed
   std::string detail() const;
 };
 
@@ -30,16 +31,33 @@ inline bool listed(const std::vector<std::string>& values, std::string_view valu
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-// `iss` must be the issuer's exactly; the verified header must carry an allowed `alg`, and a
-// listed `typ` when the issuer lists types. nullopt: absent, or not a string.
+// What the header checks read of the verified JOSE header. nullopt: absent, or not a string.
+struct HeaderFacts {
+  std::optional<std::string_view> alg, typ;
+  // `crit` is present (and not null), whatever it holds; and its first item, when a string.
+  bool critical = false;
+  std::string_view first_critical = {};
+};
+
+// `iss` must be the issuer's exactly; the verified header must carry an allowed `alg`, a listed
+// `typ` when the issuer lists types (an absent one passes only with `require_type: false`), and
+// no `crit`: Writ understands no JWS extension, and RFC 7515 §4.1.11 has a verifier refuse a
+// token whose `crit` names one it does not understand.
 inline std::optional<TokenRefusal> check_issuer_and_header(const IssuerInfo& issuer,
                                                            std::optional<std::string_view> iss,
-                                                           std::optional<std::string_view> alg,
-                                                           std::optional<std::string_view> typ) {
+                                                           const HeaderFacts& header) {
   if (!iss || *iss != issuer.iss) return TokenRefusal{Reason::TokenIssuerMismatch, &issuer};
-  if (!alg) return TokenRefusal{Reason::TokenAlgorithm, &issuer};
-  if (!listed(issuer.algorithms, *alg)) return TokenRefusal{Reason::TokenAlgorithm, &issuer, alg};
-  if (!issuer.types.empty() && (!typ || !listed(issuer.types, *typ))) return TokenRefusal{Reason::TokenType, &issuer};
+  if (!header.alg) return TokenRefusal{Reason::TokenAlgorithm, &issuer};
+  if (!listed(issuer.algorithms, *header.alg)) return TokenRefusal{Reason::TokenAlgorithm, &issuer, header.alg};
+  if (!issuer.types.empty()) {
+    bool passes = header.typ ? listed(issuer.types, *header.typ) : !issuer.require_type;
+    if (!passes) return TokenRefusal{Reason::TokenType, &issuer};
+  }
+  if (header.critical) {
+    TokenRefusal refusal{Reason::TokenCriticalHeader, &issuer};
+    refusal.critical = header.first_critical;
+    return refusal;
+  }
   return std::nullopt;
 }
 

@@ -487,11 +487,9 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
   auto text_of = [](const WritCell* cell) {
     return cell != nullptr ? std::optional<std::string_view>(cell_text(*cell)) : std::nullopt;
   };
-  const WritCell* typ = field(parts.header, jose.typ);
-  if (interp::check_issuer_and_header(issuer, text_of(field(parts.token, claim.iss)),
-                                      text_of(field(parts.header, jose.alg)), text_of(typ))) {
-    return false;
-  }
+  interp::HeaderFacts facts{text_of(field(parts.header, jose.alg)), text_of(field(parts.header, jose.typ))};
+  facts.critical = field(parts.header, jose.crit) != nullptr;  // refused: the slow path names it
+  if (interp::check_issuer_and_header(issuer, text_of(field(parts.token, claim.iss)), facts)) return false;
   const WritCell* aud = field(parts.token, claim.aud);
   auto any_audience = [&](auto&& accepted) {
     if (aud == nullptr) return false;

@@ -98,5 +98,7 @@ std::string claim_path(const ast::Expr& e);
 
 // A claim path as users write it (`token.a.b`), for messages.
 std::string show_path(std::string path);
+// A field name as written after `.`: itself if it is an identifier, else quoted (`"kubernetes.io"`).
+std::string field_spelling(std::string_view name);
 
 }  // namespace writ::check
