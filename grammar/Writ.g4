@@ -56,10 +56,11 @@ provenance
     ;
 
 // ---------------------------------------------------------------------------------------
-// Issuers: `issuer github = "https://token.actions.githubusercontent.com" { ... }`
+// Issuers: `issuer github = "https://token.actions.githubusercontent.com" { ... }`, or keyed
+// by a SPIFFE trust domain: `issuer mesh = spiffe "prod.acme.example" { ... }`
 // ---------------------------------------------------------------------------------------
 issuerDecl
-    : 'issuer' name=IDENT '=' iss=STRING '{' setting* '}'
+    : 'issuer' name=IDENT '=' keyKind=IDENT? iss=STRING '{' setting* '}'
     ;
 
 // `key: expr`, used by issuer blocks and grant blocks.

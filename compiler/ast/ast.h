@@ -138,7 +138,9 @@ struct IssuerDecl {
   Span span;
   Span name_span;
   std::string name;
-  std::string iss;
+  std::string key_kind;  // "" for an `iss` value; "spiffe" for a trust domain (as written)
+  Span key_kind_span;
+  std::string iss;  // the `iss` value, or the trust domain
   Span iss_span;
   std::vector<Setting> settings;
 };

@@ -77,6 +77,8 @@ File clone(const File& f) {
         i->span = item.issuer->span;
         i->name_span = item.issuer->name_span;
         i->name = item.issuer->name;
+        i->key_kind = item.issuer->key_kind;
+        i->key_kind_span = item.issuer->key_kind_span;
         i->iss = item.issuer->iss;
         i->iss_span = item.issuer->iss_span;
         i->settings = clone_settings(item.issuer->settings);

@@ -56,17 +56,33 @@ void Checker::collect_names() {
               .label(program_.issuers[decl.name].decl->name_span, "first declared here");
           continue;
         }
-        auto [it, inserted] = iss_values.emplace(decl.iss, decl.iss_span);
+        bool by_trust_domain = !decl.key_kind.empty();
+        if (by_trust_domain && decl.key_kind != "spiffe") {
+          sink_
+              .report(diag::DiagId::IssuerSetting, decl.key_kind_span,
+                      fmt::format("an issuer is keyed by its `iss` value or by a SPIFFE trust domain, not `{}`",
+                                  decl.key_kind))
+              .with_help(
+                  "write `issuer NAME = \"https://...\" { ... }` or `issuer NAME = spiffe \"trust.domain\" { ... }`");
+        }
+        // One key space: an `iss` URL and a trust domain never collide, so they are told apart.
+        std::string key = (by_trust_domain ? "spiffe " : "iss ") + decl.iss;
+        auto [it, inserted] = iss_values.emplace(key, decl.iss_span);
         if (!inserted) {
           sink_
               .report(diag::DiagId::DuplicateIssuerUrl, decl.iss_span,
-                      fmt::format("two issuers trust the same `iss` value `{}`", decl.iss))
+                      by_trust_domain ? fmt::format("two issuers trust the same SPIFFE trust domain `{}`", decl.iss)
+                                      : fmt::format("two issuers trust the same `iss` value `{}`", decl.iss))
               .label(it->second, "also declared here")
               .note("each `iss` value is declared once, so revoking trust is deleting one declaration");
         }
         IssuerInfo info;
         info.name = decl.name;
-        info.iss = decl.iss;
+        if (by_trust_domain) {
+          info.trust_domain = decl.iss;
+        } else {
+          info.iss = decl.iss;
+        }
         info.decl = &decl;
         program_.issuers[decl.name] = std::move(info);
       } else if (item.kind == ast::Item::Kind::Const && !item.constant->name.empty()) {
@@ -93,8 +109,11 @@ void Checker::check_issuers() {
   for (auto& [name, info] : program_.issuers) {
     const ast::IssuerDecl& decl = *info.decl;
     if (decl.iss.empty()) {
-      sink_.report(diag::DiagId::IssuerSetting, decl.iss_span.valid() ? decl.iss_span : decl.name_span,
-                   fmt::format("issuer `{}` has an empty `iss` value", name));
+      sink_.report(
+          diag::DiagId::IssuerSetting, decl.iss_span.valid() ? decl.iss_span : decl.name_span,
+          fmt::format("issuer `{}` has an empty {}", name, decl.key_kind.empty() ? "`iss` value" : "trust domain"));
+    } else if (!info.trust_domain.empty()) {
+      check_trust_domain(decl);
     }
     std::map<std::string, Span> seen;
     ExprScope scope;
@@ -230,7 +249,9 @@ void Checker::check_issuers() {
       }
     }
     if (auto it = seen.find("require_type"); it != seen.end() && seen.count("types") == 0) {
-      sink_.report(diag::DiagId::IssuerSetting, it->second, "`require_type` needs `types` to say which `typ` is required")
+      sink_
+          .report(diag::DiagId::IssuerSetting, it->second,
+                  "`require_type` needs `types` to say which `typ` is required")
           .with_help("list the accepted types, e.g. `types: [\"JWT\"]`, or remove `require_type`");
     }
     // Required settings: without them the broker would have to guess.
@@ -247,6 +268,23 @@ void Checker::check_issuers() {
       }
     }
   }
+}
+
+// `spiffe "prod.acme.example"`: a trust domain alone, as a SPIFFE ID's authority (no scheme,
+// no path), so that it selects exactly the IDs `spiffe://prod.acme.example/...`.
+void Checker::check_trust_domain(const ast::IssuerDecl& decl) {
+  std::string problem;
+  if (decl.iss.starts_with("spiffe://") || decl.iss.find('/') != std::string::npos) {
+    problem = "write the trust domain alone, without `spiffe://` or a path";
+  } else {
+    auto id = stdlib::parse_spiffe_id("spiffe://" + decl.iss);
+    if (auto* error = std::get_if<stdlib::SpiffeError>(&id)) problem = error->message;
+  }
+  if (problem.empty()) return;
+  sink_
+      .report(diag::DiagId::InvalidSpiffeId, decl.iss_span,
+              fmt::format("`{}` is not a SPIFFE trust domain: {}", decl.iss, problem))
+      .note("a trust domain is lower-case [a-z0-9._-], as in `spiffe \"prod.acme.example\"`");
 }
 
 void Checker::check_constants() {
@@ -291,8 +329,15 @@ void Checker::check_rule(const ast::RuleDecl& rule, std::size_t file_index) {
     scope.bindings.push_back({"header", schema_type("writ_jose_header"), rule.head_span, false, false});
     scope.bindings.push_back({"exchange", schema_type("writ_token_exchange"), rule.head_span, false, false});
   } else {
-    check_access_head(rule);
-    info.token_type = Type::error();
+    check_access_head(rule, info);
+    // A rule `by token ISSUERS` reads the caller's verified token and its header; other access
+    // rules may decide callers that have none (an mTLS SPIFFE ID, a role).
+    if (rule.principal_kind == "token") {
+      scope.bindings.push_back({"token", info.token_type, rule.head_span, false, false});
+      scope.bindings.push_back({"header", schema_type("writ_jose_header"), rule.head_span, false, false});
+    } else {
+      info.token_type = Type::error();
+    }
     scope.bindings.push_back({"request", schema_type("writ_access_request"), rule.head_span, false, false});
   }
   check_conditions(rule, scope);
@@ -359,9 +404,12 @@ void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
       sink_.report(diag::DiagId::TypeMismatch, role.span, "a role name cannot be empty");
     }
   }
-  // The schema of `token`: the issuers' schema if they share one, else the JWT claims only.
+  resolve_rule_issuers(rule.issuers, info);
+}
+
+void Checker::resolve_rule_issuers(const ast::NameSet& issuers, RuleInfo& info) {
   std::set<std::string> schemas;
-  for (const auto& item : rule.issuers.items) {
+  for (const auto& item : issuers.items) {
     if (item.quoted) {
       sink_
           .report(diag::DiagId::UnknownIssuer, item.span,
@@ -382,8 +430,8 @@ void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
     info.issuers.push_back(item.text);
     schemas.insert(it->second.schema);
   }
-  if (rule.issuers.any || schemas.size() > 1) {
-    info.token_type = schema_type("jwt");
+  if (issuers.any || schemas.size() > 1) {
+    info.token_type = common_token_type(issuers.any ? issuer_names() : info.issuers);
   } else if (schemas.size() == 1 && !schemas.begin()->empty()) {
     info.token_type = program_.issuers.at(info.issuers.front()).token_type;
   } else {
@@ -391,7 +439,36 @@ void Checker::check_issue_head(const ast::RuleDecl& rule, RuleInfo& info) {
   }
 }
 
-void Checker::check_access_head(const ast::RuleDecl& rule) {
+// The JWT claims, as every one of `issuers`' schemas has them: a claim is required only if it is
+// required in all (a JWT-SVID may have no `iss`), so that reading it unguarded is never reading an
+// absent claim. Usually that is `jwt` itself.
+Type Checker::common_token_type(const std::vector<std::string>& issuers) {
+  Type jwt = schema_type("jwt");
+  if (!jwt.is(TypeKind::Record)) return jwt;
+  RecordType common = jwt.record();
+  bool changed = false;
+  for (FieldInfo& f : common.fields) {
+    for (const std::string& name : issuers) {
+      auto it = program_.issuers.find(name);
+      if (it == program_.issuers.end() || !it->second.token_type.is(TypeKind::Record)) continue;
+      const FieldInfo* own = it->second.token_type.record().find(f.name);
+      if (own != nullptr && own->optional && !f.optional) f.optional = changed = true;
+    }
+  }
+  if (!changed) return jwt;
+  // An inline record (no name): it is no schema a policy could name or a bundle refer to.
+  common.name.clear();
+  for (const auto& existing : common_token_types_) {
+    bool same = existing->fields.size() == common.fields.size();
+    for (std::size_t i = 0; same && i < common.fields.size(); ++i)
+      same = existing->fields[i].optional == common.fields[i].optional;
+    if (same) return Type::record(existing);
+  }
+  common_token_types_.push_back(std::make_shared<const RecordType>(std::move(common)));
+  return Type::record(common_token_types_.back());
+}
+
+void Checker::check_access_head(const ast::RuleDecl& rule, RuleInfo& info) {
   auto check_patterns = [&](const ast::NameSet& set, const char* what) {
     for (const auto& item : set.items) {
       if (!item.quoted) {
@@ -412,13 +489,17 @@ void Checker::check_access_head(const ast::RuleDecl& rule) {
   check_patterns(rule.actions, "action");
   check_patterns(rule.resources, "resource");
   if (rule.principals.any && rule.principal_kind.empty()) return;
+  if (rule.principal_kind == "token") {
+    resolve_rule_issuers(rule.principals, info);
+    return;
+  }
   if (rule.principal_kind != "spiffe" && rule.principal_kind != "role") {
     auto& d = sink_.report(diag::DiagId::UnknownPrincipalKind, rule.principal_kind_span,
                            fmt::format("unknown principal kind `{}`", rule.principal_kind));
-    if (auto m = closest_match(rule.principal_kind, {"spiffe", "role"}))
+    if (auto m = closest_match(rule.principal_kind, {"spiffe", "role", "token"}))
       d.with_help(fmt::format("did you mean `{}`?", *m));
     else
-      d.note("a principal is `spiffe \"spiffe://...\"`, `role \"name\"` or `*`");
+      d.note("a principal is `spiffe \"spiffe://...\"`, `role \"name\"`, `token ISSUERS` or `*`");
     return;
   }
   check_patterns(rule.principals, rule.principal_kind == "spiffe" ? "SPIFFE ID" : "role");

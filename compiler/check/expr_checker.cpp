@@ -263,9 +263,10 @@ class ExprChecker {
         }
       } else if (record.name == "writ_jose_header") {
         // The built-in parts are not schemas a policy can extend: say what there is instead.
-        d.note(fmt::format("the header has the registered JOSE parameters: {}; a token's other header parameters "
-                           "are ignored, as RFC 7515 §4 requires",
-                           fmt::join(names, ", ")));
+        d.note(
+            fmt::format("the header has the registered JOSE parameters: {}; a token's other header parameters "
+                        "are ignored, as RFC 7515 §4 requires",
+                        fmt::join(names, ", ")));
       } else if (record.name.starts_with("writ_")) {
         d.note(fmt::format("the broker fills these fields: {}", fmt::join(names, ", ")));
       } else if (!record.name.empty()) {

@@ -189,7 +189,8 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
 
   // Trust: a permit that pins the workload only by renamable names can be satisfied by
   // whoever takes over such a name (a deleted and re-registered repository, say).
-  if (rule.effect == ast::Effect::Permit && rule.kind == ast::RuleKind::Issue && !info.token_type.is_error()) {
+  bool reads_token = rule.kind == ast::RuleKind::Issue || rule.principal_kind == "token";
+  if (rule.effect == ast::Effect::Permit && reads_token && !info.token_type.is_error()) {
     std::vector<std::string> mutable_claims;
     bool immutable = false;
     std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& e) {
@@ -210,13 +211,57 @@ void Checker::check_rule_logic(const ast::RuleDecl& rule, const RuleInfo& info) 
       mutable_claims.erase(std::unique(mutable_claims.begin(), mutable_claims.end()), mutable_claims.end());
       std::string list;
       for (const auto& m : mutable_claims) list += (list.empty() ? "`" : ", `") + m + "`";
-      sink_
-          .report(diag::DiagId::MutableNameOnly, rule.head_span,
-                  fmt::format("this permit identifies the workload only by renamable names ({})", list))
-          .note("a name can be renamed, or deleted and registered again by someone else")
-          .with_help("also pin an immutable id, such as `token.repository_id` or `token.project_id`");
+      auto& d = sink_
+                    .report(diag::DiagId::MutableNameOnly, rule.head_span,
+                            fmt::format("this permit identifies the workload only by renamable names ({})", list))
+                    .note("a name can be renamed, or deleted and registered again by someone else");
+      // Name only claims this token has: a help naming another CI's claims cannot be followed.
+      std::vector<std::string> ids = immutable_claims(info.token_type.record());
+      if (ids.empty()) {
+        d.with_help(
+            fmt::format("schema `{}` marks no claim `immutable`: extend it and mark the stable id its tokens "
+                        "carry, then pin that id",
+                        info.token_type.record().name));
+      } else {
+        ids.resize(std::min<std::size_t>(ids.size(), 3));
+        for (std::string& id : ids) id = "`" + id + "`";
+        std::string shown =
+            ids.size() == 1 ? ids[0] : fmt::format("{} or {}", fmt::join(ids.begin(), ids.end() - 1, ", "), ids.back());
+        d.with_help(fmt::format("also pin an immutable id, such as {}", shown));
+      }
     }
   }
+}
+
+// The `immutable` claims of a token's schema as paths to write (`token."kubernetes.io".pod.uid`),
+// best first: what identifies a workload (a repository, a project) before what identifies a
+// person (an actor, a user), required claims before optional ones, then nested ones; otherwise in
+// schema order.
+std::vector<std::string> immutable_claims(const RecordType& token) {
+  struct Claim {
+    int rank;
+    std::string path;
+  };
+  std::vector<Claim> found;
+  auto person = [](const std::string& name) {
+    return name.find("actor") != std::string::npos || name.find("user") != std::string::npos;
+  };
+  std::function<void(const RecordType&, const std::string&, int)> walk = [&](const RecordType& r,
+                                                                             const std::string& prefix, int depth) {
+    for (const FieldInfo& f : r.fields) {
+      std::string path = prefix + "." + field_spelling(f.name);
+      if (f.provenance == Provenance::Immutable) {
+        int rank = depth > 0 ? 4 : (person(f.name) ? 2 : 0) + (f.optional ? 1 : 0);
+        found.push_back({rank, path});
+      }
+      if (f.type.is(TypeKind::Record) && depth < 3) walk(f.type.record(), path, depth + 1);
+    }
+  };
+  walk(token, "token", 0);
+  std::stable_sort(found.begin(), found.end(), [](const Claim& a, const Claim& b) { return a.rank < b.rank; });
+  std::vector<std::string> out;
+  for (Claim& c : found) out.push_back(std::move(c.path));
+  return out;
 }
 
 }  // namespace writ::check

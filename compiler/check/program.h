@@ -14,7 +14,8 @@ namespace writ {
 
 struct IssuerInfo {
   std::string name;
-  std::string iss;
+  std::string iss;           // the exact `iss` value; empty for a trust-domain issuer
+  std::string trust_domain;  // `issuer NAME = spiffe "TD"`: tokens whose `sub` is a SPIFFE ID in TD
   std::string schema;
   Type token_type;
   std::vector<std::string> audiences;

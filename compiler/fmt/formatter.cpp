@@ -258,7 +258,8 @@ class Formatter {
   }
 
   void issuer(const ast::IssuerDecl& i) {
-    out_ += "issuer " + i.name + " = " + stdlib::quote_string_literal(i.iss);
+    out_ +=
+        "issuer " + i.name + " = " + (i.key_kind.empty() ? "" : i.key_kind + " ") + stdlib::quote_string_literal(i.iss);
     settings(i.settings, i.span.end);
     end_line(i.span.end);
   }

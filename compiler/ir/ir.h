@@ -140,9 +140,10 @@ struct ConstSet {
   std::vector<std::int64_t> numbers;  // sorted, unique
 };
 
-// Issue roots (Root imm): token, request, header, exchange. Access roots: request.
+// Roots (Root imm): token, request, header, exchange. Access requests have no exchange, and a
+// token and header only when the caller presented a token (only `by token` rules read them).
 inline constexpr std::int64_t kRootToken = 0, kRootRequest = 1, kRootHeader = 2, kRootExchange = 3;
-inline constexpr std::int64_t kAccessRootRequest = 0;
+inline constexpr std::int64_t kRootCount = 4;
 
 struct Policy {
   // A deque, not a vector: a large policy has hundreds of thousands of nodes, and a vector's

@@ -80,11 +80,11 @@ class Lowerer {
     rule.index = static_cast<std::size_t>(&info - program_.rules.data());
     rule.forbid = decl.effect == ast::Effect::Forbid;
     rule.access = decl.kind == ast::RuleKind::Access;
-    if (!rule.access) check_token_layout(info);
+    // Access rules `by token` read the token as issue rules do; every rule has the same roots.
+    if (!rule.access || decl.principal_kind == "token") check_token_layout(info);
     scope_.clear();
     locals_ = 0;
-    root_names_ = rule.access ? std::vector<std::string>{"request"}
-                              : std::vector<std::string>{"token", "request", "header", "exchange"};
+    root_names_ = {"token", "request", "header", "exchange"};
     for (std::size_t i = 0; i < decl.conditions.size(); ++i) {
       const ast::Condition& c = decl.conditions[i];
       Step step;
@@ -118,9 +118,11 @@ class Lowerer {
       if (!info.issuers.empty() && std::find(info.issuers.begin(), info.issuers.end(), name) == info.issuers.end())
         continue;
       const RecordType& actual = issuer.token_type.record();
+      // Names alike, and no claim the view reads unguarded that the token may lack.
       bool prefix = view.fields.size() <= actual.fields.size();
       for (std::size_t i = 0; prefix && i < view.fields.size(); ++i) {
-        prefix = view.fields[i].name == actual.fields[i].name;
+        prefix =
+            view.fields[i].name == actual.fields[i].name && (view.fields[i].optional || !actual.fields[i].optional);
       }
       if (!prefix) throw Unsupported{fmt::format("token schema `{}` does not extend `{}`", actual.name, view.name)};
     }

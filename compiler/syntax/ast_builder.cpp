@@ -179,6 +179,10 @@ std::unique_ptr<ast::IssuerDecl> AstBuilder::build_issuer(WritParser::IssuerDecl
     decl->name = ctx->name->getText();
     decl->name_span = span(ctx->name);
   }
+  if (ctx->keyKind != nullptr) {
+    decl->key_kind = ctx->keyKind->getText();
+    decl->key_kind_span = span(ctx->keyKind);
+  }
   if (ctx->iss != nullptr) {
     decl->iss = string_value(ctx->iss);
     decl->iss_span = span(ctx->iss);

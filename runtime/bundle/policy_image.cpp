@@ -3,6 +3,8 @@
 // where they occur.
 #include "runtime/bundle/policy_image.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "compiler/ir/claim_test.h"
@@ -91,6 +93,7 @@ void write_runtime_policy(ByteWriter& w, const interp::RuntimePolicy& policy) {
   for (const auto& [name, issuer] : policy.issuers) {
     w.bytes(issuer.name);
     w.bytes(issuer.iss);
+    w.bytes(issuer.trust_domain);
     w.bytes(issuer.schema);
     write_type(w, issuer.token_type);
     w.strings(issuer.audiences);
@@ -283,6 +286,7 @@ class ImageReader {
       IssuerInfo issuer;
       issuer.name = in_.string();
       issuer.iss = in_.string();
+      issuer.trust_domain = in_.string();
       issuer.schema = in_.string();
       issuer.token_type = read_type();
       issuer.audiences = in_.strings();
@@ -306,6 +310,11 @@ class ImageReader {
       r.principal_kind = in_.string();
       r.principals = read_patterns();
       r.location = in_.string();
+      // A kind no evaluator knows would select nothing, or (read as `*`) everything.
+      static const std::set<std::string> kKinds = {"", "spiffe", "role", "token"};
+      if (r.access && kKinds.count(r.principal_kind) == 0) invalid("an access rule has an unknown principal kind");
+      for (const std::string& issuer : r.issuers)
+        if (policy.issuers.count(issuer) == 0) invalid("a rule names an issuer the image does not declare");
       policy.rules.push_back(std::move(r));
     }
     for (const char* required :

@@ -52,7 +52,8 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
   RecordPlan* access_request = plan_record(access);
   accept_rfc3339_time(*access_request);
   access_ = access_request;
-  access_fields_ = {access_->table.find("principal"), access_->table.find("action"), access_->table.find("resource")};
+  access_fields_ = {access_->table.find("principal"), access_->table.find("action"), access_->table.find("resource"),
+                    access_->table.find("time")};
 }
 
 // The token checks read these cells with their JWT types. A claim bound with another type (which
@@ -60,13 +61,19 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
 // fail the checks (`valid = false`) rather than be read as the wrong type.
 TokenFields BindPlan::registered_fields(const RecordPlan& token) {
   const FieldTable& claim = token.table;
-  TokenFields f{claim.find("iss"), claim.find("aud"), claim.find("exp"), claim.find("nbf"), claim.find("iat"), true};
+  TokenFields f{claim.find("iss"),
+                claim.find("aud"),
+                claim.find("exp"),
+                claim.find("nbf"),
+                claim.find("iat"),
+                claim.find("sub"),
+                true};
   auto kind_is = [&](std::int32_t i, TypeKind kind) {
     return i < 0 || token.fields[static_cast<std::size_t>(i)]->kind == kind;
   };
-  f.valid = kind_is(f.iss, TypeKind::String) && kind_is(f.exp, TypeKind::Timestamp) &&
-            kind_is(f.nbf, TypeKind::Timestamp) && kind_is(f.iat, TypeKind::Timestamp) &&
-            kind_is(f.aud, TypeKind::List) &&
+  f.valid = kind_is(f.iss, TypeKind::String) && kind_is(f.sub, TypeKind::String) &&
+            kind_is(f.exp, TypeKind::Timestamp) && kind_is(f.nbf, TypeKind::Timestamp) &&
+            kind_is(f.iat, TypeKind::Timestamp) && kind_is(f.aud, TypeKind::List) &&
             (f.aud < 0 || token.fields[static_cast<std::size_t>(f.aud)]->element->kind == TypeKind::String);
   return f;
 }

@@ -46,7 +46,7 @@ struct FieldDefault {
 
 // Field indices in a record, or -1 where its schema has no such field.
 struct TokenFields {
-  std::int32_t iss = -1, aud = -1, exp = -1, nbf = -1, iat = -1;
+  std::int32_t iss = -1, aud = -1, exp = -1, nbf = -1, iat = -1, sub = -1;
   bool valid = true;  // every one bound with its JWT type (see BindPlan::registered_fields)
 };
 struct HeaderFields {
@@ -56,7 +56,7 @@ struct RequestFields {
   std::int32_t role = -1, time = -1, ttl = -1, audience = -1, scopes = -1;
 };
 struct AccessFields {
-  std::int32_t principal = -1, action = -1, resource = -1;
+  std::int32_t principal = -1, action = -1, resource = -1, time = -1;
 };
 
 class BindPlan {

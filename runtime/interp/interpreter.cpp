@@ -283,6 +283,10 @@ Decision Interpreter::decide_access(const json& in, DecideOptions options) const
 
 Decision Interpreter::decide_access_bound(const BoundAccessRequest& request, DecideOptions options) const {
   Env env;
+  if (request.token) {
+    env.push("token", request.token->token);
+    env.push("header", request.token->header);
+  }
   env.push("request", request.request);
   Tally tally;
   const auto& rules = policy_->program.rules;

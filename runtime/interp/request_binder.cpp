@@ -88,12 +88,19 @@ std::optional<std::string> principal_problem(std::string_view kind, std::string_
       return fmt::format("`principal.spiffe` is not a valid SPIFFE ID: {}", error->message);
     return std::nullopt;
   }
-  // A role spelled like a SPIFFE ID would pass `is_spiffe_id(request.principal)`, `spiffe()` and
-  // `under "spiffe://..."`: the principal's value alone must say its kind.
+  // A role (or a token's `sub`) spelled like a SPIFFE ID would pass `is_spiffe_id(request.principal)`,
+  // `spiffe()` and `under "spiffe://..."`: the principal's value alone must say its kind.
   constexpr std::string_view kScheme = "spiffe:";
   bool spelled_like_spiffe = name.size() >= kScheme.size();
   for (std::size_t i = 0; spelled_like_spiffe && i < kScheme.size(); ++i)
     spelled_like_spiffe = std::tolower(static_cast<unsigned char>(name[i])) == kScheme[i];
+  if (kind == "token") {
+    if (spelled_like_spiffe)
+      return "a token whose `sub` is a SPIFFE ID is a caller only when a trust-domain issuer verified it "
+             "(`issuer NAME = spiffe \"trust.domain\" { ... }`)";
+    if (name.empty()) return "the token's `sub` is empty: it names the caller";
+    return std::nullopt;
+  }
   if (spelled_like_spiffe)
     return "a `role` principal cannot start with `spiffe:`: give a SPIFFE ID as {\"spiffe\": ...}";
   if (name.empty()) return "a `role` principal cannot be empty";
@@ -108,10 +115,11 @@ Decision RequestBinder::deny(Reason reason, std::string detail) const {
   return d;
 }
 
-std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& in) const {
+// The token part of a request: `issuer`, `claims` and `header` (docs/semantics.md §5.1). The
+// checks that need no clock run here, in the documented order; audience and times wait for the
+// request's time (check_token_times).
+std::variant<BoundToken, Decision> RequestBinder::bind_token(const json& in) const {
   const RuntimePolicy& program = *policy_;
-  if (auto unknown = unknown_key(in, {"kind", "issuer", "claims", "header", "request", "exchange"}, "the request"))
-    return deny(Reason::RequestInvalid, *unknown);
   // The issuer that verified the token, as the broker says; the token does not choose it.
   auto issuer_name = in.find("issuer");
   if (issuer_name == in.end() || !issuer_name->is_string())
@@ -124,7 +132,7 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   auto claims = in.find("claims");
   if (claims == in.end() || !claims->is_object())
     return deny(Reason::RequestInvalid, "`claims` must be the token's claims object");
-  // The issuer, algorithm and type checks (token_checks.h), on the request's JSON.
+  // The issuer, algorithm, type and `crit` checks (token_checks.h), on the request's JSON.
   auto text_of = [](const json* object, const char* key) -> std::optional<std::string_view> {
     if (object == nullptr || !object->is_object()) return std::nullopt;
     auto it = object->find(key);
@@ -140,13 +148,42 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
     if (facts.critical && crit->is_array() && !crit->empty() && crit->front().is_string())
       facts.first_critical = crit->front().get_ref<const std::string&>();
   }
-  if (auto refused = check_issuer_and_header(issuer, text_of(&*claims, "iss"), facts))
-    return deny(refused->reason, refused->detail());
+  TokenKey key{text_of(&*claims, "iss"), text_of(&*claims, "sub")};
+  if (auto refused = check_issuer_and_header(issuer, key, facts)) return deny(refused->reason, refused->detail());
   auto token = bind::bind_json(*claims, issuer.token_type, "token");
   if (!token) return deny(Reason::TokenInvalidClaims, token.error());
   if (const char* claim = mistyped_registered_claim(*token))
     return deny(Reason::TokenInvalidClaims,
                 fmt::format("the schema gives the registered claim `{}` a wrong type", claim));
+  auto header_value = bind::bind_json(*header, schema_type(*policy_, "writ_jose_header"), "header");
+  if (!header_value) return deny(Reason::RequestInvalid, header_value.error());
+  return BoundToken{&issuer, std::move(token).value(), std::move(header_value).value()};
+}
+
+// Audience and times (token_checks.h), on the bound claims, at the request's time.
+std::optional<Decision> RequestBinder::check_token_times(const BoundToken& bound, std::int64_t now) const {
+  const Value* aud = field(bound.token, "aud");
+  auto any_audience = [&](auto&& accepted) {
+    return aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(),
+                                         [&](const Value& a) { return accepted(std::string_view(a.as_string())); });
+  };
+  auto time_of = [&](const char* claim) -> std::optional<std::int64_t> {
+    const Value* v = field(bound.token, claim);
+    return v != nullptr ? std::optional<std::int64_t>(v->as_int()) : std::nullopt;
+  };
+  if (auto refused =
+          check_audience_and_times(*bound.issuer, any_audience, now, time_of("exp"), time_of("nbf"), time_of("iat"))) {
+    return deny(refused->reason, refused->detail());
+  }
+  return std::nullopt;
+}
+
+std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& in) const {
+  if (auto unknown = unknown_key(in, {"kind", "issuer", "claims", "header", "request", "exchange"}, "the request"))
+    return deny(Reason::RequestInvalid, *unknown);
+  auto token = bind_token(in);
+  if (auto* denied = std::get_if<Decision>(&token)) return std::move(*denied);
+  BoundToken& bound = std::get<BoundToken>(token);
 
   // The rest of the request, bound to its schema like the claims.
   json request_json = in.value("request", json::object());
@@ -158,8 +195,6 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   if (!request_json.contains("scopes")) request_json["scopes"] = json::array();
   auto request = bind::bind_json(request_json, request_type, "request");
   if (!request) return deny(Reason::RequestInvalid, request.error());
-  auto header_value = bind::bind_json(*header, schema_type(*policy_, "writ_jose_header"), "header");
-  if (!header_value) return deny(Reason::RequestInvalid, header_value.error());
   json exchange_json = in.value("exchange", json::object());
   if (!exchange_json.is_object()) return deny(Reason::RequestInvalid, "`exchange` must be an object");
   Type exchange_type = schema_type(*policy_, "writ_token_exchange");
@@ -173,37 +208,47 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
   auto exchange = bind::bind_json(exchange_json, exchange_type, "exchange");
   if (!exchange) return deny(Reason::RequestInvalid, exchange.error());
+  if (auto denied = check_token_times(bound, field(*request, "time")->as_int())) return std::move(*denied);
 
-  // Audience and times (token_checks.h), on the bound claims.
-  const Value* aud = field(*token, "aud");
-  auto any_audience = [&](auto&& accepted) {
-    return aud != nullptr && std::any_of(aud->as_list().begin(), aud->as_list().end(),
-                                         [&](const Value& a) { return accepted(std::string_view(a.as_string())); });
-  };
-  auto time_of = [&](const char* claim) -> std::optional<std::int64_t> {
-    const Value* v = field(*token, claim);
-    return v != nullptr ? std::optional<std::int64_t>(v->as_int()) : std::nullopt;
-  };
-  if (auto refused = check_audience_and_times(issuer, any_audience, field(*request, "time")->as_int(), time_of("exp"),
-                                              time_of("nbf"), time_of("iat"))) {
-    return deny(refused->reason, refused->detail());
-  }
-
-  return BoundIssueRequest{&issuer, std::move(token).value(), std::move(request).value(),
-                           std::move(header_value).value(), std::move(exchange).value()};
+  return BoundIssueRequest{bound.issuer, std::move(bound.token), std::move(request).value(), std::move(bound.header),
+                           std::move(exchange).value()};
 }
 
+// The caller of an access request: a `principal` the broker verified, or a token (`issuer`,
+// `claims`, `header`) whose checks run first (docs/semantics.md §5.2).
 std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json& in) const {
-  if (auto unknown = unknown_key(in, {"kind", "principal", "request"}, "the request"))
+  if (auto unknown = unknown_key(in, {"kind", "principal", "issuer", "claims", "header", "request"}, "the request"))
     return deny(Reason::RequestInvalid, *unknown);
-  auto principal = in.find("principal");
-  if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
-      !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
-    return deny(Reason::RequestInvalid, "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}");
-  }
   BoundAccessRequest bound;
-  bound.principal_kind = principal->begin().key();
-  bound.principal_name = principal->begin()->get<std::string>();
+  auto principal = in.find("principal");
+  bool has_token = in.contains("issuer") || in.contains("claims") || in.contains("header");
+  if (principal != in.end() && has_token) {
+    return deny(Reason::RequestInvalid,
+                "an access request has either a `principal` or a token (`issuer`, `claims`, `header`), not both");
+  }
+  if (has_token) {
+    auto token = bind_token(in);
+    if (auto* denied = std::get_if<Decision>(&token)) return std::move(*denied);
+    bound.token = std::move(std::get<BoundToken>(token));
+    const Value* sub = field(bound.token->token, "sub");
+    if (sub == nullptr || sub->kind() != ValueKind::String)
+      return deny(Reason::TokenInvalidClaims, "the token's `sub` must be a string: it names the caller");
+    // A trust-domain issuer's token is a SPIFFE principal (its `sub`, checked to lie in the trust
+    // domain); any other token is a principal of its own kind.
+    bool spiffe = !bound.token->issuer->trust_domain.empty();
+    bound.principal_kind = spiffe ? "spiffe" : "token";
+    bound.principal_name = sub->as_string();
+    bound.token_issuer = bound.token->issuer->name;
+  } else {
+    if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
+        !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
+      return deny(Reason::RequestInvalid,
+                  "`principal` must be {\"spiffe\": \"spiffe://...\"} or {\"role\": \"...\"}, or the request carries "
+                  "a token (`issuer`, `claims`, `header`)");
+    }
+    bound.principal_kind = principal->begin().key();
+    bound.principal_name = principal->begin()->get<std::string>();
+  }
   if (auto problem = principal_problem(bound.principal_kind, bound.principal_name))
     return deny(Reason::RequestInvalid, *problem);
   bound.valid_spiffe = bound.principal_kind == "spiffe";
@@ -221,6 +266,10 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
   auto request = bind::bind_json(request_json, request_type, "request");
   if (!request) return deny(Reason::RequestInvalid, request.error());
   bound.request = std::move(request).value();
+  if (bound.token) {
+    if (auto denied = check_token_times(*bound.token, field(bound.request, "time")->as_int()))
+      return std::move(*denied);
+  }
   bound.action = field(bound.request, "action")->as_string();
   bound.resource = field(bound.request, "resource")->as_string();
   if (auto problem = stdlib::resource_path_problem(bound.resource))
@@ -240,6 +289,10 @@ RequestedGrant requested_grant(const Value& request, std::int64_t max_ttl) {
 bool access_rule_applies(const RuleHead& r, const AccessSubject& request) {
   if (!r.access) return false;
   if (!r.actions.matches(request.action) || !r.resources.matches(request.resource)) return false;
+  if (r.principal_kind == "token") {
+    // `by token ISSUERS`: a caller with a token from one of them (`*`: any verified token).
+    return !request.token_issuer.empty() && (r.issuers.empty() || listed(r.issuers, request.token_issuer));
+  }
   if (!r.principal_kind.empty()) {
     if (r.principal_kind != request.principal_kind) return false;
     if (request.principal_kind == "spiffe" && !request.valid_spiffe) return false;

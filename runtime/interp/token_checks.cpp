@@ -1,13 +1,42 @@
-// The wording of token refusals (runtime/interp/token_checks.h).
+// The issuer and header checks, and the wording of token refusals (runtime/interp/token_checks.h).
 #include "runtime/interp/token_checks.h"
 
 #include <fmt/format.h>
 
+#include "stdlib/spiffe_id.h"
+
 namespace writ::interp {
+
+bool token_matches_issuer(const IssuerInfo& issuer, const TokenKey& key) {
+  if (issuer.trust_domain.empty()) return key.iss && *key.iss == issuer.iss;
+  if (!key.sub) return false;
+  auto id = stdlib::parse_spiffe_id(*key.sub);
+  auto* parsed = std::get_if<stdlib::SpiffeId>(&id);
+  return parsed != nullptr && parsed->trust_domain == issuer.trust_domain;
+}
+
+std::optional<TokenRefusal> check_issuer_and_header(const IssuerInfo& issuer, const TokenKey& key,
+                                                    const HeaderFacts& header) {
+  if (!token_matches_issuer(issuer, key)) return TokenRefusal{Reason::TokenIssuerMismatch, &issuer};
+  if (!header.alg) return TokenRefusal{Reason::TokenAlgorithm, &issuer};
+  if (!listed(issuer.algorithms, *header.alg)) return TokenRefusal{Reason::TokenAlgorithm, &issuer, header.alg};
+  if (!issuer.types.empty()) {
+    bool passes = header.typ ? listed(issuer.types, *header.typ) : !issuer.require_type;
+    if (!passes) return TokenRefusal{Reason::TokenType, &issuer};
+  }
+  if (header.critical) {
+    TokenRefusal refusal{Reason::TokenCriticalHeader, &issuer};
+    refusal.critical = header.first_critical;
+    return refusal;
+  }
+  return std::nullopt;
+}
 
 std::string TokenRefusal::detail() const {
   switch (reason) {
     case Reason::TokenIssuerMismatch:
+      if (!issuer->trust_domain.empty())
+        return fmt::format("the token's `sub` is not a SPIFFE ID in trust domain `{}`", issuer->trust_domain);
       return fmt::format("the token's `iss` is not `{}`", issuer->iss);
     case Reason::TokenAlgorithm:
       if (!alg) return "the verified JOSE header with its `alg` is required";

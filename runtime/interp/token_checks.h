@@ -39,27 +39,22 @@ struct HeaderFacts {
   std::string_view first_critical = {};
 };
 
-// `iss` must be the issuer's exactly; the verified header must carry an allowed `alg`, a listed
+// What selects the issuer of a token: its `iss`, or for a trust-domain issuer its `sub`.
+// nullopt: absent, or not a string.
+struct TokenKey {
+  std::optional<std::string_view> iss, sub;
+};
+
+// Whether a token belongs to its issuer: `iss` is the issuer's exactly, or, for an issuer keyed
+// by a SPIFFE trust domain, `sub` is a valid SPIFFE ID in it (`iss`, if any, does not select it).
+bool token_matches_issuer(const IssuerInfo& issuer, const TokenKey& key);
+
+// The token must belong to its issuer; the verified header must carry an allowed `alg`, a listed
 // `typ` when the issuer lists types (an absent one passes only with `require_type: false`), and
 // no `crit`: Writ understands no JWS extension, and RFC 7515 §4.1.11 has a verifier refuse a
 // token whose `crit` names one it does not understand.
-inline std::optional<TokenRefusal> check_issuer_and_header(const IssuerInfo& issuer,
-                                                           std::optional<std::string_view> iss,
-                                                           const HeaderFacts& header) {
-  if (!iss || *iss != issuer.iss) return TokenRefusal{Reason::TokenIssuerMismatch, &issuer};
-  if (!header.alg) return TokenRefusal{Reason::TokenAlgorithm, &issuer};
-  if (!listed(issuer.algorithms, *header.alg)) return TokenRefusal{Reason::TokenAlgorithm, &issuer, header.alg};
-  if (!issuer.types.empty()) {
-    bool passes = header.typ ? listed(issuer.types, *header.typ) : !issuer.require_type;
-    if (!passes) return TokenRefusal{Reason::TokenType, &issuer};
-  }
-  if (header.critical) {
-    TokenRefusal refusal{Reason::TokenCriticalHeader, &issuer};
-    refusal.critical = header.first_critical;
-    return refusal;
-  }
-  return std::nullopt;
-}
+std::optional<TokenRefusal> check_issuer_and_header(const IssuerInfo& issuer, const TokenKey& key,
+                                                    const HeaderFacts& header);
 
 // Some `aud` must be one of the issuer's audiences (`any_audience(pred)`: whether `pred` holds for
 // one of the token's audiences); `exp` must be present and `now < exp + leeway`; `nbf` and `iat`,

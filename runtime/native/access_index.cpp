@@ -68,9 +68,12 @@ AccessHead::AccessHead(const interp::RuleHead& rule)
     : actions(rule.actions),
       resources(rule.resources),
       principals(rule.principals),
-      principal(rule.principal_kind == "spiffe" ? Principal::Spiffe
-                : rule.principal_kind == "role" ? Principal::Role
-                                                : Principal::Any) {}
+      token_issuers(rule.principal_kind == "token" ? rule.issuers : std::vector<std::string>{}),
+      principal(rule.principal_kind == "spiffe"  ? Principal::Spiffe
+                : rule.principal_kind == "role"  ? Principal::Role
+                : rule.principal_kind == "token" ? Principal::Token
+                : rule.principal_kind.empty()    ? Principal::Any
+                                                 : Principal::Never) {}
 
 AccessIndex::AccessIndex(const interp::RuntimePolicy& policy, const std::vector<std::uint32_t>& rules) {
   head_slot_.assign(policy.rules.size(), UINT32_MAX);

@@ -5,6 +5,7 @@
 // access_rule_applies does.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -85,11 +86,19 @@ struct AccessHead {
         return request.principal_kind == "spiffe" && request.valid_spiffe && principals.matches(request.principal_name);
       case Principal::Role:
         return request.principal_kind == "role" && principals.matches(request.principal_name);
+      case Principal::Token:
+        return !request.token_issuer.empty() &&
+               (token_issuers.empty() ||
+                std::find(token_issuers.begin(), token_issuers.end(), request.token_issuer) != token_issuers.end());
+      case Principal::Never:
+        return false;
     }
     return false;
   }
   NamesMatcher actions, resources, principals;
-  enum class Principal { Any, Spiffe, Role } principal;
+  std::vector<std::string> token_issuers;  // `by token ISSUERS`; empty: any token
+  // Never: a kind no evaluator knows (a damaged bundle); it selects nothing.
+  enum class Principal { Any, Spiffe, Role, Token, Never } principal;
 };
 
 class AccessIndex {

@@ -111,7 +111,15 @@ struct JsonBinder::Impl {
   const NativeAccessRequest* bind_access();
   bool kind_is_access();
   bool bind_parts(Parts& parts);
-  bool token_checks_pass(const Parts& parts) const;
+  // Where claims skipped before the issuer was known lie (bind_parts, bind_access).
+  struct SkippedClaims {
+    bool skipped = false;
+    std::uint32_t at = 0, end = 0;
+  };
+  bool issuer_member(Parts& parts);
+  bool claims_member(Parts& parts, SkippedClaims& skipped);
+  bool finish_token(Parts& parts, const SkippedClaims& skipped);
+  bool token_checks_pass(const Parts& parts, const WritCell* time) const;
 
   // Keeps the keys pushed within a scope on the stack only until it ends.
   struct KeyScope {
@@ -400,12 +408,46 @@ struct JsonBinder::Impl {
   }
 };
 
-// One pass over the request object. Claims met before the issuer, when issuers' token types
-// differ, are skipped and bound once the issuer is known.
+// The token's parts, `issuer`, `claims` and `header`, as they come among a request's members.
+// Claims met before the issuer, when issuers' token types differ, are skipped and bound once the
+// issuer is known (finish_token).
+bool JsonBinder::Impl::issuer_member(Parts& parts) {
+  std::string_view s;
+  if (!string(s)) return false;
+  const auto& issuers = policy->issuers();
+  auto at = std::find_if(issuers.begin(), issuers.end(), [&](const IssuerInfo* i) { return i->name == s; });
+  parts.issuer = static_cast<std::size_t>(at - issuers.begin());
+  return at != issuers.end();
+}
+
+bool JsonBinder::Impl::claims_member(Parts& parts, SkippedClaims& skipped) {
+  const RecordPlan* token = parts.issuer != SIZE_MAX ? &plan->token(parts.issuer) : plan->common_token();
+  if (token == nullptr) {
+    skipped.at = tokens.position();
+    skipped.skipped = true;
+    if (!skip()) return false;
+    skipped.end = tokens.position();
+    return true;
+  }
+  parts.token = bind_record(*token, 2, nullptr);
+  return parts.token != nullptr;
+}
+
+bool JsonBinder::Impl::finish_token(Parts& parts, const SkippedClaims& skipped) {
+  if (!skipped.skipped) return true;
+  std::uint32_t end = tokens.position();
+  tokens.seek(skipped.at);
+  parts.token = bind_record(plan->token(parts.issuer), 2, nullptr);
+  // The skip and the full read must agree on where the claims end.
+  if (parts.token == nullptr || tokens.position() != skipped.end) return false;
+  tokens.seek(end);
+  return true;
+}
+
+// One pass over an issuance request object.
 bool JsonBinder::Impl::bind_parts(Parts& parts) {
   unsigned seen = 0;
-  std::uint32_t claims_at = 0, claims_end = 0;
-  bool claims_skipped = false;
+  SkippedClaims skipped;
   KeyScope scope(*this);
   bool ok = members(1, [&](std::string_view key) {
     RootPart part = root_part(key);
@@ -418,28 +460,13 @@ bool JsonBinder::Impl::bind_parts(Parts& parts) {
         if (!string(s)) return false;
         access_kind = s == "access";  // bound again, as an access request
         return s == "issue";
-      case kIssuer: {
-        if (!string(s)) return false;
-        const auto& issuers = policy->issuers();
-        auto at = std::find_if(issuers.begin(), issuers.end(), [&](const IssuerInfo* i) { return i->name == s; });
-        parts.issuer = static_cast<std::size_t>(at - issuers.begin());
-        return at != issuers.end();
-      }
+      case kIssuer:
+        return issuer_member(parts);
       case kHeader:
         parts.header = bind_record(plan->header(), 2, nullptr);
         return parts.header != nullptr;
-      case kClaims: {
-        const RecordPlan* token = parts.issuer != SIZE_MAX ? &plan->token(parts.issuer) : plan->common_token();
-        if (token == nullptr) {
-          claims_at = tokens.position();
-          claims_skipped = true;
-          if (!skip()) return false;
-          claims_end = tokens.position();
-          return true;
-        }
-        parts.token = bind_record(*token, 2, nullptr);
-        return parts.token != nullptr;
-      }
+      case kClaims:
+        return claims_member(parts, skipped);
       case kRequest:
         parts.request = bind_record(plan->request(), 2, &plan->request_defaults(), true);
         return parts.request != nullptr;
@@ -454,14 +481,7 @@ bool JsonBinder::Impl::bind_parts(Parts& parts) {
   if (!ok || !scope.distinct()) return false;
   constexpr unsigned kRequired = 1u << kKind | 1u << kIssuer | 1u << kHeader | 1u << kClaims;
   if ((seen & kRequired) != kRequired) return false;
-  if (claims_skipped) {
-    std::uint32_t end = tokens.position();
-    tokens.seek(claims_at);
-    parts.token = bind_record(plan->token(parts.issuer), 2, nullptr);
-    // The skip and the full read must agree on where the claims end.
-    if (parts.token == nullptr || tokens.position() != claims_end) return false;
-    tokens.seek(end);
-  }
+  if (!finish_token(parts, skipped)) return false;
   // A request or exchange left out binds as an empty object would, defaults and all.
   if (parts.request == nullptr) {
     std::uint8_t* r = new_record(plan->request());
@@ -477,7 +497,7 @@ bool JsonBinder::Impl::bind_parts(Parts& parts) {
 }
 
 // The token checks of docs/semantics.md §3.
-bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
+bool JsonBinder::Impl::token_checks_pass(const Parts& parts, const WritCell* time) const {
   const IssuerInfo& issuer = *policy->issuers()[parts.issuer];
   const TokenFields& claim = plan->token_fields(parts.issuer);
   const HeaderFields& jose = plan->header_fields();
@@ -489,7 +509,8 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
   };
   interp::HeaderFacts facts{text_of(field(parts.header, jose.alg)), text_of(field(parts.header, jose.typ))};
   facts.critical = field(parts.header, jose.crit) != nullptr;  // refused: the slow path names it
-  if (interp::check_issuer_and_header(issuer, text_of(field(parts.token, claim.iss)), facts)) return false;
+  interp::TokenKey key{text_of(field(parts.token, claim.iss)), text_of(field(parts.token, claim.sub))};
+  if (interp::check_issuer_and_header(issuer, key, facts)) return false;
   const WritCell* aud = field(parts.token, claim.aud);
   auto any_audience = [&](auto&& accepted) {
     if (aud == nullptr) return false;
@@ -503,7 +524,6 @@ bool JsonBinder::Impl::token_checks_pass(const Parts& parts) const {
     const WritCell* t = field(parts.token, index);
     return t != nullptr ? std::optional<std::int64_t>(static_cast<std::int64_t>(t->a)) : std::nullopt;
   };
-  const WritCell* time = field(parts.request, plan->request_fields().time);
   if (time == nullptr) return false;
   return !interp::check_audience_and_times(issuer, any_audience, static_cast<std::int64_t>(time->a), time_of(claim.exp),
                                            time_of(claim.nbf), time_of(claim.iat));
@@ -540,7 +560,7 @@ bool JsonBinder::Impl::kind_is_access() {
 const NativeIssueRequest* JsonBinder::Impl::bind_issue() {
   Parts parts;
   if (!bind_parts(parts) || !tokens.at_end()) return nullptr;  // nothing may follow the request
-  if (!token_checks_pass(parts)) return nullptr;
+  if (!token_checks_pass(parts, field(parts.request, plan->request_fields().time))) return nullptr;
 
   // The native view.
   const RequestFields& asked = plan->request_fields();
@@ -567,28 +587,26 @@ const NativeIssueRequest* JsonBinder::Impl::bind_issue() {
   return &r;
 }
 
-// An access request's members: `kind`, the `principal` object (one of `spiffe` or `role`, a
-// string), and its `request` record (`time`, `action`, `resource`, `source_ip`, `broker`);
-// anything else is refused, by the slow path.
+// An access request's members: `kind`, the caller (a `principal` object, one of `spiffe` or
+// `role`, a string; or a token's `issuer`, `claims` and `header`), and its `request` record
+// (`time`, `action`, `resource`, `source_ip`, `broker`); anything else is refused, by the slow path.
 const NativeAccessRequest* JsonBinder::Impl::bind_access() {
   const RecordPlan& plan_record = plan->access();
   const AccessFields& fields = plan->access_fields();
   if (fields.principal < 0 || fields.action < 0 || fields.resource < 0) return nullptr;
   NativeAccessRequest& r = access_request;
-  r.subject = {};
+  r = NativeAccessRequest{};
   std::uint8_t* record = nullptr;
-  bool kind_seen = false, principal_seen = false;
+  Parts token;
+  SkippedClaims skipped;
+  bool kind_seen = false, principal_seen = false, issuer_seen = false, claims_seen = false, header_seen = false;
+  auto once = [](bool& seen) { return !std::exchange(seen, true); };
   bool ok = members(1, [&](std::string_view key) {
     std::string_view s;
-    if (key == "kind") {
-      if (kind_seen) return false;
-      kind_seen = true;
-      return string(s) && s == "access";
-    }
+    if (key == "kind") return once(kind_seen) && string(s) && s == "access";
     if (key == "principal") {
       // {"spiffe": "..."} or {"role": "..."}: exactly one member, a string.
-      if (principal_seen) return false;
-      principal_seen = true;
+      if (!once(principal_seen)) return false;
       std::string_view kind, name;
       if (!take('{') || !string(kind) || (kind != "spiffe" && kind != "role") || !take(':') || !string(name) ||
           !take('}')) {
@@ -605,9 +623,32 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
       return read_members(plan_record, record, 2, true) &&
              presence_of(record, static_cast<std::size_t>(fields.principal)) == kUnseen;
     }
+    if (key == "issuer") return once(issuer_seen) && issuer_member(token);
+    if (key == "claims") return once(claims_seen) && claims_member(token, skipped);
+    if (key == "header") {
+      if (!once(header_seen)) return false;
+      token.header = bind_record(plan->header(), 2, nullptr);
+      return token.header != nullptr;
+    }
     return false;
   });
-  if (!ok || !kind_seen || !principal_seen || record == nullptr || !tokens.at_end()) return nullptr;
+  bool has_token = issuer_seen && claims_seen && header_seen;
+  if (!ok || !kind_seen || record == nullptr || !tokens.at_end()) return nullptr;
+  // A principal, or a whole token; never both (the slow path says why).
+  if (principal_seen == (issuer_seen || claims_seen || header_seen) || (!principal_seen && !has_token)) return nullptr;
+  if (has_token) {
+    if (!finish_token(token, skipped)) return nullptr;
+    if (!token_checks_pass(token, field(record, fields.time))) return nullptr;
+    const WritCell* sub = field(token.token, plan->token_fields(token.issuer).sub);
+    if (sub == nullptr) return nullptr;
+    const IssuerInfo& issuer = *policy->issuers()[token.issuer];
+    r.subject.principal_kind = issuer.trust_domain.empty() ? "token" : "spiffe";
+    r.subject.principal_name = cell_text(*sub);
+    r.subject.token_issuer = issuer.name;
+    r.issuer = token.issuer;
+    r.roots[ir::kRootToken] = token.token;
+    r.roots[ir::kRootHeader] = token.header;
+  }
   auto p = static_cast<std::size_t>(fields.principal);
   presence_of(record, p) = kPresent;
   *reinterpret_cast<WritCell*>(record + native::field_offset(p)) = text_cell(r.subject.principal_name);
@@ -615,7 +656,7 @@ const NativeAccessRequest* JsonBinder::Impl::bind_access() {
   const WritCell* action = field(record, fields.action);
   const WritCell* resource = field(record, fields.resource);
   if (action == nullptr || resource == nullptr) return nullptr;  // required by the schema, so never
-  r.roots[ir::kAccessRootRequest] = record;
+  r.roots[ir::kRootRequest] = record;
   // Refused principals and resources are left to the slow path, which says why.
   if (interp::principal_problem(r.subject.principal_kind, r.subject.principal_name)) return nullptr;
   r.subject.valid_spiffe = r.subject.principal_kind == "spiffe";

@@ -477,8 +477,12 @@ Decision NativePolicy::decide_access_json(const json& in, DecideOptions options,
   const interp::BoundAccessRequest& request = std::get<interp::BoundAccessRequest>(bound);
   stdlib::Arena arena;
   NativeAccessRequest native;
-  native.roots[0] = reinterpret_cast<const void*>(
-      to_cell(request.request, Type::record(policy_->schemas.at("writ_access_request")), arena).a);
+  auto root = [&](const Value& v, const Type& t) { return reinterpret_cast<const void*>(to_cell(v, t, arena).a); };
+  native.roots[ir::kRootRequest] = root(request.request, Type::record(policy_->schemas.at("writ_access_request")));
+  if (request.token) {
+    native.roots[ir::kRootToken] = root(request.token->token, request.token->issuer->token_type);
+    native.roots[ir::kRootHeader] = root(request.token->header, Type::record(policy_->schemas.at("writ_jose_header")));
+  }
   native.subject = request.subject();
   DecisionContext context;
   Verdict verdict;
@@ -486,6 +490,10 @@ Decision NativePolicy::decide_access_json(const json& in, DecideOptions options,
   Decision d = to_decision(context, verdict);
   if (options.explain && explainer != nullptr) {
     interp::Env env;
+    if (request.token) {
+      env.push("token", request.token->token);
+      env.push("header", request.token->header);
+    }
     env.push("request", request.request);
     d.explanation = explain(context, env, *explainer);
   }

@@ -28,7 +28,7 @@ namespace writ::engine {
 // An issuance request laid out for native code: views into storage its binder owns (the
 // JSON binder's buffers, or an OwnedIssueRequest). Bind once, decide many times.
 struct NativeIssueRequest {
-  const void* roots[4] = {};
+  const void* roots[ir::kRootCount] = {};
   std::size_t issuer = 0;  // index in NativePolicy's issuer order
   std::string_view role;
   // The rules to run, resolved when bound: for the role and issuer, narrowed by the claim index.
@@ -41,7 +41,8 @@ struct NativeIssueRequest {
 // An access request laid out for native code: its `request` record, and what rules' heads are
 // matched against; views into storage its binder owns.
 struct NativeAccessRequest {
-  const void* roots[1] = {};
+  const void* roots[ir::kRootCount] = {};
+  std::size_t issuer = SIZE_MAX;  // the token's issuer (index in NativePolicy's order), if any
   interp::AccessSubject subject;
 };
 

@@ -60,7 +60,12 @@ class Checker {
   void check_rule(const ast::RuleDecl& rule, std::size_t file_index);
   void check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size_t file_index);
   void check_issue_head(const ast::RuleDecl& rule, RuleInfo& info);
-  void check_access_head(const ast::RuleDecl& rule);
+  void check_access_head(const ast::RuleDecl& rule, RuleInfo& info);
+  void check_trust_domain(const ast::IssuerDecl& decl);
+  // The issuers a rule names (`to ISSUERS`, `by token ISSUERS`) into `info.issuers`, and the type of
+  // `token` in it: the issuers' schema if they share one, else the JWT claims only.
+  void resolve_rule_issuers(const ast::NameSet& issuers, RuleInfo& info);
+  Type common_token_type(const std::vector<std::string>& issuers);
   void check_grant(const ast::RuleDecl& rule, ExprScope& scope);
   void check_test(const ast::TestDecl& test);
   bool is_builtin_file(std::size_t file_index) const { return file_index < options_.builtin_file_count; }
@@ -91,6 +96,7 @@ class Checker {
   // Where each schema's fields (inherited ones included) were declared, parallel to its fields.
   std::map<std::string, std::vector<Span>> schema_field_spans_;
   std::map<std::string, Span> rule_ids_;
+  std::vector<std::shared_ptr<const RecordType>> common_token_types_;  // common_token_type's, once each
 };
 
 // Canonical path of a claim access rooted at a name (`token.a.b`), or "" if not such a path.
@@ -100,5 +106,7 @@ std::string claim_path(const ast::Expr& e);
 std::string show_path(std::string path);
 // A field name as written after `.`: itself if it is an identifier, else quoted (`"kubernetes.io"`).
 std::string field_spelling(std::string_view name);
+// The `immutable` claims of a token schema, as paths from `token` (W0002's help).
+std::vector<std::string> immutable_claims(const RecordType& token);
 
 }  // namespace writ::check
