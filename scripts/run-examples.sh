@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writ's main job on the bundled examples: installs what is missing, builds `writ`, then for every
 # example policy set checks it, format-checks it and runs its tests, and finally evaluates a few
-# sample GitHub Actions tokens and service-to-service access requests with explanations.
+# sample GitHub Actions tokens, service-to-service access requests and token-based access to
+# per-repository artifact prefixes, with explanations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -25,5 +26,9 @@ done
 for request in examples/spiffe-services/requests/*.json; do
   echo "== writ eval --explain ${request}"
   "$writ" eval --policy examples/spiffe-services --input "$request" --explain --format text || status=1
+done
+for request in examples/s3-artifacts/requests/*.json; do
+  echo "== writ eval --explain ${request}"
+  "$writ" eval --policy examples/s3-artifacts --input "$request" --explain --format text || status=1
 done
 exit $status

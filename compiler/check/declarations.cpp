@@ -673,13 +673,19 @@ void Checker::check_test(const ast::TestDecl& test) {
     check_test_with(*with_setting->value, issuer->second.token_type, issuer->second.schema);
   if (without_setting != nullptr && token_setting.is(TypeKind::Record))
     check_test_without(*without_setting->value, token_setting);
-  info.access = seen.count("principal") != 0;
-  bool issue = seen.count("issuer") != 0;
-  if (issue == info.access) {
-    sink_.report(
-        diag::DiagId::TestSetting, test.name_span,
-        issue ? "a test has either an `issuer` (an issuance request) or a `principal` (an access request), not both"
-              : "a test needs an `issuer` (an issuance request) or a `principal` (an access request)");
+  // An access request names its action or resource; its caller is a `principal`, or a token
+  // (`issuer`, `token`) as in an issuance request.
+  bool principal = seen.count("principal") != 0;
+  bool has_issuer = seen.count("issuer") != 0;
+  info.access = principal || seen.count("action") != 0 || seen.count("resource") != 0;
+  if (principal && has_issuer) {
+    sink_.report(diag::DiagId::TestSetting, test.name_span,
+                 "a test's caller is a `principal` or a token (`issuer` and `token`), not both");
+  } else if (!principal && !has_issuer) {
+    sink_.report(diag::DiagId::TestSetting, test.name_span,
+                 info.access
+                     ? "an access test needs a `principal`, or an `issuer` and `token` for a caller with a token"
+                     : "a test needs an `issuer` (an issuance request) or a `principal` (an access request)");
   }
   if (seen.count("expect") == 0) {
     sink_.report(diag::DiagId::TestSetting, test.name_span, "a test needs `expect: allow` or `expect: deny`");

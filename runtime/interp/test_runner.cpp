@@ -35,15 +35,16 @@ json build_request(const Interpreter& interp, const LoadedPolicySet& policy, con
     return bind::value_to_json(*v);
   };
   json request;
-  if (test.access) {
+  if (test.access && find(t, "principal") != nullptr) {
     request = {{"kind", "access"},
                {"principal", value("principal")},
                {"request", {{"action", value("action")}, {"resource", value("resource")}, {"time", value("time")}}}};
     return request;
   }
+  // The caller's token: issuance requests, and access requests by a caller with a token.
   const ast::Setting* issuer_setting = find(t, "issuer");
   std::string issuer_name = issuer_setting != nullptr ? issuer_setting->value->text : "";
-  request = {{"kind", "issue"}, {"issuer", issuer_name}};
+  request = {{"kind", test.access ? "access" : "issue"}, {"issuer", issuer_name}};
   json claims = value("token");
   if (claims.is_null()) claims = json::object();
   if (json with = value("with"); with.is_object()) claims.merge_patch(with);
@@ -76,6 +77,13 @@ json build_request(const Interpreter& interp, const LoadedPolicySet& policy, con
     }
   }
   request["header"] = header;
+  if (test.access) {
+    json req = {{"action", value("action")}, {"resource", value("resource")}};
+    if (json time = value("time"); !time.is_null()) req["time"] = time;
+    if (!req.contains("time") && claims.contains("iat")) req["time"] = claims["iat"];
+    request["request"] = req;
+    return request;
+  }
   json req = value("request");
   if (req.is_null()) req = json::object();
   if (json role = value("role"); !role.is_null()) req["role"] = role;

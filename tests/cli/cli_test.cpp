@@ -172,7 +172,7 @@ TEST_F(Cli, BundledExamplesCheckCleanAndAreFormatted) {
     auto fmt = run("fmt --check " + entry.path().string());
     EXPECT_EQ(fmt.exit_code, 0) << fmt.out;
   }
-  EXPECT_GE(sets, 5);
+  EXPECT_GE(sets, 6);
 }
 
 TEST_F(Cli, EvalPrintsTheDecisionAsJson) {

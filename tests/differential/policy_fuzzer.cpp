@@ -94,6 +94,8 @@ std::string PolicyFuzzer::text(int depth) {
       case 0:
         return "token.sub";
       case 1:
+        // A JWT-SVID may have no `iss`, so across issuers (`m` among them) it is optional.
+        need("has(token.iss)");
         return "token.iss";
       case 2:
         return quoted(pick(kStrings));
@@ -337,7 +339,11 @@ std::string PolicyFuzzer::rule(int index) {
               "[\"write\", \"de*\"]"}),
         pick({"*", "\"res/*\"", "\"res/a\"", "\"res*\"", "\"r?s/a\"", "\"*/a\"", "[\"res/b/*\", \"other\"]"}),
         pick({"*", "spiffe \"spiffe://acme.org/ns/*\"", "role \"r*\"", "spiffe \"spiffe://acme.org/ns/prod/sa/api\"",
-              "role \"r1\"", "role \"*2\"", "spiffe \"spiffe://acme.org/*\""}));
+              "role \"r1\"", "role \"*2\"", "spiffe \"spiffe://acme.org/*\"", "token t", "token t", "token *",
+              "token [t, u]", "token m"}));
+    // `by token` rules read the caller's token and header too (token_condition).
+    auto by = head.rfind(" by token ");
+    token_issuers_ = by == std::string::npos ? "" : head.substr(by + 10);
   } else {
     std::string roles = chance(0.2) ? "*" : chance(0.3) ? "[\"r1\", \"r2\"]" : quoted(pick(kRoles));
     std::string issuers = chance(0.7) ? "t" : chance(0.5) ? "u" : chance(0.5) ? "*" : "[t, u]";
@@ -355,7 +361,7 @@ std::string PolicyFuzzer::rule(int index) {
       for (auto g = guards_.rbegin(); g != guards_.rend(); ++g) lines.insert(lines.end() - 1, *g);
       continue;
     }
-    lines.push_back(condition());
+    lines.push_back(!token_issuers_.empty() && chance(0.5) ? token_condition() : condition());
   }
   // Rules that begin by testing a claim against a literal, as most real rules do: the native
   // claim index groups them by that literal (the differential runner indexes even short lists).
@@ -383,13 +389,39 @@ std::string PolicyFuzzer::rule(int index) {
     if (chance(0.4)) out += fmt::format("  scopes: [{}, {}]\n", quoted(pick(kScopes)), quoted(pick(kScopes)));
     if (chance(0.4)) {
       out += fmt::format("  tags: {{ team: {}, src: \"fuzz\" }}\n",
-                         pick({jwt_only_ ? "token.iss" : "token.s1", "lower(token.sub)", "\"x\""}));
+                         pick({jwt_only_ ? "token.sub" : "token.s1", "lower(token.sub)", "\"x\""}));
     }
     out += "}";
   }
   access_rule_ = false;
   jwt_only_ = false;
+  token_issuers_.clear();
   return out + "\n";
+}
+
+// A condition of a `by token` rule on the token: resources built from claims, header parameters,
+// and claims of the issuer's schema (every claim of diff_token for `token t`, the JWT claims as
+// all the issuers have them otherwise: a JWT-SVID may lack `iss`).
+std::string PolicyFuzzer::token_condition() {
+  std::vector<std::string> common = {
+      "request.resource under \"res/\" + token.sub",
+      "request.resource == \"res/\" + lower(token.sub)",
+      "token.sub == request.principal",
+      "token.sub in [\"alpha\", \"spiffe://acme.org/ns/prod/sa/api\"]",
+      "has(token.jti) && token.jti == request.action",
+      "has(token.iss) && token.iss == \"https://issuer.test\"",
+      "!has(header.jku) && !has(header.x5u)",
+      "has(header.kid) && header.kid == \"k1\"",
+      "has(header.typ) || request.action == \"read\"",
+      "has(token.exp) && token.exp - request.time > 5m",
+      "has(token.aud) && \"aud\" in token.aud",
+  };
+  if (token_issuers_ == "t") {
+    common.insert(common.end(), {"token.s1 == \"alpha\"", "request.resource under \"res/\" + token.s1", "token.b1",
+                                 "has(token.s2) && token.s2 + \"/a\" == request.resource", "token.n1 > 10",
+                                 "request.action in token.l1", "token.e1 == \"beta\""});
+  }
+  return pick(common);
 }
 
 std::string PolicyFuzzer::policy() {
@@ -426,6 +458,12 @@ issuer u = "https://issuer.other" {
   schema: diff_other
   audience: ["aud", "aud2"]
   algorithms: [RS256]
+}
+
+issuer m = spiffe "acme.org" {
+  schema: spiffe_jwt_svid
+  audience: "aud"
+  algorithms: [ES256]
 }
 
 issuer t = "https://issuer.test" {
@@ -508,8 +546,6 @@ std::string PolicyFuzzer::escaped(const std::string& s) {
 }
 
 json PolicyFuzzer::request() {
-  auto str = [&] { return pick(kStrings); };
-  auto num = [&] { return kIntValues[static_cast<std::size_t>(below(static_cast<int>(kIntValues.size())))]; };
   if (chance(0.25)) {
     // Principals and resources in every shape, refused ones included (a SPIFFE ID the standard
     // forbids, a role spelled like one, dot segments, encoded separators).
@@ -531,9 +567,42 @@ json PolicyFuzzer::request() {
     if (chance(0.1)) context["time"] = pick({"2026-01-01T10:00:00Z", "2026-01-01T10:00:00+02:00", "soon"});
     if (chance(0.03)) context["extra"] = {{"nested", json::array({1, "two", nullptr})}};
     json r = {{"kind", "access"}, {"principal", principal}, {"request", context}};
+    if (chance(0.4)) {
+      // A caller with a token instead: a JWT-SVID for `m`, or an issuance token of `t` or `u`.
+      json token = issue_request();
+      r.erase("principal");
+      if (chance(0.4)) {
+        json svid = {
+            {"sub", pick({"spiffe://acme.org/ns/prod/sa/api", "spiffe://acme.org/ns/dev", "spiffe://other.org/x",
+                          "spiffe://acme.org/ns/../x", "not-spiffe", "spiffe://acme.org"})},
+            {"aud", chance(0.8) ? json::array({"aud"}) : json("nope")},
+            {"exp", kNow + std::vector<std::int64_t>{-100, 900, 100000}[static_cast<std::size_t>(below(3))]}};
+        if (chance(0.3)) svid["iss"] = pick({"https://spire.acme.org", "https://issuer.test"});
+        if (chance(0.3)) svid["iat"] = kNow - 60;
+        r["issuer"] = "m";
+        r["claims"] = svid;
+        r["header"] = {{"alg", chance(0.9) ? "ES256" : "RS256"}};
+      } else {
+        r["issuer"] = token["issuer"];
+        r["claims"] = token["claims"];
+        r["header"] = token["header"];
+        if (chance(0.3))
+          r["claims"]["sub"] = pick({"alpha", "res", "", "spiffe://acme.org/ns/prod/sa/api", "SPIFFE:x"});
+      }
+      if (chance(0.2)) r["header"]["kid"] = pick({"k1", "k2"});
+      if (chance(0.1)) r["header"]["jku"] = "https://keys.example";
+      if (chance(0.05)) r["header"]["crit"] = json::array({"b64"});
+      if (chance(0.03)) r["principal"] = principal;  // both: refused
+    }
     if (chance(0.03)) r["reqeust"] = json::object();
     return r;
   }
+  return issue_request();
+}
+
+json PolicyFuzzer::issue_request() {
+  auto str = [&] { return pick(kStrings); };
+  auto num = [&] { return kIntValues[static_cast<std::size_t>(below(static_cast<int>(kIntValues.size())))]; };
   json claims = {{"iss", chance(0.97) ? "https://issuer.test" : "https://other"},
                  {"sub", str()},
                  {"aud", chance(0.7)   ? json("aud")

@@ -34,6 +34,8 @@ class PolicyFuzzer {
   std::string span(int depth);
   std::string string_list(int depth);
   std::string condition();
+  std::string token_condition();
+  nlohmann::json issue_request();
   std::string rule(int index);
 
   std::string pick(const std::vector<std::string>& options);
@@ -47,7 +49,8 @@ class PolicyFuzzer {
   std::vector<std::string> variables_;  // quantifier variables in scope (strings)
   bool access_rule_ = false;
   bool retyped_ = false;
-  bool jwt_only_ = false;  // an issue rule for several issuers sees only the JWT claims
+  bool jwt_only_ = false;      // an issue rule for several issuers sees only the JWT claims
+  std::string token_issuers_;  // an access rule `by token ...`: its issuers, as written
 };
 
 }  // namespace writ::fuzz

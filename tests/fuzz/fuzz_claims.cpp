@@ -27,6 +27,13 @@ issuer k8s = "https://kubernetes.default.svc" { schema: kubernetes audience: "a"
 @id("k8s") permit issue * to k8s when { token."kubernetes.io".namespace under "payments" }
 @id("no") forbid issue "never" to *
 @id("svc") permit access * on * by spiffe "spiffe://prod.acme/*" when { spiffe(request.principal).path under "/ns" }
+issuer mesh = spiffe "prod.acme" { schema: spiffe_jwt_svid audience: "a" algorithms: [ES256] types: ["JWT"] require_type: false }
+@id("by-token") permit access ["read", "write"] on "artifacts/*" by token github when {
+  request.resource under "artifacts/" + token.repository_id
+  !has(header.jku) && !has(header.x5u)
+}
+@id("any-token") forbid access "delete" on * by token * when { has(token.jti) && token.jti == "revoked" }
+@id("svid") permit access "read" on "db/*" by token mesh when { token.sub under "spiffe://prod.acme/ns" }
 )";
 
 const writ::interp::Interpreter& interpreter() {
