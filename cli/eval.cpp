@@ -49,11 +49,22 @@ int run_eval(const EvalArgs& args) {
   if (!input) return kExitUsage;
   const std::string& text = *input;
   Decision decision = loaded.engine->decide_text(text, DecideOptions{args.explain});
+  // Native code asked for but not serving (a construct it does not support): say so, never decide
+  // on the interpreter silently.
+  bool fell_back = args.engine == "native" && loaded.engine->backend() != engine::Backend::Native;
+  if (fell_back) {
+    std::cerr << "writ eval: native code does not serve this policy (" << loaded.engine->fallback_reason()
+              << "); the interpreter decided\n";
+  }
   if (args.format == "text") {
     std::cout << interp::decision_to_text(decision);
   } else {
-    std::cout << interp::decision_to_json(decision).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    nlohmann::json out = interp::decision_to_json(decision);
+    if (fell_back) {
+      out["engine"] = "interpreter";
+      out["fallback_reason"] = loaded.engine->fallback_reason();
+    }
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   if (decision.reason == Reason::RequestInvalid) {
     std::cerr << "writ eval: " << args.input << ": " << stdlib::printable(decision.detail) << "\n";

@@ -149,6 +149,7 @@ expr
               | 'in' | 'like' | 'matches' | 'under') expr        # compareExpr
     | expr op='&&' expr                                           # andExpr
     | expr op='||' expr                                           # orExpr
+    | 'if' expr 'then' expr 'else' expr                           # condExpr  // loosest: `else` takes the rest
     ;
 
 primary
@@ -186,7 +187,7 @@ literal
 softKeyword
     : 'schema' | 'extends' | 'issuer' | 'const' | 'permit' | 'forbid' | 'issue' | 'access'
     | 'to' | 'on' | 'by' | 'when' | 'grant' | 'let' | 'in' | 'like' | 'matches' | 'under'
-    | 'immutable' | 'mutable' | 'untrusted' | 'true' | 'false' | 'test'
+    | 'immutable' | 'mutable' | 'untrusted' | 'true' | 'false' | 'test' | 'if' | 'then' | 'else'
     ;
 
 // ---------------------------------------------------------------------------------------

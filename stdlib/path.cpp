@@ -26,6 +26,27 @@ std::optional<bool> path_under(std::string_view path, std::string_view prefix) {
   return prefix.back() == '/' || path[prefix.size()] == '/';
 }
 
+namespace {
+
+// Whether a prefix ends with `/` or has an empty segment, the `//` after a scheme aside.
+bool has_empty_segment(std::string_view prefix) {
+  if (prefix.empty() || prefix.back() == '/') return true;
+  std::size_t scheme = prefix.find("://");
+  std::size_t from = 0;
+  // Past the `//` of `scheme://`, but not past a third `/` (`spiffe:///ns`: an empty authority).
+  if (scheme != std::string_view::npos && prefix.substr(0, scheme).find('/') == std::string_view::npos)
+    from = scheme + 2;
+  return prefix.find("//", from) != std::string_view::npos;
+}
+
+}  // namespace
+
+int under_outcome(std::string_view path, std::string_view prefix, bool computed_prefix) {
+  if (computed_prefix && has_empty_segment(prefix)) return -2;
+  std::optional<bool> under = path_under(path, prefix);
+  return under ? static_cast<int>(*under) : -1;
+}
+
 std::optional<std::string_view> resource_path_problem(std::string_view path) {
   if (has_dot_segment(path)) return "it has a `.` or `..` segment";
   for (std::size_t i = path.find('%'); i != std::string_view::npos && i + 2 < path.size(); i = path.find('%', i + 1)) {

@@ -14,6 +14,15 @@ namespace writ::stdlib {
 std::optional<bool> path_under(std::string_view path, std::string_view prefix);
 // The evaluation error both engines report when `path_under` has no answer.
 inline constexpr std::string_view kUnderDotSegment = "a path given to `under` has a `.` or `..` segment";
+inline constexpr std::string_view kUnderEmptySegment =
+    "the prefix given to `under` ends with `/` or has an empty segment: a value it was built from is empty";
+
+// `path under prefix` as both engines decide it: 1 or 0, -1 for a dot segment (kUnderDotSegment),
+// -2 for a prefix computed from the request (`"artifacts/" + token.repository_id`) that ends with
+// `/` or has an empty segment (kUnderEmptySegment): an empty claim would otherwise make it its
+// parent, covering every sibling. A written prefix may end with `/` (`"refs/heads/"`); the `//`
+// after a scheme (`spiffe://`) is not an empty segment.
+int under_outcome(std::string_view path, std::string_view prefix, bool computed_prefix);
 
 // Whether `path` has a `.` or `..` segment between `/`s.
 bool has_dot_segment(std::string_view path);

@@ -16,22 +16,23 @@ namespace writ::ast {
 // ----- Expressions ----------------------------------------------------------------------
 
 enum class ExprKind : std::uint8_t {
-  String,      // "text"             text = decoded value
-  Int,         // 42                 int_value
-  Bool,        // true               int_value = 0 / 1
-  Duration,    // 15m                int_value = seconds, text = source spelling
-  TimeOfDay,   // 09:30              int_value = minutes since midnight, text = spelling
-  Name,        // token              text
-  Field,       // a.b                operands[0], text = field name, quoted if written quoted
-  Index,       // a[b]               operands[0..1]
-  Call,        // f(a, b)            text = function (builtin: which), operands = arguments; method syntax: a.f(b)
-  Unary,       // !a  -a             op, operands[0]
-  Binary,      // a + b              op, operands[0..1]
-  List,        // [a, b]             operands
-  Record,      // {k: v}             operands = values, keys
-  Range,       // a..b (arguments)   operands[0..1]
-  Quantifier,  // all(x in xs, p)    text = "all"/"any" (builtin), var, operands[0] = list, [1] = predicate
-  Error,       // placeholder after a syntax error
+  String,       // "text"             text = decoded value
+  Int,          // 42                 int_value
+  Bool,         // true               int_value = 0 / 1
+  Duration,     // 15m                int_value = seconds, text = source spelling
+  TimeOfDay,    // 09:30              int_value = minutes since midnight, text = spelling
+  Name,         // token              text
+  Field,        // a.b                operands[0], text = field name, quoted if written quoted
+  Index,        // a[b]               operands[0..1]
+  Call,         // f(a, b)            text = function (builtin: which), operands = arguments; method syntax: a.f(b)
+  Unary,        // !a  -a             op, operands[0]
+  Binary,       // a + b              op, operands[0..1]
+  List,         // [a, b]             operands
+  Record,       // {k: v}             operands = values, keys
+  Range,        // a..b (arguments)   operands[0..1]
+  Quantifier,   // all(x in xs, p)    text = "all"/"any" (builtin), var, operands[0] = list, [1] = predicate
+  Conditional,  // if c then a else b operands[0..2]
+  Error,        // placeholder after a syntax error
 };
 
 enum class Op : std::uint8_t {
@@ -71,9 +72,12 @@ struct ExprDetails {
 struct Expr {
   ExprKind kind = ExprKind::Error;
   Op op = Op::None;
-  bool method_syntax = false;       // Call written as `receiver.f(args)`
-  bool quoted = false;              // Field or Record key written as a quoted name
-  bool parenthesized = false;       // written inside (...), kept by the formatter
+  bool method_syntax = false;  // Call written as `receiver.f(args)`
+  bool quoted = false;         // Field or Record key written as a quoted name
+  bool parenthesized = false;  // written inside (...), kept by the formatter
+  // Binary `under`: the prefix is computed from the request (set by the checker), so an empty
+  // value it was built from must not turn it into its parent (stdlib::under_outcome).
+  mutable bool computed_prefix = false;
   Builtin builtin = Builtin::None;  // Call and Quantifier: the built-in named (None: unknown)
   // Where the checker recorded this expression's type (Program::type_of); set by the checker.
   mutable std::uint32_t type_slot = UINT32_MAX;

@@ -49,6 +49,7 @@ int precedence(const Expr& e) {
     }
   }
   if (e.kind == ExprKind::Unary) return 6;
+  if (e.kind == ExprKind::Conditional) return 0;
   return 7;
 }
 
@@ -126,6 +127,11 @@ class FlatPrinter {
       case ExprKind::Quantifier:
         return e.text + "(" + e.details().var + " in " + flat_text(*e.operands[0]) + ", " + flat_text(*e.operands[1]) +
                ")";
+      case ExprKind::Conditional:
+        // A conditional in the condition or the `then` branch is bracketed; in the `else` branch
+        // it is not, so `else if` chains read as written.
+        return "if " + operand(*e.operands[0], 1, false) + " then " + operand(*e.operands[1], 1, false) + " else " +
+               operand(*e.operands[2], 0, false);
     }
     return "";
   }

@@ -687,10 +687,36 @@ void Checker::check_test(const ast::TestDecl& test) {
                      ? "an access test needs a `principal`, or an `issuer` and `token` for a caller with a token"
                      : "a test needs an `issuer` (an issuance request) or a `principal` (an access request)");
   }
+  check_test_kind(test, seen, info.access, principal);
   if (seen.count("expect") == 0) {
     sink_.report(diag::DiagId::TestSetting, test.name_span, "a test needs `expect: allow` or `expect: deny`");
   }
   program_.tests.push_back(std::move(info));
+}
+
+// A setting the test's kind of request does not have would be dropped, and the test could pass
+// for the wrong reason: refuse it, saying which kind the test is.
+void Checker::check_test_kind(const ast::TestDecl& test, const std::map<std::string, Span>& seen, bool access,
+                              bool principal) {
+  static const std::set<std::string> kIssuanceOnly = {"role", "ttl", "audience", "scopes", "exchange", "request"};
+  static const std::set<std::string> kTokenOnly = {"token", "with", "without", "header"};
+  const char* kind = !access     ? "an issuance test"
+                     : principal ? "an access test with a `principal`"
+                                 : "an access test by a caller with a token";
+  for (const ast::Setting& s : test.settings) {
+    bool issuance_only = access && kIssuanceOnly.count(s.key) != 0;
+    bool token_only = principal && kTokenOnly.count(s.key) != 0;
+    if (!issuance_only && !token_only) continue;
+    sink_.report(diag::DiagId::TestSetting, s.key_span, fmt::format("`{}` does not apply to {}", s.key, kind))
+        .note(issuance_only ? "an access test gives `action`, `resource`, `time`, and a `principal` or an `issuer` "
+                              "and `token`; `role`, `ttl`, `audience`, `scopes`, `exchange` and `request` are for "
+                              "issuance"
+                            : "a caller given as a `principal` has no token, header or claims");
+  }
+  if (seen.count("issuer") != 0 && seen.count("token") == 0) {
+    sink_.report(diag::DiagId::TestSetting, seen.at("issuer"), "a test with an `issuer` needs the `token` it verified")
+        .with_help("give the token's claims: `token: { iss: \"...\", sub: \"...\", ... }`");
+  }
 }
 
 // Every key `with` sets must be a claim of the issuer's schema (nested records likewise).

@@ -169,6 +169,8 @@ class ExprChecker {
         return check_record(e);
       case ast::ExprKind::Quantifier:
         return check_quantifier(e);
+      case ast::ExprKind::Conditional:
+        return check_conditional(e);
       case ast::ExprKind::Range:
         sink().report(diag::DiagId::TypeMismatch, e.span, "a `..` range can only be an argument of `window`");
         return Type::error();
@@ -207,11 +209,14 @@ class ExprChecker {
         std::end(kRoots)) {
       sink()
           .report(diag::DiagId::NameNotAvailable, e.span,
-                  scope_.constant_only ? fmt::format("`{}` is not available in a constant", e.text)
-                                       : fmt::format("`{}` is not available in an access rule", e.text))
-          .note(scope_.constant_only
-                    ? "constants are fixed when the policy is compiled"
-                    : "access rules see `request` (principal, action, resource, time); tokens belong to issue rules");
+                  scope_.constant_only   ? fmt::format("`{}` is not available in a constant", e.text)
+                  : e.text == "exchange" ? std::string("`exchange` is not available in an access rule")
+                                         : fmt::format("`{}` is not available in this access rule", e.text))
+          .note(scope_.constant_only ? "constants are fixed when the policy is compiled"
+                : e.text == "exchange"
+                    ? "the token-exchange parameters belong to issue rules"
+                    : "only rules `by token ISSUERS` read the caller's `token` and `header`; every access rule "
+                      "reads `request` (principal, action, resource, time)");
       return Type::error();
     }
     std::vector<std::string> candidates;
@@ -343,6 +348,30 @@ class ExprChecker {
   void assume(const ast::Expr& e) { facts(e, true, scope_.guarded); }
 
  private:
+  // `if c then a else b`: `a` is read only when `c` holds, `b` only when it does not, so each
+  // branch may rely on the `has` facts of its side; both have one type.
+  Type check_conditional(const ast::Expr& e) {
+    Type condition = check(*e.operands[0]);
+    if (!condition.is_error() && !condition.is(TypeKind::Bool)) {
+      sink().report(diag::DiagId::TypeMismatch, e.operands[0]->span,
+                    fmt::format("the condition of `if` is a `bool`, found `{}`", condition.name()));
+    }
+    std::set<std::string> saved = scope_.guarded;
+    facts(*e.operands[0], true, scope_.guarded);
+    Type a = check(*e.operands[1]);
+    scope_.guarded = saved;
+    facts(*e.operands[0], false, scope_.guarded);
+    Type b = check(*e.operands[2]);
+    scope_.guarded = std::move(saved);
+    if (auto common = common_type(a, b)) return *common;
+    sink()
+        .report(diag::DiagId::TypeMismatch, e.span,
+                fmt::format("the branches of `if` have different types: `{}` and `{}`", a.name(), b.name()))
+        .label(e.operands[1]->span, fmt::format("`{}`", a.name()))
+        .label(e.operands[2]->span, fmt::format("`{}`", b.name()));
+    return Type::error();
+  }
+
   Type check_logical(const ast::Expr& e) {
     Type a = check(*e.operands[0]);
     // `a && b`: b is only evaluated when a holds; `a || b`: when a does not.
@@ -424,6 +453,8 @@ class ExprChecker {
         }
         if (auto prefix = c_.const_string(rhs); prefix && (prefix->empty() || *prefix == "/")) {
           sink().report(diag::DiagId::GlobMatchesAll, rhs.span, "every path is under this prefix");
+        } else if (!prefix) {
+          e.computed_prefix = true;  // built from the request: an empty part must not widen it
         }
         return Type::boolean();
       default:

@@ -70,6 +70,7 @@ enum WritErrorKind : std::uint32_t {
   kErrorIndex = 2,         // sites[error_site] with error_ints filled in
   kErrorText = 3,          // error_text, set by a helper
   kErrorDivideByZero = 4,  // sites[error_site + 1]
+  kErrorSecondSite = 4,    // the same: a node's second message (`under`'s empty segment)
 };
 
 // A record of n fields is a block of ceil(n/16) cells of presence bytes, then n field cells. A

@@ -75,9 +75,10 @@ std::int32_t writ_regex_match(const void* re, const char* s, std::uint64_t n) {
   return RE2::FullMatch(re2::StringPiece(s, static_cast<std::size_t>(n)), *static_cast<const RE2*>(re));
 }
 
-std::int32_t writ_path_under(const char* p, std::uint64_t pn, const char* q, std::uint64_t qn) {
-  std::optional<bool> under = writ::stdlib::path_under(view(p, pn), view(q, qn));
-  return under ? static_cast<std::int32_t>(*under) : -1;  // -1: an error (a dot segment)
+// stdlib::under_outcome: 1, 0, or -1 / -2 for its two errors.
+std::int32_t writ_path_under(const char* p, std::uint64_t pn, const char* q, std::uint64_t qn,
+                             std::uint32_t computed_prefix) {
+  return writ::stdlib::under_outcome(view(p, pn), view(q, qn), computed_prefix != 0);
 }
 
 std::int32_t writ_window_contains(const void* window, std::int64_t t) {
@@ -102,6 +103,16 @@ std::int32_t writ_list_contains(const WritCell* items, std::uint64_t n, std::uin
     if (cell_equal(items[i], is_string, a, b)) return 1;
   }
   return 0;
+}
+
+// `==` on two lists of scalars: the same length, and equal item by item.
+std::int32_t writ_list_equal(const WritCell* x, std::uint64_t xn, const WritCell* y, std::uint64_t yn,
+                             std::uint32_t is_string) {
+  if (xn != yn) return 0;
+  for (std::uint64_t i = 0; i < xn; ++i) {
+    if (!cell_equal(x[i], is_string, y[i].a, y[i].b)) return 0;
+  }
+  return 1;
 }
 
 std::int32_t writ_starts_with(const char* s, std::uint64_t sn, const char* p, std::uint64_t pn) {
@@ -248,6 +259,7 @@ std::span<const HelperSymbol> helper_symbols() {
       {"writ_string_set_contains", reinterpret_cast<const void*>(&writ_string_set_contains)},
       {"writ_int_set_contains", reinterpret_cast<const void*>(&writ_int_set_contains)},
       {"writ_list_contains", reinterpret_cast<const void*>(&writ_list_contains)},
+      {"writ_list_equal", reinterpret_cast<const void*>(&writ_list_equal)},
       {"writ_starts_with", reinterpret_cast<const void*>(&writ_starts_with)},
       {"writ_ends_with", reinterpret_cast<const void*>(&writ_ends_with)},
       {"writ_find", reinterpret_cast<const void*>(&writ_find)},

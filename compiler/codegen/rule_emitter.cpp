@@ -300,11 +300,16 @@ class Emitter {
       case Op::And:
       case Op::Or:
         return emit_logic(n);
+      case Op::Cond:
+        return emit_conditional(n);
       case Op::Eq:
       case Op::Ne: {
         Value x = emit(n.kids[0]);
         Value y = emit(n.kids[1]);
-        llvm::Value* eq = node(n.kids[0]).rep == Rep::Str ? string_equal(x, y) : b_.CreateICmpEQ(x.a, y.a);
+        Rep rep = node(n.kids[0]).rep;
+        llvm::Value* eq = rep == Rep::Str    ? string_equal(x, y)
+                          : rep == Rep::List ? list_equal(n, x, y)
+                                             : b_.CreateICmpEQ(x.a, y.a);
         return {n.op == Op::Eq ? eq : b_.CreateNot(eq)};
       }
       case Op::Lt:
@@ -342,11 +347,13 @@ class Emitter {
         llvm::Value* re = host_constant(n, regex_symbol(static_cast<std::size_t>(n.imm)));
         return {call_flag("writ_regex_match", {ptr_, ptr_, i64_}, {re, s.a, s.b})};
       }
-      case Op::Under: {  // -1 when a side has a dot segment: an error, as in the interpreter
+      case Op::Under: {  // -1: a dot segment, -2: a computed prefix's empty segment; errors, as in the interpreter
         Value x = emit(n.kids[0]);
         Value y = emit(n.kids[1]);
-        llvm::Value* r = b_.CreateCall(helper("writ_path_under", i32_, {ptr_, i64_, ptr_, i64_}), {x.a, x.b, y.a, y.b});
-        fail_if(b_.CreateICmpSLT(r, b_.getInt32(0)), native::kErrorSite, n);
+        llvm::Value* r = b_.CreateCall(helper("writ_path_under", i32_, {ptr_, i64_, ptr_, i64_, i32_}),
+                                       {x.a, x.b, y.a, y.b, b_.getInt32(n.imm != 0 ? 1 : 0)});
+        fail_if(b_.CreateICmpEQ(r, b_.getInt32(-1)), native::kErrorSite, n);
+        fail_if(b_.CreateICmpEQ(r, b_.getInt32(-2)), native::kErrorSecondSite, n);
         return {b_.CreateICmpEQ(r, b_.getInt32(1))};
       }
       case Op::StartsWith: {
@@ -540,6 +547,43 @@ class Emitter {
     phi->addIncoming(b_.getInt1(!is_and), from);
     phi->addIncoming(value, second_end);
     return {phi};
+  }
+
+  // Only the branch taken runs (an error in the other is never seen); its value, in both words.
+  Value emit_conditional(const Node& n) {
+    llvm::Value* condition = emit(n.kids[0]).a;
+    llvm::BasicBlock* then_block = block("if.then");
+    llvm::BasicBlock* else_block = block("if.else");
+    llvm::BasicBlock* done = block("if.done");
+    b_.CreateCondBr(condition, then_block, else_block);
+    b_.SetInsertPoint(then_block);
+    Value a = emit(n.kids[1]);
+    llvm::BasicBlock* then_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(else_block);
+    Value b = emit(n.kids[2]);
+    llvm::BasicBlock* else_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    auto merge = [&](llvm::Value* x, llvm::Value* y) -> llvm::Value* {
+      if (x == nullptr || y == nullptr) return nullptr;
+      llvm::PHINode* phi = b_.CreatePHI(x->getType(), 2);
+      phi->addIncoming(x, then_end);
+      phi->addIncoming(y, else_end);
+      return phi;
+    };
+    return {merge(a.a, b.a), merge(a.b, b.b)};
+  }
+
+  // Lists of scalars (lowering refuses others), item by item: strings by their bytes.
+  llvm::Value* list_equal(const Node& n, Value x, Value y) {
+    auto items_are_text = [&](NodeId id) {
+      const Type& t = policy_.type_of(node(id));
+      return t.is(TypeKind::List) && t.element().is_stringy();
+    };
+    bool text = items_are_text(n.kids[0]) || items_are_text(n.kids[1]);
+    return call_flag("writ_list_equal", {ptr_, i64_, ptr_, i64_, i32_},
+                     {x.a, x.b, y.a, y.b, b_.getInt32(text ? 1 : 0)});
   }
 
   llvm::Value* emit_list_contains(Value list, Value item, Rep rep) {

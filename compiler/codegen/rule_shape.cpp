@@ -96,6 +96,7 @@ class ShapeBuilder {
       case Op::Local:
       case Op::Has:
       case Op::ToString:
+      case Op::Under:
       case Op::All:
       case Op::Any:
         shape_.key += fmt::format(" {}", n.imm);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "stdlib/printable.h"
+
 namespace writ::diag {
 
 const std::vector<DiagInfo>& all_diag_infos() {
@@ -31,8 +33,23 @@ std::string_view severity_name(Severity severity) {
   return "error";
 }
 
+Diagnostic& Diagnostic::label(Span s, std::string msg) {
+  labels.push_back({s, stdlib::printable(msg)});
+  return *this;
+}
+
+Diagnostic& Diagnostic::note(std::string msg) {
+  notes.push_back(stdlib::printable(msg));
+  return *this;
+}
+
+Diagnostic& Diagnostic::with_help(std::string msg) {
+  help = stdlib::printable(msg);
+  return *this;
+}
+
 Diagnostic& DiagnosticSink::report(DiagId id, Span span, std::string message) {
-  diagnostics_.push_back(Diagnostic{id, diag_info(id).severity, span, std::move(message), {}, {}, {}, {}});
+  diagnostics_.push_back(Diagnostic{id, diag_info(id).severity, span, stdlib::printable(message), {}, {}, {}, {}});
   return diagnostics_.back();
 }
 

@@ -53,18 +53,11 @@ struct Diagnostic {
   std::optional<std::string> help;
   std::vector<FixIt> fixits;
 
-  Diagnostic& label(Span s, std::string msg) {
-    labels.push_back({s, std::move(msg)});
-    return *this;
-  }
-  Diagnostic& note(std::string msg) {
-    notes.push_back(std::move(msg));
-    return *this;
-  }
-  Diagnostic& with_help(std::string msg) {
-    help = std::move(msg);
-    return *this;
-  }
+  // Messages quote policy text (names, strings with escapes such as `\u{1b}`): their control
+  // bytes are escaped here (stdlib::printable), so no renderer can pass them to a terminal.
+  Diagnostic& label(Span s, std::string msg);
+  Diagnostic& note(std::string msg);
+  Diagnostic& with_help(std::string msg);
   Diagnostic& fix(Span s, std::string replacement) {
     fixits.push_back({s, std::move(replacement)});
     return *this;

@@ -53,7 +53,7 @@ enum class Op : std::uint8_t {
   InWindow,  // kids[0] (a timestamp) in kids[1] (a window)
   Like,      // kids[0] like the constant glob `str`
   Matches,   // kids[0] fully matches regular expression `patterns[imm]`
-  Under,
+  Under,     // kids[0] under kids[1]; imm = 1 when the prefix is computed (stdlib::under_outcome)
   // Arithmetic on Int, checked for overflow and division by zero; Concat on Str.
   Add,
   Sub,
@@ -83,6 +83,8 @@ enum class Op : std::uint8_t {
   // Quantifiers: imm = the local bound to each item of kids[0]; kids[1] is the predicate.
   All,
   Any,
+  // `if kids[0] then kids[1] else kids[2]`: only the branch taken is evaluated.
+  Cond,
 };
 
 const char* op_name(Op op);

@@ -228,6 +228,8 @@ class Lowerer {
         scope_.pop_back();
         return add(e.builtin == Builtin::All ? Op::All : Op::Any, Type::boolean(), {list, predicate}, local);
       }
+      case ast::ExprKind::Conditional:
+        return add(Op::Cond, t, {lower(*e.operands[0]), lower(*e.operands[1]), lower(*e.operands[2])});
       default:
         break;
     }
@@ -303,6 +305,19 @@ class Lowerer {
     return std::nullopt;
   }
 
+  // Whether two lists compared hold scalars (strings, ints, bools...), compared cell by cell in
+  // native code; `[]`, whose items have no type, takes the other side's.
+  bool scalar_items(NodeId a, NodeId b) const {
+    const Type& x = policy_.type_of(node(a));
+    const Type& y = policy_.type_of(node(b));
+    const Type& item = x.is(TypeKind::List) && !x.element().is_error() ? x.element()
+                       : y.is(TypeKind::List)                          ? y.element()
+                                                                       : x;
+    if (item.is_error()) return true;  // `[] == []`
+    return item.is_stringy() || item.is(TypeKind::Int) || item.is(TypeKind::Duration) || item.is(TypeKind::Timestamp) ||
+           item.is(TypeKind::Bool);
+  }
+
   NodeId lower_binary(const ast::Expr& e, const Type& t) {
     const ast::Expr& lhs = *e.operands[0];
     const ast::Expr& rhs = *e.operands[1];
@@ -311,7 +326,8 @@ class Lowerer {
     Type bool_type = Type::boolean();
     auto comparison = [&](Op op) {
       Rep r = node(a).rep;
-      if (r != Rep::Bool && r != Rep::Int && r != Rep::Str) {
+      bool scalar_list = r == Rep::List && (op == Op::Eq || op == Op::Ne) && scalar_items(a, b);
+      if (r != Rep::Bool && r != Rep::Int && r != Rep::Str && !scalar_list) {
         throw Unsupported{fmt::format("comparing values of type `{}`", policy_.type_of(node(a)).name())};
       }
       return add(op, bool_type, {a, b});
@@ -349,8 +365,8 @@ class Lowerer {
         return add(Op::Matches, bool_type, {a}, it - patterns.begin());
       }
       case ast::Op::Under: {
-        NodeId id = add(Op::Under, bool_type, {a, b});
-        policy_.nodes[id].site = site(std::string(stdlib::kUnderDotSegment));
+        NodeId id = add(Op::Under, bool_type, {a, b}, e.computed_prefix ? 1 : 0);
+        policy_.nodes[id].site = site(std::string(stdlib::kUnderDotSegment), std::string(stdlib::kUnderEmptySegment));
         return id;
       }
       case ast::Op::Add:

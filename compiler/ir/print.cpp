@@ -136,8 +136,9 @@ const char* op_name(Op op) {
                                            "is-spiffe-id",
                                            "github-sub",
                                            "all",
-                                           "any"};
-  static_assert(std::size(kNames) == static_cast<std::size_t>(Op::Any) + 1);
+                                           "any",
+                                           "if"};
+  static_assert(std::size(kNames) == static_cast<std::size_t>(Op::Cond) + 1);
   return kNames[static_cast<std::size_t>(op)];
 }
 

@@ -409,6 +409,13 @@ ast::ExprPtr AstBuilder::build_expr_inner(WritParser::ExprContext* ctx) {
     }
     return e;
   }
+  if (auto* c = as<WritParser::CondExprContext>(ctx)) {
+    auto e = new_expr();
+    e->kind = ast::ExprKind::Conditional;
+    e->span = whole;
+    for (std::size_t i = 0; i < 3; ++i) e->operands.push_back(build_expr(c->expr(i)));
+    return e;
+  }
   // The remaining alternatives are binary operators with an `op` token and two operands.
   antlr4::Token* op = nullptr;
   WritParser::ExprContext* lhs = nullptr;

@@ -100,7 +100,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
 bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const OffsetMap& offsets, FileId file,
                    int max_nesting, diag::DiagnosticSink& sink) {
   // Classify token types once by their literal spelling, so the scan does not build strings.
-  enum : char { kOther, kOpen, kClose, kPrefix };
+  enum : char { kOther, kOpen, kClose, kPrefix, kIf, kDeclaration };
   const antlr4::dfa::Vocabulary& vocab = lexer.getVocabulary();
   std::vector<char> kind(vocab.getMaxTokenType() + 2, kOther);
   for (std::size_t t = 0; t <= vocab.getMaxTokenType(); ++t) {
@@ -108,17 +108,32 @@ bool check_nesting(WritLexer& lexer, antlr4::CommonTokenStream& tokens, const Of
     if (literal == "'('" || literal == "'['" || literal == "'{'") kind[t] = kOpen;
     if (literal == "')'" || literal == "']'" || literal == "'}'") kind[t] = kClose;
     if (literal == "'!'" || literal == "'-'") kind[t] = kPrefix;
+    if (literal == "'if'") kind[t] = kIf;
+    if (literal == "'const'" || literal == "'permit'" || literal == "'forbid'" || literal == "'issuer'" ||
+        literal == "'test'" || literal == "'schema'")
+      kind[t] = kDeclaration;
   }
   int depth = 0;
   int prefix_run = 0;
+  // `if ... else if ... else if ...` nests without brackets, and where a conditional ends is not
+  // marked: every `if` within one bracket counts as a level until that bracket closes.
+  std::vector<int> ifs_in_bracket{0};
   for (antlr4::Token* t : tokens.getTokens()) {
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     std::size_t type = t->getType();
     char k = type < kind.size() ? kind[type] : static_cast<char>(kOther);
-    if (k == kOpen) ++depth;
-    if (k == kClose) depth = std::max(0, depth - 1);
+    if (k == kOpen) {
+      ++depth;
+      ifs_in_bracket.push_back(0);
+    }
+    if (k == kClose) {
+      depth = std::max(0, depth - 1);
+      if (ifs_in_bracket.size() > 1) ifs_in_bracket.pop_back();
+    }
+    if (k == kIf) ++ifs_in_bracket.back();
+    if (k == kDeclaration && depth == 0) ifs_in_bracket.back() = 0;  // a new declaration
     prefix_run = k == kPrefix ? prefix_run + 1 : 0;
-    if (depth > max_nesting || prefix_run > max_nesting) {
+    if (depth + ifs_in_bracket.back() > max_nesting || prefix_run > max_nesting) {
       sink.report(diag::DiagId::NestingTooDeep, offsets.token_span(file, t),
                   fmt::format("brackets or prefix operators are nested more than {} deep", max_nesting))
           .note("Writ bounds nesting so that checking and evaluation use bounded stack")

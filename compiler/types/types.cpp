@@ -81,6 +81,23 @@ const FieldInfo* RecordType::find(std::string_view field) const {
   return nullptr;
 }
 
+std::optional<Type> common_type(const Type& a, const Type& b) {
+  if (a.is_error()) return b;
+  if (b.is_error()) return a;
+  if (a.is(TypeKind::List) && b.is(TypeKind::List)) {  // `[]` (items of no type yet) takes the other's
+    auto item = common_type(a.element(), b.element());
+    if (item) return Type::list(*item);
+    return std::nullopt;
+  }
+  if (assignable(a, b) && assignable(b, a)) return a;
+  if (a.is_stringy() && b.is_stringy()) {
+    if (assignable(a, b)) return b;  // an enum into a wider one
+    if (assignable(b, a)) return a;
+    return Type::string();
+  }
+  return std::nullopt;
+}
+
 bool assignable(const Type& from, const Type& to) {
   if (from.is_error() || to.is_error()) return true;
   if (to.is(TypeKind::String) && from.is_stringy()) return true;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -101,6 +102,10 @@ struct RecordType {
 // True if a value of type `from` may be used where `to` is expected (enum -> string, and
 // an Error on either side).
 bool assignable(const Type& from, const Type& to);
+
+// The type of a value that is either an `a` or a `b` (the branches of `if`): the same type, a
+// string for strings and enums, a list of the common item type; nullopt if there is none.
+std::optional<Type> common_type(const Type& a, const Type& b);
 
 // True if `a == b` can be asked at all.
 bool comparable(const Type& a, const Type& b);

@@ -206,6 +206,11 @@ Result<Value> Evaluator::eval(const ast::Expr& e, Env& env) const {
     }
     case ast::ExprKind::Quantifier:
       return eval_quantifier(e, env);
+    case ast::ExprKind::Conditional: {
+      // Only the branch taken is evaluated.
+      WRIT_TRY(condition, eval(*e.operands[0], env));
+      return eval(*e.operands[condition.as_bool() ? 1 : 2], env);
+    }
     case ast::ExprKind::TimeOfDay:
     case ast::ExprKind::Range:
     case ast::ExprKind::Error:
@@ -280,9 +285,10 @@ Result<Value> Evaluator::eval_binary(const ast::Expr& e, Env& env) const {
       return Value::boolean(RE2::FullMatch(a.as_string(), *it->second));
     }
     case ast::Op::Under: {
-      std::optional<bool> under = stdlib::path_under(a.as_string(), b.as_string());
-      if (!under) return fail(std::string(stdlib::kUnderDotSegment));
-      return Value::boolean(*under);
+      int under = stdlib::under_outcome(a.as_string(), b.as_string(), e.computed_prefix);
+      if (under == -1) return fail(std::string(stdlib::kUnderDotSegment));
+      if (under == -2) return fail(std::string(stdlib::kUnderEmptySegment));
+      return Value::boolean(under == 1);
     }
     default:
       return eval_arithmetic(e, a, b);

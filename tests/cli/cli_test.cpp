@@ -175,6 +175,36 @@ TEST_F(Cli, BundledExamplesCheckCleanAndAreFormatted) {
   EXPECT_GE(sets, 6);
 }
 
+// Native code asked for but unable to serve a construct: the decision says the interpreter made it,
+// on stderr and in the JSON, never silently.
+TEST_F(Cli, EvalSaysWhenNativeCodeDoesNotServeThePolicy) {
+  std::string request = write("r.json", R"({"kind": "issue", "issuer": "ci", "header": {"alg": "RS256"},
+    "claims": {"iss": "https://ci.example", "sub": "svc:x", "aud": "b", "exp": 2000}, "request": {"role": "r", "time": 1000}})");
+  std::string issuer = "issuer ci = \"https://ci.example\" { schema: jwt audience: \"b\" algorithms: [RS256] }\n";
+  std::string unsupported =
+      write("u.writ",
+            issuer + "@id(\"r\") permit issue \"r\" to ci when { [split(token.sub, \":\")] == [[\"svc\", \"x\"]] }\n");
+  auto json_run = run("eval --policy " + unsupported + " --input " + request);
+  EXPECT_EQ(json_run.exit_code, 0) << json_run.out;
+  EXPECT_NE(json_run.out.find("writ eval: native code does not serve this policy (native code does not support "
+                              "comparing values of type `list<list<string>>` yet); the interpreter decided"),
+            std::string::npos)
+      << json_run.out;
+  EXPECT_NE(json_run.out.find(R"("engine": "interpreter")"), std::string::npos) << json_run.out;
+  EXPECT_NE(json_run.out.find(R"("fallback_reason": "native code does not support)"), std::string::npos)
+      << json_run.out;
+  EXPECT_NE(json_run.out.find(R"("decision": "allow")"), std::string::npos) << json_run.out;
+  // Asked for the interpreter, or served by native code (list equality of strings is native): no note.
+  auto asked = run("eval --engine interpreter --policy " + unsupported + " --input " + request);
+  EXPECT_EQ(asked.out.find("fallback"), std::string::npos) << asked.out;
+  std::string native = write(
+      "n.writ", issuer + "@id(\"r\") permit issue \"r\" to ci when { split(token.sub, \":\") == [\"svc\", \"x\"] }\n");
+  auto served = run("eval --policy " + native + " --input " + request);
+  EXPECT_EQ(served.out.find("fallback"), std::string::npos) << served.out;
+  EXPECT_EQ(served.out.find("interpreter"), std::string::npos) << served.out;
+  EXPECT_NE(served.out.find(R"("decision": "allow")"), std::string::npos) << served.out;
+}
+
 TEST_F(Cli, EvalPrintsTheDecisionAsJson) {
   std::string policy = write("p.writ", std::string(kClean));
   std::string request = write("r.json", R"({"kind": "issue", "issuer": "github", "header": {"alg": "RS256"},

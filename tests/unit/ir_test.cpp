@@ -64,11 +64,11 @@ TEST(Lowering, ErrorSitesWordErrorsAsTheInterpreterDoes) {
 TEST(Lowering, RefusesWhatNativeCodeDoesNotSupport) {
   LoadedPolicySet set =
       testing::check_text(std::string(testing::kGithubIssuer) +
-                          R"(@id("r") permit issue "r" to github when { split(token.ref, "/") == ["a"] })");
+                          R"(@id("r") permit issue "r" to github when { [split(token.ref, "/")] == [["a"]] })");
   ASSERT_FALSE(set.diagnostics.has_errors()) << testing::rendered(set);
   auto policy = ir::lower(set.program);
   ASSERT_FALSE(policy.ok());
-  EXPECT_NE(policy.error().find("comparing values of type `list<string>`"), std::string::npos) << policy.error();
+  EXPECT_NE(policy.error().find("comparing values of type `list<list<string>>`"), std::string::npos) << policy.error();
 }
 
 TEST(RuleShapes, RulesThatDifferOnlyInConstantsShareAShape) {

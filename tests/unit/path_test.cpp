@@ -32,6 +32,23 @@ TEST(PathUnder, DotSegmentsHaveNoAnswer) {
   EXPECT_EQ(path_under("a/b.", "a"), true);
 }
 
+// A prefix built from the request must not become its parent when a part of it is empty.
+TEST(UnderOutcome, ComputedPrefixesWithEmptySegmentsErr) {
+  EXPECT_EQ(under_outcome("artifacts/5006/x", "artifacts/5005", true), 0);
+  EXPECT_EQ(under_outcome("artifacts/5005/x", "artifacts/5005", true), 1);
+  EXPECT_EQ(under_outcome("artifacts/5006/x", "artifacts/", true), -2);   // "artifacts/" + ""
+  EXPECT_EQ(under_outcome("artifacts/5006/x", "artifacts//", true), -2);  // "artifacts/" + "" + "/"
+  EXPECT_EQ(under_outcome("a/x//y", "a/x//y", true), -2);
+  EXPECT_EQ(under_outcome("x", "", true), -2);
+  EXPECT_EQ(under_outcome("spiffe://acme/ns/a", "spiffe://acme/ns", true), 1);  // a scheme's `//`
+  EXPECT_EQ(under_outcome("spiffe://acme/ns/a", "spiffe:///ns", true), -2);     // an empty authority
+  EXPECT_EQ(under_outcome("a/../b", "a", true), -1);
+  // Written prefixes keep their meaning: a trailing `/` is allowed.
+  EXPECT_EQ(under_outcome("artifacts/5006/x", "artifacts/", false), 1);
+  EXPECT_EQ(under_outcome("refs/heads/main", "refs/heads/", false), 1);
+  EXPECT_EQ(under_outcome("a/../b", "a", false), -1);
+}
+
 TEST(ResourcePath, RefusesWhatCanSpellOneResourceAsAnother) {
   EXPECT_EQ(resource_path_problem("payments/intents/42"), std::nullopt);
   EXPECT_EQ(resource_path_problem("a..b/c.d/.e"), std::nullopt);

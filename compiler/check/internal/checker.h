@@ -44,6 +44,7 @@ class Checker {
   void collect_schemas();
   std::shared_ptr<RecordType> build_schema(const std::string& name);
   void check_test_with(const ast::Expr& with, const Type& schema, const std::string& schema_name);
+  void check_test_kind(const ast::TestDecl& test, const std::map<std::string, Span>& seen, bool access, bool principal);
   void check_test_without(const ast::Expr& without, const Type& token);
   void check_registered_claims(const ast::SchemaDecl& decl, const RecordType& record);
   Type resolve_type(const ast::TypeExpr& t);

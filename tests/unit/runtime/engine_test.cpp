@@ -61,9 +61,9 @@ TEST(Engine, DestroyingATieredEngineCancelsItsOptimiser) {
 }
 
 TEST(Engine, FallsBackToTheInterpreterForWhatNativeCodeDoesNotSupport) {
-  // List equality is not lowered to native code yet.
+  // Equality of lists of lists is not lowered to native code yet.
   const char* rules = R"(
-@id("lists") permit issue "r" to github when { split(token.repository, "/") == ["a", "b"] }
+@id("lists") permit issue "r" to github when { [split(token.repository, "/")] == [["a", "b"]] }
 )";
   auto engine = Engine::create(policy(rules));
   ASSERT_TRUE(engine.ok()) << engine.error();
