@@ -157,7 +157,7 @@ primary
     | IDENT '(' arguments? ')'                                    # callPrimary
     | IDENT                                                       # namePrimary
     | '(' expr ')'                                                # parenPrimary
-    | '[' (expr (',' expr)* ','?)? ']'                            # listPrimary
+    | '[' (argument (',' argument)* ','?)? ']'                    # listPrimary  // ranges: window days
     | '{' (recordEntry (','? recordEntry)* ','?)? '}'             # recordPrimary
     ;
 
@@ -169,7 +169,8 @@ arguments
     : argument (',' argument)* ','?
     ;
 
-// `lo..hi` ranges appear only as arguments (weekdays and times of day in `window`).
+// `lo..hi` ranges appear only as arguments and list items (weekdays and times of day in
+// `window`: `window([mon..wed, fri], 09:00..17:00)`); the checker refuses them anywhere else.
 argument
     : expr ('..' expr)?
     ;

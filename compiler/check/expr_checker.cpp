@@ -9,6 +9,7 @@
 #include "compiler/check/internal/checker.h"
 #include "stdlib/glob.h"
 #include "stdlib/spiffe_id.h"
+#include "stdlib/strings.h"
 #include "stdlib/time_zone.h"
 
 namespace writ::check {
@@ -735,14 +736,16 @@ class ExprChecker {
     }
     if (b == Builtin::Int) {
       if (expect_arg(e, 0, args[0], args[0].is_stringy(), "a string of decimal digits")) {
+        // A constant is refused here exactly when the run time would refuse it (stdlib::parse_int):
+        // what always errs is a mistake, and all of int64 is accepted.
         if (auto text = c_.const_string(*e.operands[0])) {
-          std::string_view s = *text;
-          if (!s.empty() && s[0] == '-') s.remove_prefix(1);
-          bool ok = !s.empty() && s.size() <= 18 &&
-                    std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-          if (!ok) {
-            sink().report(diag::DiagId::InvalidInteger, e.operands[0]->span,
-                          fmt::format("`\"{}\"` is not a decimal integer", *text));
+          if (auto parsed = stdlib::parse_int(*text); !parsed) {
+            sink()
+                .report(diag::DiagId::InvalidInteger, e.operands[0]->span,
+                        fmt::format("`int` of this constant always fails: {}", parsed.error()))
+                .note(
+                    "`int` takes an optional `-` and 1 to 19 decimal digits without leading zeros, within "
+                    "-9223372036854775808..9223372036854775807");
           }
         }
       }

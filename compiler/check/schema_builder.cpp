@@ -92,9 +92,11 @@ std::shared_ptr<RecordType> Checker::build_schema(const std::string& name) {
     }
     const Span existing_span = spans[static_cast<std::size_t>(existing - record->fields.begin())];
     // A derived schema may make an inherited optional claim required (a token profile
-    // narrowing the JWT claims), or qualify its provenance, but never change its type.
-    if (!comparable(existing->type, field.type) || !assignable(field.type, existing->type) ||
-        (existing->type.kind() != field.type.kind())) {
+    // narrowing the JWT claims), or qualify its provenance, but never change its type, not even
+    // to a narrower one (`list<string>` for `one_or_many<string>`, fewer enum values): the
+    // binding would then refuse tokens its base accepts, and rules over both would read one
+    // claim two ways.
+    if (!same_type(existing->type, field.type)) {
       sink_
           .report(diag::DiagId::DuplicateField, field_span,
                   fmt::format("`{}` changes the type of inherited claim `{}` from `{}` to `{}`", name, field.name,

@@ -509,7 +509,7 @@ ast::ExprPtr AstBuilder::build_primary(WritParser::PrimaryContext* ctx) {
     auto e = new_expr();
     e->kind = ast::ExprKind::List;
     e->span = whole;
-    for (auto* item : l->expr()) e->operands.push_back(build_expr(item));
+    for (auto* item : l->argument()) e->operands.push_back(build_argument(item));
     return e;
   }
   if (auto* r = as<WritParser::RecordPrimaryContext>(ctx)) {

@@ -81,6 +81,20 @@ const FieldInfo* RecordType::find(std::string_view field) const {
   return nullptr;
 }
 
+bool same_type(const Type& a, const Type& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case TypeKind::List:
+      return a.one_or_many() == b.one_or_many() && same_type(a.element(), b.element());
+    case TypeKind::Enum:
+      return assignable(a, b) && assignable(b, a);
+    case TypeKind::Record:
+      return a.same_record(b);
+    default:
+      return true;
+  }
+}
+
 std::optional<Type> common_type(const Type& a, const Type& b) {
   if (a.is_error()) return b;
   if (b.is_error()) return a;

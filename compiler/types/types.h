@@ -107,6 +107,10 @@ bool assignable(const Type& from, const Type& to);
 // string for strings and enums, a list of the common item type; nullopt if there is none.
 std::optional<Type> common_type(const Type& a, const Type& b);
 
+// True if `a` and `b` are one type: the same kind, enum values, list items (and whether a list
+// may be given as one item), and record.
+bool same_type(const Type& a, const Type& b);
+
 // True if `a == b` can be asked at all.
 bool comparable(const Type& a, const Type& b);
 
