@@ -87,8 +87,9 @@ ruleDecl
     : annotation* effect=('permit' | 'forbid') ruleHead whenClause? grantClause?
     ;
 
+// `@id("deploy")`, `@allow("W0002", "the issuer is our enterprise's own")`.
 annotation
-    : '@' IDENT ('(' STRING ')')?
+    : '@' IDENT ('(' STRING (',' STRING)* ')')?
     ;
 
 ruleHead

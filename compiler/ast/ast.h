@@ -159,8 +159,10 @@ struct ConstDecl {
 struct Annotation {
   Span span;
   std::string name;
-  std::optional<std::string> value;
+  std::optional<std::string> value;  // the first value
   Span value_span;
+  std::vector<std::string> more_values;  // the values after the first (`@allow(code, reason)`)
+  std::vector<Span> more_value_spans;
 };
 
 // `*`, one name, or a list: roles, issuers, actions, resources, principal patterns.

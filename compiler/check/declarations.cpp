@@ -350,9 +350,17 @@ void Checker::check_rule(const ast::RuleDecl& rule, std::size_t file_index) {
 void Checker::check_rule_id(const ast::RuleDecl& rule, RuleInfo& info, std::size_t file_index) {
   std::set<std::string> seen;
   for (const ast::Annotation& a : rule.annotations) {
-    if (!seen.insert(a.name).second) {
+    if (a.name != "allow" && !seen.insert(a.name).second) {
       sink_.report(diag::DiagId::InvalidAnnotation, a.span, fmt::format("the rule has two `@{}` annotations", a.name));
       continue;
+    }
+    if (a.name == "allow") {
+      check_allow(a);
+      continue;
+    }
+    if (!a.more_values.empty()) {
+      sink_.report(diag::DiagId::InvalidAnnotation, a.more_value_spans.front(),
+                   fmt::format("`@{}` takes one value", a.name));
     }
     if (a.name != "id") {
       if ((a.name == "owner" || a.name == "reason") && (!a.value || a.value->empty())) {
@@ -797,12 +805,75 @@ std::optional<std::string> Checker::const_string(const ast::Expr& e) {
   return std::nullopt;
 }
 
+// `@allow("W0002", "reason")`: a warning code and why the warning is accepted. Several `@allow`s
+// on one rule are fine (each names one code); the seen-twice check keys on the name, so they are
+// told apart here.
+void Checker::check_allow(const ast::Annotation& a) {
+  auto& infos = diag::all_diag_infos();
+  if (!a.value || a.more_values.size() != 1) {
+    sink_
+        .report(diag::DiagId::InvalidAnnotation, a.span,
+                "`@allow` takes a warning code and the reason it is accepted: `@allow(\"W0002\", \"...\")`")
+        .note("the reason is kept with the rule, for whoever reviews it next");
+    return;
+  }
+  auto info = std::find_if(infos.begin(), infos.end(), [&](const diag::DiagInfo& i) { return i.code == *a.value; });
+  if (info == infos.end()) {
+    std::vector<std::string> warnings;
+    for (const diag::DiagInfo& i : infos)
+      if (i.severity == diag::Severity::Warning) warnings.emplace_back(i.code);
+    auto& d = sink_.report(diag::DiagId::InvalidAnnotation, a.value_span,
+                           fmt::format("`{}` is not a diagnostic code", *a.value));
+    if (auto m = closest_match(*a.value, warnings)) d.with_help(fmt::format("did you mean `{}`?", *m));
+    return;
+  }
+  if (info->severity != diag::Severity::Warning || info->id == diag::DiagId::UnusedAllow) {
+    sink_.report(diag::DiagId::InvalidAnnotation, a.value_span,
+                 fmt::format("`{}` cannot be acknowledged: only warnings can", *a.value));
+    return;
+  }
+  if (a.more_values.front().empty()) {
+    sink_.report(diag::DiagId::InvalidAnnotation, a.more_value_spans.front(),
+                 "`@allow` needs the reason the warning is accepted");
+  }
+}
+
+// Each valid `@allow(code, reason)` removes that code's warnings within its rule; one that removes
+// none is itself a warning (W0006), so an acknowledgement cannot outlive what it acknowledged.
+void Checker::apply_acknowledgements() {
+  for (const ast::File& file : program_.files) {
+    for (const ast::Item& item : file.items) {
+      if (item.kind != ast::Item::Kind::Rule) continue;
+      const ast::RuleDecl& rule = *item.rule;
+      for (const ast::Annotation& a : rule.annotations) {
+        if (a.name != "allow" || !a.value || a.more_values.size() != 1 || a.more_values.front().empty()) continue;
+        std::size_t removed = sink_.erase_if([&](const diag::Diagnostic& d) {
+          return d.severity == diag::Severity::Warning && diag::diag_info(d.id).code == *a.value &&
+                 d.span.file == rule.span.file && d.span.begin >= rule.span.begin && d.span.end <= rule.span.end;
+        });
+        if (removed != 0) continue;
+        const auto& infos = diag::all_diag_infos();
+        auto info =
+            std::find_if(infos.begin(), infos.end(), [&](const diag::DiagInfo& i) { return i.code == *a.value; });
+        if (info == infos.end() || info->severity != diag::Severity::Warning || info->id == diag::DiagId::UnusedAllow)
+          continue;  // already refused by check_allow
+        sink_
+            .report(
+                diag::DiagId::UnusedAllow, a.span,
+                fmt::format("`@allow(\"{}\")` acknowledges nothing: this rule has no {} warning", *a.value, *a.value))
+            .with_help("remove the annotation");
+      }
+    }
+  }
+}
+
 void Checker::run() {
   collect_schemas();
   collect_names();
   check_issuers();
   check_constants();
   check_rules();
+  apply_acknowledgements();
 }
 
 }  // namespace writ::check

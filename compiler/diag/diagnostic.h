@@ -71,6 +71,11 @@ class DiagnosticSink {
   void add(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
 
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  // Removes the diagnostics `drop` selects (acknowledged warnings); returns how many.
+  template <class Predicate>
+  std::size_t erase_if(Predicate drop) {
+    return std::erase_if(diagnostics_, drop);
+  }
   std::size_t error_count() const;
   std::size_t warning_count() const;
   bool has_errors() const { return error_count() > 0; }

@@ -289,7 +289,11 @@ class Formatter {
     for (const ast::Annotation& a : r.annotations) {
       leading_comments(a.span.begin, "");
       out_ += "@" + a.name;
-      if (a.value) out_ += "(" + stdlib::quote_string_literal(*a.value) + ")";
+      if (a.value) {
+        out_ += "(" + stdlib::quote_string_literal(*a.value);
+        for (const std::string& v : a.more_values) out_ += ", " + stdlib::quote_string_literal(v);
+        out_ += ")";
+      }
       end_line(a.span.end);
     }
     leading_comments(r.head_span.begin, "");

@@ -206,9 +206,15 @@ ast::Annotation AstBuilder::build_annotation(WritParser::AnnotationContext* ctx)
   ast::Annotation a;
   a.span = span(ctx);
   a.name = ctx->IDENT() ? ctx->IDENT()->getText() : "";
-  if (auto* s = ctx->STRING()) {
-    a.value = string_value(s->getSymbol());
-    a.value_span = span(s);
+  auto strings = ctx->STRING();
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    if (i == 0) {
+      a.value = string_value(strings[i]->getSymbol());
+      a.value_span = span(strings[i]);
+    } else {
+      a.more_values.push_back(string_value(strings[i]->getSymbol()));
+      a.more_value_spans.push_back(span(strings[i]));
+    }
   }
   return a;
 }

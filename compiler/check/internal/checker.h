@@ -63,6 +63,8 @@ class Checker {
   void check_issue_head(const ast::RuleDecl& rule, RuleInfo& info);
   void check_access_head(const ast::RuleDecl& rule, RuleInfo& info);
   void check_trust_domain(const ast::IssuerDecl& decl);
+  void check_allow(const ast::Annotation& a);
+  void apply_acknowledgements();
   // The issuers a rule names (`to ISSUERS`, `by token ISSUERS`) into `info.issuers`, and the type of
   // `token` in it: the issuers' schema if they share one, else the JWT claims only.
   void resolve_rule_issuers(const ast::NameSet& issuers, RuleInfo& info);
