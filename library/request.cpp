@@ -6,6 +6,7 @@
 
 #include "library/request_json.h"
 #include "runtime/bind/json_reader.h"
+#include "stdlib/strings.h"
 
 namespace writ {
 namespace {
@@ -42,6 +43,13 @@ json string_list(const std::vector<std::string>& values) {
 }
 
 }  // namespace
+
+std::optional<std::vector<std::string>> split_scope(std::string_view scope, std::string* problem) {
+  auto tokens = stdlib::split_scope(scope);
+  if (tokens) return std::move(tokens).value();
+  if (problem != nullptr) *problem = tokens.error();
+  return std::nullopt;
+}
 
 ClaimValue ClaimValue::strings(const std::vector<std::string>& values) {
   List list;

@@ -34,6 +34,30 @@ Result<std::int64_t> parse_int(std::string_view text) {
   return value;
 }
 
+std::optional<std::string> scope_token_problem(std::string_view token) {
+  if (token.empty()) return std::string("it is empty");
+  for (unsigned char c : token) {
+    if (c < 0x21 || c > 0x7E || c == '"' || c == '\\')
+      return fmt::format("byte 0x{:02X} is not allowed in a scope token", static_cast<unsigned>(c));
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<std::string>> split_scope(std::string_view scope) {
+  std::vector<std::string> tokens;
+  if (scope.empty()) return tokens;
+  std::size_t begin = 0;
+  while (true) {
+    std::size_t end = scope.find(' ', begin);
+    std::string_view token = scope.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+    if (auto problem = scope_token_problem(token))
+      return Error{fmt::format("scope token {} is not one: {}", tokens.size() + 1, *problem)};
+    tokens.emplace_back(token);
+    if (end == std::string_view::npos) return tokens;
+    begin = end + 1;
+  }
+}
+
 std::vector<std::string> split(std::string_view text, std::string_view separator) {
   std::vector<std::string> out;
   if (separator.empty()) {

@@ -35,6 +35,15 @@ inline constexpr std::int64_t kMaxFractionalNumericDate = (std::int64_t{1} << 52
 // RFC 3339 date-time to seconds since the epoch (fractions discarded, rounding down).
 Result<std::int64_t> parse_rfc3339(std::string_view text);
 
+// Why `token` is not an RFC 6749 §3.3 scope token (1 or more of %x21 / %x23-5B / %x5D-7E:
+// printable ASCII but space, `"` and `\`), or nullopt.
+std::optional<std::string> scope_token_problem(std::string_view token);
+
+// The scope tokens of an OAuth `scope` parameter (RFC 6749 §3.3: tokens separated by single
+// spaces), or why it is not one: an empty token (leading, trailing or doubled spaces) or a
+// character no scope token has. The empty parameter has no tokens.
+Result<std::vector<std::string>> split_scope(std::string_view scope);
+
 // Seconds since the epoch as RFC 3339 in UTC: `2026-01-31T09:00:00Z`.
 std::string format_rfc3339(std::int64_t seconds);
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,12 @@ class WRIT_API ClaimValue {
  private:
   Variant value_;
 };
+
+// The scope tokens of an OAuth `scope` parameter (RFC 6749 §3.3: separated by single spaces), for
+// `IssueRequest::scopes` and `Exchange::scope`; nullopt, with `problem` saying why, for a parameter
+// with an empty token (leading, trailing or doubled spaces) or a character no scope token has.
+// Writ refuses such scopes in a request (docs/semantics.md §5.1), so split with this.
+WRIT_API std::optional<std::vector<std::string>> split_scope(std::string_view scope, std::string* problem = nullptr);
 
 // The token exchange (RFC 8693) a broker received, when it did.
 struct Exchange {

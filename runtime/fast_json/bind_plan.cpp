@@ -43,6 +43,7 @@ BindPlan::BindPlan(const std::vector<const IssuerInfo*>& issuers, const RecordTy
                      asked.find("scopes")};
   request_defaults_ = defaults_of(*request_, {{"scopes", WritCell{0, 0}}});
   exchange_ = plan_record(exchange);
+  exchange_scope_ = exchange_->table.find("scope");
   exchange_defaults_ = defaults_of(*exchange_, {{"audience", WritCell{0, 0}},
                                                 {"resource", WritCell{0, 0}},
                                                 {"scope", WritCell{0, 0}},

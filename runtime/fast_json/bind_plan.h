@@ -78,6 +78,7 @@ class BindPlan {
   const std::vector<FieldDefault>& request_defaults() const { return request_defaults_; }
   const RecordPlan& exchange() const { return *exchange_; }
   const std::vector<FieldDefault>& exchange_defaults() const { return exchange_defaults_; }
+  std::int32_t exchange_scope() const { return exchange_scope_; }  // `exchange.scope`, or -1
   // An access request's `request` record (docs/semantics.md §5.2); its `principal` comes from
   // the request's principal.
   const RecordPlan& access() const { return *access_; }
@@ -104,6 +105,7 @@ class BindPlan {
   HeaderFields header_fields_;
   RequestFields request_fields_;
   std::vector<FieldDefault> request_defaults_, exchange_defaults_;
+  std::int32_t exchange_scope_ = -1;
 };
 
 }  // namespace writ::engine

@@ -208,6 +208,21 @@ std::variant<BoundIssueRequest, Decision> RequestBinder::bind_issue(const json& 
   if (!exchange_json.contains("actor_token")) exchange_json["actor_token"] = false;
   auto exchange = bind::bind_json(exchange_json, exchange_type, "exchange");
   if (!exchange) return deny(Reason::RequestInvalid, exchange.error());
+  // Scopes are RFC 6749 scope tokens: an empty one, or one with a space, is a broker's mistake in
+  // splitting the `scope` parameter (docs/semantics.md §5.1).
+  struct ScopeList {
+    const Value* list;
+    const char* shown;
+  };
+  for (ScopeList scopes : {ScopeList{field(*request, "scopes"), "request.scopes"},
+                           ScopeList{field(*exchange, "scope"), "exchange.scope"}}) {
+    if (scopes.list == nullptr) continue;
+    for (std::size_t i = 0; i < scopes.list->as_list().size(); ++i) {
+      if (auto problem = stdlib::scope_token_problem(scopes.list->as_list()[i].as_string()))
+        return deny(Reason::RequestInvalid,
+                    fmt::format("`{}[{}]` is not an RFC 6749 scope token: {}", scopes.shown, i, *problem));
+    }
+  }
   if (auto denied = check_token_times(bound, field(*request, "time")->as_int())) return std::move(*denied);
 
   return BoundIssueRequest{bound.issuer, std::move(bound.token), std::move(request).value(), std::move(bound.header),

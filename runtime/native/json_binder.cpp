@@ -575,6 +575,16 @@ const NativeIssueRequest* JsonBinder::Impl::bind_issue() {
   r.issuer = parts.issuer;
   r.role = cell_text(*role);
   policy->resolve_candidates(r, parts.token);
+  // Scope tokens the slow path refuses (empty, a space...), in either list.
+  auto scope_tokens = [](const WritCell* list) {
+    if (list == nullptr) return true;
+    const auto* items = reinterpret_cast<const WritCell*>(list->a);
+    for (std::uint64_t i = 0; i < list->b; ++i) {
+      if (stdlib::scope_token_problem(cell_text(items[i]))) return false;
+    }
+    return true;
+  };
+  if (!scope_tokens(scopes) || !scope_tokens(field(parts.exchange, plan->exchange_scope()))) return nullptr;
   GrantRequest& g = r.requested;
   g.max_ttl = policy->max_ttl();
   const WritCell* ttl = field(parts.request, asked.ttl);

@@ -294,3 +294,22 @@ TEST(EngineApi, ReasonTableRoundTrips) {
 
 }  // namespace
 }  // namespace writ
+
+namespace {
+
+// RFC 6749 §3.3: scope tokens are separated by single spaces; an empty one is refused.
+TEST(SplitScope, SplitsOnSingleSpacesAndRefusesEmptyTokens) {
+  EXPECT_EQ(writ::split_scope("repo:read deploy"), (std::vector<std::string>{"repo:read", "deploy"}));
+  EXPECT_EQ(writ::split_scope(""), std::vector<std::string>{});
+  EXPECT_EQ(writ::split_scope("a"), std::vector<std::string>{"a"});
+  for (const char* bad : {" a", "a ", "a  b", " ", "a\tb", "a\"b", "a\\b", "caf\xc3\xa9"}) {
+    std::string problem;
+    EXPECT_FALSE(writ::split_scope(bad, &problem).has_value()) << bad;
+    EXPECT_FALSE(problem.empty()) << bad;
+  }
+  std::string problem;
+  writ::split_scope("a  b", &problem);
+  EXPECT_EQ(problem, "scope token 2 is not one: it is empty");
+}
+
+}  // namespace
