@@ -109,8 +109,13 @@ std::string PolicyFuzzer::text(int depth) {
         return fmt::format("token.aud[{}]", pick({"0", "1"}));
     }
   }
-  int k = below(depth > 0 ? 16 : 7);
+  int k = below(depth > 0 ? 18 : 7);
   switch (k) {
+    case 16:  // a branch may rely on its condition's `has`
+      return jwt_only_ ? "(if has(token.jti) then token.jti else \"none\")"
+                       : "(if has(token.s2) then token.s2 else \"none\")";
+    case 17:
+      return fmt::format("(if {} then {} else {})", boolean(depth - 1), text(depth - 1), text(depth - 1));
     case 0:
       return "token.s1";
     case 1:
@@ -152,8 +157,12 @@ std::string PolicyFuzzer::text(int depth) {
 std::string PolicyFuzzer::integer(int depth) {
   if (access_rule_ || jwt_only_)
     return depth > 0 && chance(0.5) ? fmt::format("size({})", text(depth - 1)) : pick(kInts);
-  int k = below(depth > 0 ? 14 : 4);
+  int k = below(depth > 0 ? 16 : 4);
   switch (k) {
+    case 14:
+      return "(if has(token.n2) then token.n2 else -1)";
+    case 15:
+      return fmt::format("(if {} then {} else {})", boolean(depth - 1), integer(depth - 1), integer(depth - 1));
     case 0:
       return "token.n1";
     case 1:
@@ -247,7 +256,7 @@ std::string PolicyFuzzer::string_list(int depth) {
 }
 
 std::string PolicyFuzzer::boolean(int depth) {
-  int k = below(depth > 0 ? 24 : 12);
+  int k = below(depth > 0 ? 27 : 12);
   switch (k) {
     case 0:
       return fmt::format("{} == {}", text(depth), text(depth));
@@ -311,6 +320,17 @@ std::string PolicyFuzzer::boolean(int depth) {
       return fmt::format("{} in [1, 2, 12]", integer(depth - 1));
     case 21:
       return access_rule_ ? "has(request.broker)" : jwt_only_ ? "has(token.jti)" : "has(token.s2)";
+    case 22:  // conditionals: only the branch taken runs
+      return fmt::format("(if {} then {} else {})", boolean(depth - 1), boolean(depth - 1), boolean(depth - 1));
+    case 23:  // list equality, natively
+      return fmt::format("{} {} {}", string_list(depth - 1), chance(0.7) ? "==" : "!=",
+                         pick({"[]", "[\"a\"]", "[\"a\", \"b\"]", "[\"alpha\", \"beta\"]", "split(\"a/b\", \"/\")"}));
+    case 24:
+      if (access_rule_)
+        return fmt::format("request.time in window({}, {})",
+                           pick({"[mon..tue, thu]", "[fri..sun, wed]", "[sat, mon..wed]"}),
+                           pick({"00:00..12:00", "09:00..17:00", "22:00..24:00"}));
+      return fmt::format("[{}, {}] == [{}, {}]", integer(depth - 1), integer(depth - 1), pick(kInts), pick(kInts));
     default:
       return fmt::format("{} == {}", text(depth - 1), text(depth - 1));
   }
