@@ -74,7 +74,9 @@ void Checker::collect_names() {
                       by_trust_domain ? fmt::format("two issuers trust the same SPIFFE trust domain `{}`", decl.iss)
                                       : fmt::format("two issuers trust the same `iss` value `{}`", decl.iss))
               .label(it->second, "also declared here")
-              .note("each `iss` value is declared once, so revoking trust is deleting one declaration");
+              .note(by_trust_domain
+                        ? "each trust domain is declared once, so revoking trust is deleting one declaration"
+                        : "each `iss` value is declared once, so revoking trust is deleting one declaration");
         }
         IssuerInfo info;
         info.name = decl.name;

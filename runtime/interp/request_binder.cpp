@@ -141,7 +141,10 @@ std::variant<BoundToken, Decision> RequestBinder::bind_token(const json& in) con
   };
   auto header = in.find("header");
   const json* header_json = header != in.end() ? &*header : nullptr;
+  if (header_json != nullptr && !header_json->is_object())
+    return deny(Reason::RequestInvalid, "`header` must be the token's verified JOSE header object");
   HeaderFacts facts{text_of(header_json, "alg"), text_of(header_json, "typ")};
+  facts.alg_given = header_json != nullptr && header_json->contains("alg") && !header_json->at("alg").is_null();
   if (header_json != nullptr && header_json->is_object()) {
     auto crit = header_json->find("crit");
     facts.critical = crit != header_json->end() && !crit->is_null();
@@ -255,6 +258,10 @@ std::variant<BoundAccessRequest, Decision> RequestBinder::bind_access(const json
     bound.principal_name = sub->as_string();
     bound.token_issuer = bound.token->issuer->name;
   } else {
+    if (principal != in.end() && principal->is_object()) {
+      if (auto unknown = unknown_key(*principal, {"spiffe", "role"}, "`principal`"))
+        return deny(Reason::RequestInvalid, *unknown);
+    }
     if (principal == in.end() || !principal->is_object() || principal->size() != 1 ||
         !(principal->contains("spiffe") || principal->contains("role")) || !principal->begin()->is_string()) {
       return deny(Reason::RequestInvalid,

@@ -18,7 +18,11 @@ bool token_matches_issuer(const IssuerInfo& issuer, const TokenKey& key) {
 std::optional<TokenRefusal> check_issuer_and_header(const IssuerInfo& issuer, const TokenKey& key,
                                                     const HeaderFacts& header) {
   if (!token_matches_issuer(issuer, key)) return TokenRefusal{Reason::TokenIssuerMismatch, &issuer};
-  if (!header.alg) return TokenRefusal{Reason::TokenAlgorithm, &issuer};
+  if (!header.alg) {
+    TokenRefusal refusal{Reason::TokenAlgorithm, &issuer};
+    refusal.alg_not_text = header.alg_given;
+    return refusal;
+  }
   if (!listed(issuer.algorithms, *header.alg)) return TokenRefusal{Reason::TokenAlgorithm, &issuer, header.alg};
   if (!issuer.types.empty()) {
     bool passes = header.typ ? listed(issuer.types, *header.typ) : !issuer.require_type;
@@ -39,6 +43,7 @@ std::string TokenRefusal::detail() const {
         return fmt::format("the token's `sub` is not a SPIFFE ID in trust domain `{}`", issuer->trust_domain);
       return fmt::format("the token's `iss` is not `{}`", issuer->iss);
     case Reason::TokenAlgorithm:
+      if (alg_not_text) return "the header's `alg` must be a string";
       if (!alg) return "the verified JOSE header with its `alg` is required";
       return fmt::format("`{}` is not an algorithm issuer `{}` allows", *alg, issuer->name);
     case Reason::TokenType:

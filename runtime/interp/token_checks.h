@@ -24,6 +24,7 @@ struct TokenRefusal {
   std::optional<std::string_view> alg = std::nullopt;  // token.algorithm: the refused one, if any
   bool absent = false;                                 // token.expired: there is no `exp`
   std::string_view critical = {};                      // token.critical_header: the first one listed
+  bool alg_not_text = false;                           // token.algorithm: an `alg` that is not a string
   std::string detail() const;
 };
 
@@ -37,6 +38,7 @@ struct HeaderFacts {
   // `crit` is present (and not null), whatever it holds; and its first item, when a string.
   bool critical = false;
   std::string_view first_critical = {};
+  bool alg_given = false;  // `alg` is there (and not null), whatever its type
 };
 
 // What selects the issuer of a token: its `iss`, or for a trust-domain issuer its `sub`.
