@@ -449,20 +449,26 @@ void Checker::resolve_rule_issuers(const ast::NameSet& issuers, RuleInfo& info) 
   }
 }
 
-// The JWT claims, as every one of `issuers`' schemas has them: a claim is required only if it is
-// required in all (a JWT-SVID may have no `iss`), so that reading it unguarded is never reading an
-// absent claim. Usually that is `jwt` itself.
+// The JWT claims, as every one of `issuers`' schemas has them: a claim is required exactly when
+// all of them require it (a JWT-SVID may have no `iss`; GitHub's and GitLab's tokens always have
+// an `exp`), so that reading it unguarded is never reading an absent claim. Often that is `jwt`.
 Type Checker::common_token_type(const std::vector<std::string>& issuers) {
   Type jwt = schema_type("jwt");
   if (!jwt.is(TypeKind::Record)) return jwt;
   RecordType common = jwt.record();
   bool changed = false;
   for (FieldInfo& f : common.fields) {
+    bool required_by_all = !issuers.empty();
     for (const std::string& name : issuers) {
       auto it = program_.issuers.find(name);
-      if (it == program_.issuers.end() || !it->second.token_type.is(TypeKind::Record)) continue;
-      const FieldInfo* own = it->second.token_type.record().find(f.name);
-      if (own != nullptr && own->optional && !f.optional) f.optional = changed = true;
+      const FieldInfo* own = it == program_.issuers.end() || !it->second.token_type.is(TypeKind::Record)
+                                 ? nullptr
+                                 : it->second.token_type.record().find(f.name);
+      required_by_all = required_by_all && own != nullptr && !own->optional;
+    }
+    if (f.optional == required_by_all) {
+      f.optional = !required_by_all;
+      changed = true;
     }
   }
   if (!changed) return jwt;
