@@ -220,6 +220,7 @@ std::optional<Decision> refusal_of(const Typed& request, const engine::Engine& e
   if constexpr (std::is_same_v<Typed, IssueRequest>) {
     if (r.claims_problem) return engine.deny(Reason::TokenInvalidClaims, *r.claims_problem);
   } else {
+    if (r.claims_problem) return engine.deny(Reason::TokenInvalidClaims, *r.claims_problem);
     if (r.problem) return engine.deny(Reason::RequestInvalid, *r.problem);
   }
   auto written = library::request_text(r.document, r.has_time);

@@ -42,6 +42,26 @@ json string_list(const std::vector<std::string>& values) {
   return json(values);
 }
 
+// A token's claims from the verified payload's JSON text: the strict reader refuses what the
+// engine refuses in JSON text (duplicate keys, bad UTF-8).
+void set_claims_json(json& document, std::string_view payload, std::optional<std::string>& problem) {
+  auto claims = bind::read_json_strict(payload);
+  if (!claims) {
+    problem = fmt::format("the claims are not JSON: {}", claims.error());
+  } else if (!claims->is_object()) {
+    problem = "the claims must be a JSON object";
+  } else {
+    document["claims"] = std::move(claims).value();
+  }
+}
+
+void set_header(json& document, std::string alg, std::string kid, std::string typ) {
+  json& header = document["header"];
+  header = {{"alg", std::move(alg)}};
+  if (!kid.empty()) header["kid"] = std::move(kid);
+  if (!typ.empty()) header["typ"] = std::move(typ);
+}
+
 }  // namespace
 
 std::optional<std::vector<std::string>> split_scope(std::string_view scope, std::string* problem) {
@@ -81,23 +101,12 @@ IssueRequest& IssueRequest::claim(std::string name, ClaimValue value) {
 }
 
 IssueRequest& IssueRequest::claims_json(std::string_view payload) {
-  // The strict reader refuses what the engine refuses in JSON text (duplicate keys, bad UTF-8).
-  auto claims = bind::read_json_strict(payload);
-  if (!claims) {
-    impl_->claims_problem = fmt::format("the claims are not JSON: {}", claims.error());
-  } else if (!claims->is_object()) {
-    impl_->claims_problem = "the claims must be a JSON object";
-  } else {
-    impl_->document["claims"] = std::move(claims).value();
-  }
+  set_claims_json(impl_->document, payload, impl_->claims_problem);
   return *this;
 }
 
 IssueRequest& IssueRequest::header(std::string alg, std::string kid, std::string typ) {
-  json& header = impl_->document["header"];
-  header = {{"alg", std::move(alg)}};
-  if (!kid.empty()) header["kid"] = std::move(kid);
-  if (!typ.empty()) header["typ"] = std::move(typ);
+  set_header(impl_->document, std::move(alg), std::move(kid), std::move(typ));
   return *this;
 }
 
@@ -180,6 +189,34 @@ AccessRequest AccessRequest::spiffe(std::string id, std::string action, std::str
   AccessRequest request("spiffe", std::move(id));
   request.field("action", std::move(action)).field("resource", std::move(resource));
   return request;
+}
+
+AccessRequest::AccessRequest() : impl_(std::make_unique<Impl>()) {
+  impl_->document["kind"] = "access";
+  impl_->document["request"] = json::object();
+}
+
+AccessRequest AccessRequest::token(std::string issuer, std::string action, std::string resource) {
+  AccessRequest request;
+  request.impl_->document["issuer"] = std::move(issuer);
+  request.impl_->document["claims"] = json::object();
+  request.field("action", std::move(action)).field("resource", std::move(resource));
+  return request;
+}
+
+AccessRequest& AccessRequest::claim(std::string name, ClaimValue value) {
+  impl_->document["claims"][std::move(name)] = to_document(value, impl_->claims_problem);
+  return *this;
+}
+
+AccessRequest& AccessRequest::claims_json(std::string_view payload) {
+  set_claims_json(impl_->document, payload, impl_->claims_problem);
+  return *this;
+}
+
+AccessRequest& AccessRequest::header(std::string alg, std::string kid, std::string typ) {
+  set_header(impl_->document, std::move(alg), std::move(kid), std::move(typ));
+  return *this;
 }
 
 AccessRequest AccessRequest::role(std::string name, std::string action, std::string resource) {

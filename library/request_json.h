@@ -22,7 +22,8 @@ struct IssueRequest::Impl {
 struct AccessRequest::Impl {
   nlohmann::json document = nlohmann::json::object();
   bool has_time = false;
-  std::optional<std::string> problem;  // a field that cannot be used: `request.invalid`
+  std::optional<std::string> problem;         // a field that cannot be used: `request.invalid`
+  std::optional<std::string> claims_problem;  // a token caller's claims that cannot be: `token.invalid_claims`
 };
 
 namespace library {

@@ -96,11 +96,14 @@ class WRIT_API IssueRequest {
   std::unique_ptr<Impl> impl_;
 };
 
-// May `principal` perform `action` on `resource`? The principal is a SPIFFE ID or a role.
+// May `principal` perform `action` on `resource`? The principal is a SPIFFE ID or a role, or a
+// caller with a token: the token `issuer` verified, given with `claim`/`claims_json` and `header`
+// as in an IssueRequest (its checks run before any rule).
 class WRIT_API AccessRequest {
  public:
   static AccessRequest spiffe(std::string id, std::string action, std::string resource);
   static AccessRequest role(std::string name, std::string action, std::string resource);
+  static AccessRequest token(std::string issuer, std::string action, std::string resource);
   ~AccessRequest();
   AccessRequest(const AccessRequest& other);
   AccessRequest& operator=(const AccessRequest& other);
@@ -111,6 +114,11 @@ class WRIT_API AccessRequest {
   AccessRequest& source_ip(std::string ip);
   AccessRequest& broker(std::string name);
   AccessRequest& field(std::string name, ClaimValue value);  // any other request field
+  // A token caller's claims and verified header (ignored for a SPIFFE or role principal's request:
+  // they make it a request with both, which is refused).
+  AccessRequest& claim(std::string name, ClaimValue value);
+  AccessRequest& claims_json(std::string_view payload);
+  AccessRequest& header(std::string alg, std::string kid = {}, std::string typ = {});
 
   std::string to_json() const;  // docs/semantics.md §5.2
 
@@ -119,6 +127,7 @@ class WRIT_API AccessRequest {
 
  private:
   AccessRequest(const char* principal_kind, std::string principal_name);
+  AccessRequest();
   std::unique_ptr<Impl> impl_;
 };
 

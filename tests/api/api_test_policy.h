@@ -27,6 +27,9 @@ issuer ci = "https://ci.example" {
 }
 
 @id("mesh-read") permit access "read" on "payments/*" by spiffe "spiffe://acme.example/ns/payments/*"
+@id("ci-artifacts") permit access "write" on "artifacts/*" by token ci when {
+  request.resource under "artifacts/" + token.repository
+}
 )";
 
 // The same policy with the permit for another repository: a second version to reload to.

@@ -214,6 +214,27 @@ TEST(EngineApi, TypedAccessRequests) {
   DecisionContext context;
   EXPECT_TRUE(engine->decide(ok, context).allow);
   EXPECT_EQ(engine->decide(dots, context).reason, Reason::RequestInvalid);
+
+  // A caller with a token: its checks run first, then the `by token` rules read it.
+  auto by_token = [&](const std::string& resource, std::int64_t exp) {
+    AccessRequest r = AccessRequest::token("ci", "write", resource);
+    r.claims_json(R"({"iss":"https://ci.example","sub":"x","aud":"broker","exp":)" + std::to_string(exp) +
+                  R"(,"repository":"acme/payments","ref":"refs/heads/main"})")
+        .header("RS256")
+        .time(kNow);
+    return r;
+  };
+  Decision own = engine->decide(by_token("artifacts/acme/payments/build.tgz", kNow + 300));
+  EXPECT_TRUE(own.allow) << own.reason_code() << " " << own.detail;
+  EXPECT_EQ(own.rules, std::vector<std::string>{"ci-artifacts"});
+  EXPECT_EQ(engine->decide(by_token("artifacts/acme/ledger/build.tgz", kNow + 300)).reason, Reason::NoPermit);
+  EXPECT_EQ(engine->decide(by_token("artifacts/acme/payments/build.tgz", kNow - 1)).reason, Reason::TokenExpired);
+  EXPECT_EQ(engine->decide(by_token("artifacts/acme/payments/x", kNow + 300), context).rules,
+            std::vector<std::string>{"ci-artifacts"});
+  AccessRequest bad = AccessRequest::token("ci", "write", "artifacts/x");
+  bad.claims_json("[1]").header("RS256");
+  EXPECT_EQ(engine->decide(bad).reason, Reason::TokenInvalidClaims);
+  EXPECT_NE(by_token("artifacts/x", kNow).to_json().find(R"("issuer":"ci")"), std::string::npos);
 }
 
 TEST(EngineApi, ExplanationsOnDemand) {
