@@ -825,8 +825,8 @@ void Checker::check_allow(const ast::Annotation& a) {
         .note("the reason is kept with the rule, for whoever reviews it next");
     return;
   }
-  auto info = std::find_if(infos.begin(), infos.end(), [&](const diag::DiagInfo& i) { return i.code == *a.value; });
-  if (info == infos.end()) {
+  const diag::DiagInfo* info = diag::find_diag_info(*a.value);
+  if (info == nullptr) {
     std::vector<std::string> warnings;
     for (const diag::DiagInfo& i : infos)
       if (i.severity == diag::Severity::Warning) warnings.emplace_back(i.code);
@@ -860,10 +860,8 @@ void Checker::apply_acknowledgements() {
                  d.span.file == rule.span.file && d.span.begin >= rule.span.begin && d.span.end <= rule.span.end;
         });
         if (removed != 0) continue;
-        const auto& infos = diag::all_diag_infos();
-        auto info =
-            std::find_if(infos.begin(), infos.end(), [&](const diag::DiagInfo& i) { return i.code == *a.value; });
-        if (info == infos.end() || info->severity != diag::Severity::Warning || info->id == diag::DiagId::UnusedAllow)
+        const diag::DiagInfo* info = diag::find_diag_info(*a.value);
+        if (info == nullptr || info->severity != diag::Severity::Warning || info->id == diag::DiagId::UnusedAllow)
           continue;  // already refused by check_allow
         sink_
             .report(

@@ -21,6 +21,12 @@ const DiagInfo& diag_info(DiagId id) {
   return all_diag_infos()[static_cast<std::size_t>(id)];
 }
 
+const DiagInfo* find_diag_info(std::string_view code) {
+  const auto& infos = all_diag_infos();
+  auto it = std::find_if(infos.begin(), infos.end(), [&](const DiagInfo& i) { return i.code == code; });
+  return it == infos.end() ? nullptr : &*it;
+}
+
 std::string_view severity_name(Severity severity) {
   switch (severity) {
     case Severity::Note:

@@ -28,6 +28,8 @@ struct DiagInfo {
 };
 
 const DiagInfo& diag_info(DiagId id);
+// The diagnostic a code (`"W0002"`) names, or null.
+const DiagInfo* find_diag_info(std::string_view code);
 const std::vector<DiagInfo>& all_diag_infos();
 std::string_view severity_name(Severity severity);
 
